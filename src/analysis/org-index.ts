@@ -1,0 +1,54 @@
+/**
+ * The compact org-wide index, built while accounts stream past: what cross-account rules need
+ * (gateway identities, account names, tag-key statistics), and nothing per principal beyond that.
+ */
+import type { OrgAccount, Tag } from '../model/inventory.js'
+
+export interface GatewayEntry {
+  arn: string
+  accountId: string
+  name: string
+  id?: string
+  reason: string
+}
+
+export interface OrgIndex {
+  /** From `organizations list-accounts` (when given). */
+  accounts: Map<string, OrgAccount>
+  /** Accounts whose IAM data was read. */
+  scannedAccounts: Set<string>
+  gatewaysByArn: Map<string, GatewayEntry>
+  gatewaysById: Map<string, GatewayEntry>
+  /** Lower-cased tag key → exact key as written → how many principals / in which accounts. */
+  tagKeyVariants: Map<string, Map<string, { principals: number; accounts: Set<string> }>>
+  /** Account → OU path (root first), when known (live org scans). */
+  ouPaths: Map<string, string[]>
+}
+
+export function emptyIndex(): OrgIndex {
+  return {
+    accounts: new Map(),
+    scannedAccounts: new Set(),
+    gatewaysByArn: new Map(),
+    gatewaysById: new Map(),
+    tagKeyVariants: new Map(),
+    ouPaths: new Map(),
+  }
+}
+
+export function addGateway(index: OrgIndex, g: GatewayEntry): void {
+  index.gatewaysByArn.set(g.arn, g)
+  if (g.id) index.gatewaysById.set(g.id, g)
+}
+
+export function countTagKeys(index: OrgIndex, accountId: string, tags: Tag[]): void {
+  for (const t of tags) {
+    const lower = t.key.toLowerCase()
+    let variants = index.tagKeyVariants.get(lower)
+    if (!variants) index.tagKeyVariants.set(lower, (variants = new Map()))
+    let v = variants.get(t.key)
+    if (!v) variants.set(t.key, (v = { principals: 0, accounts: new Set() }))
+    v.principals++
+    v.accounts.add(accountId)
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Process entry: runs oclif and owns the last word on exit codes. oclif would exit 1 on an uncaught
+ * error, which CI reads as "findings"; every error here becomes exit 2 with a one-line message and a
+ * hint (a stack trace only with --debug). Ctrl-C exits 130.
+ */
+import { run, flush, Errors } from '@oclif/core'
+import { ExitCode, isTagwardenError } from '../errors.js'
+
+export async function main(argv: string[], binUrl: string): Promise<void> {
+  const debug = argv.includes('--debug') || process.env.TAGWARDEN_DEBUG === '1'
+  process.once('SIGINT', () => {
+    process.stderr.write('\ntagwarden: interrupted\n')
+    process.exit(ExitCode.Interrupted)
+  })
+  try {
+    await run(argv, binUrl)
+    await flush()
+  } catch (e) {
+    process.exitCode = reportFatal(e, debug)
+  }
+}
+
+export function reportFatal(e: unknown, debug: boolean): number {
+  // oclif's own exit (e.g. `this.exit(n)`) and help/version display.
+  if (e instanceof Errors.ExitError) return e.oclif.exit ?? ExitCode.Clean
+  const err = e as { oclif?: { exit?: number }; message?: string; code?: string }
+  if (isTagwardenError(e)) {
+    const loc = 'location' in e && typeof e.location === 'string' && !e.message.startsWith(e.location) ? `${e.location}: ` : ''
+    process.stderr.write(`tagwarden: error: ${loc}${e.message}\n`)
+    if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`)
+    if (debug && e.stack) process.stderr.write(`${e.stack}\n`)
+    return e.exitCode
+  }
+  if (err?.oclif?.exit !== undefined && e instanceof Error) {
+    // Flag parsing and other usage errors from oclif.
+    process.stderr.write(`tagwarden: error: ${e.message.replace(/\n\s*See more help with --help$/, '')}\n  hint: see \`tagwarden --help\` or \`tagwarden <command> --help\`\n`)
+    if (debug && e.stack) process.stderr.write(`${e.stack}\n`)
+    return ExitCode.Incomplete
+  }
+  process.stderr.write(`tagwarden: internal error: ${err?.message ?? String(e)}\n  hint: re-run with --debug and report it at https://github.com/tagwarden/tagwarden/issues\n`)
+  if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`)
+  return ExitCode.Incomplete
+}

@@ -1,0 +1,101 @@
+/**
+ * The finding contract. `tagwarden scan --format json` prints a `ScanReport`; every other format
+ * (text, SARIF, Markdown, JUnit) is derived from it. Its JSON Schema is `schemas/report.schema.json`;
+ * bump `REPORT_SCHEMA_VERSION` on any incompatible change.
+ */
+
+export const REPORT_SCHEMA_VERSION = '1.0'
+
+export type Severity = 'error' | 'warning' | 'note'
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, note: 1 }
+
+export type SubjectKind = 'user' | 'role' | 'account' | 'tag-key' | 'iac-resource' | 'api-key' | 'org'
+
+export interface Subject {
+  kind: SubjectKind
+  arn?: string
+  accountId?: string
+  name?: string
+  file?: string
+  line?: number
+  column?: number
+  logicalId?: string
+  address?: string
+  constructPath?: string
+  tagKey?: string
+}
+
+/** How the principal can be reached; drives which rule owns a role. */
+export type AttributionPath = 'iam-user' | 'workload' | 'iam-principal' | 'federation' | 'gateway' | 'unreachable'
+
+export interface Evidence {
+  /** Statements that grant the Bedrock capability, as `<policy source>#Statement[i]` plus the actions. */
+  grants?: Array<{ policy: string; statement: string; actions: string[]; conditional?: boolean }>
+  [key: string]: unknown
+}
+
+export interface Suppression {
+  kind: 'exception' | 'inline' | 'baseline'
+  reason: string
+  expires?: string
+  source?: string
+}
+
+export interface Finding {
+  ruleId: string
+  severity: Severity
+  message: string
+  /** Stable identifier for the message template, with the values that filled it. */
+  messageId: string
+  data: Record<string, string | number>
+  subject: Subject
+  principalArn?: string
+  evidence: Evidence
+  fix?: string
+  fingerprint: string
+  suppressed?: Suppression
+}
+
+export interface ScanErrorEntry {
+  source: string
+  accountId?: string
+  subject?: string
+  code: string
+  message: string
+  hint?: string
+}
+
+/** A note about an exception in the rules file (expired, expiring soon, or unused). Never counts for --fail-on. */
+export interface ExceptionNotice {
+  kind: 'expired' | 'expiring-soon' | 'unused'
+  rules: string[]
+  target: string
+  reason: string
+  expires?: string
+  location: string
+  message: string
+}
+
+export interface ScanSummary {
+  accounts: { scanned: number; failed: number; ids: string[] }
+  principals: { users: number; roles: number; skippedServiceLinked: number }
+  bedrockCapable: { total: number; byPath: Partial<Record<AttributionPath, number>> }
+  /** Share of Bedrock-capable principals with no finding, 0..1 (null when there are none). */
+  attributableShare: number | null
+  findings: { total: number; bySeverity: Record<Severity, number>; byRule: Record<string, number>; suppressed: number }
+  rulesNotEvaluated: Array<{ ruleId: string; reason: string }>
+  inputs: { files: number; errors: number }
+  exceptions: ExceptionNotice[]
+  /** The rules files in effect, bundled first. */
+  rulesFiles: string[]
+}
+
+export interface ScanReport {
+  schemaVersion: string
+  tool: { name: 'tagwarden'; version: string }
+  generatedAt: string
+  findings: Finding[]
+  summary: ScanSummary
+  errors: ScanErrorEntry[]
+}

@@ -1,0 +1,127 @@
+/**
+ * The normalised inventory: what every scanner produces and what the analysis reads.
+ * It is deliberately AWS-shaped (users, roles, groups, managed policies) but source-neutral:
+ * a snapshot file, a live API call and an IaC template all end up here.
+ */
+import type { PolicyDocument } from './policy.js'
+
+export interface Tag {
+  key: string
+  value: string
+}
+
+/** Where an entity was read from: a file (snapshot or IaC) or a live API. */
+export interface Origin {
+  file?: string
+  line?: number
+  column?: number
+  /** IaC: CloudFormation logical ID or Terraform address; CDK construct path. */
+  logicalId?: string
+  address?: string
+  constructPath?: string
+  /** JSON pointer-ish path inside the file, for errors. */
+  pointer?: string
+}
+
+export interface InlinePolicy {
+  name: string
+  document: PolicyDocument
+}
+
+interface PrincipalCommon {
+  accountId: string
+  partition: string
+  arn: string
+  name: string
+  /** IAM path, always starting and ending with `/`. */
+  path: string
+  /** Unique ID (AIDA… / AROA…), when known. */
+  id?: string
+  tags: Tag[]
+  inlinePolicies: InlinePolicy[]
+  attachedPolicyArns: string[]
+  permissionsBoundaryArn?: string
+  createDate?: string
+  origin?: Origin
+}
+
+export interface IamUser extends PrincipalCommon {
+  kind: 'user'
+  groups: string[]
+}
+
+export interface IamRole extends PrincipalCommon {
+  kind: 'role'
+  trustPolicy?: PolicyDocument
+  lastUsed?: { date?: string; region?: string }
+}
+
+export type IamPrincipal = IamUser | IamRole
+
+export interface IamGroup {
+  accountId: string
+  arn: string
+  name: string
+  path: string
+  inlinePolicies: InlinePolicy[]
+  attachedPolicyArns: string[]
+}
+
+export interface ManagedPolicy {
+  arn: string
+  name: string
+  /** Only the default version's document matters for evaluation. */
+  document: PolicyDocument
+  defaultVersionId?: string
+}
+
+/** A long-term Bedrock API key (IAM service-specific credential for `bedrock.amazonaws.com`). */
+export interface ServiceSpecificCredential {
+  accountId: string
+  userName: string
+  serviceName: string
+  status: 'Active' | 'Inactive' | 'Expired' | string
+  credentialId: string
+  alias?: string
+  createDate?: string
+  expirationDate?: string
+  origin?: Origin
+}
+
+export interface OrgAccount {
+  id: string
+  name?: string
+  email?: string
+  /** `State` (preferred) or the retiring `Status`, upper-case. */
+  state?: string
+}
+
+/** Everything known about one AWS account. Dropped after the account is analysed. */
+export interface AccountInventory {
+  accountId: string
+  partition: string
+  users: IamUser[]
+  roles: IamRole[]
+  groups: IamGroup[]
+  /** Customer managed and AWS managed policies present in the source, by ARN. */
+  managedPolicies: Map<string, ManagedPolicy>
+  apiKeys: ServiceSpecificCredential[]
+  /** true once a list-service-specific-credentials output was read for this account. */
+  apiKeysCollected: boolean
+  /** Files or API sources this inventory was built from. */
+  sources: string[]
+}
+
+export function emptyAccount(accountId: string, partition = 'aws'): AccountInventory {
+  return {
+    accountId,
+    partition,
+    users: [],
+    roles: [],
+    groups: [],
+    managedPolicies: new Map(),
+    apiKeys: [],
+    apiKeysCollected: false,
+    sources: [],
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The scan pipeline: scanners → inventory → analysis → rules → findings. Accounts stream through
+ * phase one one at a time (read, analyse, keep compact facts, drop the raw data); phase two resolves
+ * trust and cross-account references on the org index and runs the rules.
+ */
+import { analyzeAccount } from '../analysis/analyze-account.js'
+import type { PrincipalFacts } from '../analysis/facts.js'
+import { emptyIndex, type OrgIndex } from '../analysis/org-index.js'
+import { resolvePrincipalPaths } from '../analysis/org-phase.js'
+import { PolicyEvalCache } from '../iam/capability.js'
+import { REPORT_SCHEMA_VERSION, type ScanErrorEntry, type ScanReport } from '../model/finding.js'
+import type { AccountInventory } from '../model/inventory.js'
+import type { ResolvedConfig } from '../rules/config-types.js'
+import { runRules } from '../rules/engine.js'
+import { applyExceptions } from '../rules/exceptions.js'
+import { RULE_REGISTRY } from '../rules/index.js'
+import { buildSummary } from './summary.js'
+import { toolVersion } from '../version.js'
+
+/** A source of accounts for phase one: the snapshot scanner, the live scanner, or IaC. */
+export interface AccountSource {
+  /** Org-level data (account list, OU paths) and errors, read before the accounts. */
+  prepare(index: OrgIndex): Promise<{ errors: ScanErrorEntry[] }>
+  /** Yields one account at a time; the pipeline drops each one after analysing it. */
+  accounts(): AsyncIterable<{ inventory?: AccountInventory; accountId: string; errors: ScanErrorEntry[] }>
+  /** Number of files read (0 for live sources). */
+  fileCount(): number
+}
+
+export interface ScanRunOptions {
+  config: ResolvedConfig
+  sources: AccountSource[]
+  now: Date
+  /** Called after each account (progress reporting). */
+  onAccount?: (accountId: string, ok: boolean) => void
+}
+
+export async function runScan(opts: ScanRunOptions): Promise<ScanReport> {
+  const index = emptyIndex()
+  const cache = new PolicyEvalCache()
+  const errors: ScanErrorEntry[] = []
+  const facts: PrincipalFacts[] = []
+  const counts = { users: 0, roles: 0, skippedServiceLinked: 0 }
+  const scanned: string[] = []
+  let failed = 0
+
+  for (const source of opts.sources) {
+    errors.push(...(await source.prepare(index)).errors)
+    for await (const acct of source.accounts()) {
+      errors.push(...acct.errors)
+      if (!acct.inventory) {
+        failed++
+        opts.onAccount?.(acct.accountId, false)
+        continue
+      }
+      const a = analyzeAccount(acct.inventory, { settings: opts.config.settings, cache, index })
+      facts.push(...a.facts)
+      errors.push(...a.errors)
+      counts.users += a.counts.users
+      counts.roles += a.counts.roles
+      counts.skippedServiceLinked += a.counts.skippedServiceLinked
+      if (!scanned.includes(a.accountId)) scanned.push(a.accountId)
+      opts.onAccount?.(acct.accountId, true)
+    }
+  }
+
+  resolvePrincipalPaths(facts, index, opts.config.settings)
+  const engine = runRules(facts, index, opts.config, RULE_REGISTRY)
+  errors.push(...engine.errors)
+  const notices = applyExceptions(engine.findings, opts.config.exceptions, opts.now)
+  const rulesNotEvaluated = [...engine.rulesNotEvaluated]
+  if (facts.some((f) => f.kind === 'user') && !facts.some((f) => f.apiKeysCollected)) {
+    rulesNotEvaluated.push({
+      ruleId: 'bedrock-api-key-long-term',
+      reason: 'no `aws iam list-service-specific-credentials` output was given, so API keys were not checked',
+    })
+  }
+  const fileCount = opts.sources.reduce((n, s) => n + s.fileCount(), 0)
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'tagwarden', version: toolVersion() },
+    generatedAt: opts.now.toISOString(),
+    findings: engine.findings,
+    summary: buildSummary({
+      facts,
+      findings: engine.findings,
+      errors,
+      accountsScanned: scanned,
+      accountsFailed: failed,
+      counts,
+      files: fileCount,
+      rulesNotEvaluated,
+      exceptions: notices,
+      rulesFiles: opts.config.files,
+    }),
+    errors,
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Human text reporter. Colour only when asked (the caller decides from TTY and NO_COLOR);
+ * the output is otherwise identical, so tests compare plain text.
+ */
+import type { Finding, ScanReport, Severity } from '../model/finding.js'
+
+export interface TextOptions {
+  color: boolean
+  /** Show suppressed findings (with their reason). */
+  showSuppressed?: boolean
+  /** Print evidence and fix details. */
+  verbose?: boolean
+}
+
+const CODES = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1, green: 32 } as const
+type Style = keyof typeof CODES
+
+export function formatText(report: ScanReport, opts: TextOptions): string {
+  const c = (style: Style, s: string): string => (opts.color ? `\u001b[${CODES[style]}m${s}\u001b[0m` : s)
+  const sevStyle: Record<Severity, Style> = { error: 'red', warning: 'yellow', note: 'cyan' }
+  const lines: string[] = []
+  const active = report.findings.filter((f) => !f.suppressed)
+  const suppressed = report.findings.filter((f) => f.suppressed)
+
+  for (const f of active) {
+    lines.push(...findingLines(f, c, sevStyle, opts))
+  }
+  if (suppressed.length > 0) {
+    lines.push('', c('bold', `Suppressed (${suppressed.length})`))
+    for (const f of suppressed) {
+      lines.push(`  ${c('dim', f.ruleId)}  ${subjectLabel(f)}  ${c('dim', `— ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`)}`)
+    }
+  }
+  const notices = report.summary.exceptions
+  if (notices.length > 0) {
+    lines.push('', c('bold', 'Exceptions'))
+    for (const n of notices) lines.push(`  ${n.kind === 'expired' ? c('yellow', 'expired') : n.kind === 'unused' ? c('dim', 'unused') : c('cyan', 'expiring')}  ${n.message}`)
+  }
+  if (report.errors.length > 0) {
+    lines.push('', c('bold', c('red', `Errors (${report.errors.length}) — the result is incomplete`)))
+    for (const e of report.errors) {
+      lines.push(`  ${c('red', e.code)}  ${e.message}`)
+      lines.push(`    ${c('dim', `in ${e.source}${e.accountId ? ` (account ${e.accountId})` : ''}`)}`)
+      if (e.hint) lines.push(`    ${c('dim', `hint: ${e.hint}`)}`)
+    }
+  }
+  lines.push('', ...summaryLines(report, c))
+  return `${lines.join('\n').replace(/^\n+/, '')}\n`
+}
+
+function subjectLabel(f: Finding): string {
+  const s = f.subject
+  if (s.file) return `${s.file}${s.line ? `:${s.line}` : ''}${s.logicalId ? ` ${s.logicalId}` : s.address ? ` ${s.address}` : ''}`
+  return s.arn ?? (s.tagKey ? `tag key ${s.tagKey}` : s.accountId ? `account ${s.accountId}` : s.kind)
+}
+
+function findingLines(
+  f: Finding,
+  c: (s: Style, t: string) => string,
+  sevStyle: Record<Severity, Style>,
+  opts: TextOptions,
+): string[] {
+  const out = [`${c(sevStyle[f.severity], f.severity.padEnd(7))} ${c('bold', f.ruleId)}  ${subjectLabel(f)}`, `        ${f.message}`]
+  if (opts.verbose) {
+    const grants = f.evidence.grants ?? []
+    for (const g of grants) out.push(c('dim', `        granted by ${g.policy} ${g.statement}: ${g.actions.join(', ')}${g.conditional ? ' (conditional)' : ''}`))
+    if (f.fix) out.push(c('dim', `        fix: ${f.fix.split('\n').join('\n             ')}`))
+  }
+  out.push('')
+  return out
+}
+
+function summaryLines(r: ScanReport, c: (s: Style, t: string) => string): string[] {
+  const s = r.summary
+  const paths = Object.entries(s.bedrockCapable.byPath)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')
+  const share = s.attributableShare === null ? 'n/a' : `${(s.attributableShare * 100).toFixed(1)}%`
+  const sev = s.findings.bySeverity
+  const out = [
+    c('bold', 'Summary'),
+    `  accounts     ${s.accounts.scanned} scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}`,
+    `  principals   ${s.principals.users} users, ${s.principals.roles} roles${s.principals.skippedServiceLinked ? ` (${s.principals.skippedServiceLinked} service-linked skipped)` : ''}`,
+    `  Bedrock      ${s.bedrockCapable.total} capable${paths ? ` (${paths})` : ''}; ${share} attributable`,
+    `  findings     ${sev.error} error, ${sev.warning} warning, ${sev.note} note${s.findings.suppressed ? `; ${s.findings.suppressed} suppressed` : ''}`,
+  ]
+  for (const n of s.rulesNotEvaluated) out.push(c('dim', `  not evaluated: ${n.ruleId} — ${n.reason}`))
+  if (r.errors.length > 0) out.push(c('red', `  input errors ${r.errors.length} (exit code 2: the result is incomplete)`))
+  return out
+}

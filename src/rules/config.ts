@@ -1,0 +1,348 @@
+/**
+ * Loads the rules file: the bundled `rules.yaml`, extended by the user's file (`--rules FILE`, or
+ * `./tagwarden.yaml` when present). YAML is parsed with positions so that every problem — syntax,
+ * schema, or meaning — is reported as `file:line:column` with a plain explanation.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { resolve } from 'node:path'
+import { Ajv, type ErrorObject } from 'ajv'
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import { ConfigError } from '../errors.js'
+import type { Severity } from '../model/finding.js'
+import type {
+  ExceptionRule,
+  Position,
+  ResolvedConfig,
+  ResolvedSettings,
+  RuleInstance,
+  RuleScope,
+  TagRequirement,
+} from './config-types.js'
+import type { RuleMeta } from './types.js'
+import { suggest } from '../util/text.js'
+
+export const BUNDLED_RULES_PATH = fileURLToPath(new URL('../../rules.yaml', import.meta.url))
+export const RULES_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/rules.schema.json', import.meta.url))
+export const DEFAULT_USER_RULES_FILE = 'tagwarden.yaml'
+
+interface RawRuleSetting {
+  enabled?: boolean
+  severity?: Severity
+  options?: Record<string, unknown>
+  scope?: RuleScope
+}
+interface RawCustom extends RawRuleSetting {
+  id: string
+  extends: string
+  description?: string
+}
+interface RawException {
+  rules: string | string[]
+  arn?: string
+  account?: string
+  logicalId?: string
+  address?: string
+  reason: string
+  expires?: string
+}
+interface RawRulesFile {
+  version: 1
+  extends?: 'default' | 'none'
+  tags?: { required?: TagRequirement[] }
+  settings?: Partial<Omit<ResolvedSettings, 'requiredTags' | 'gateways'>> & {
+    gateways?: Partial<ResolvedSettings['gateways']>
+  }
+  rules?: Record<string, RawRuleSetting>
+  custom?: RawCustom[]
+  exceptions?: RawException[]
+}
+
+interface ParsedFile {
+  path: string
+  raw: RawRulesFile
+  doc: Document
+  lines: LineCounter
+}
+
+let compiledSchema: ReturnType<Ajv['compile']> | undefined
+function schemaValidator(): ReturnType<Ajv['compile']> {
+  if (!compiledSchema) {
+    const ajv = new Ajv({ allErrors: true, strict: false })
+    compiledSchema = ajv.compile(JSON.parse(readFileSync(RULES_SCHEMA_PATH, 'utf8')))
+  }
+  return compiledSchema
+}
+
+function positionOf(file: ParsedFile, path: Array<string | number>): Position {
+  let node: unknown = file.doc.contents
+  let best: Node | undefined = isNodeLike(node) ? node : undefined
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
+      if (!pair) break
+      // Point at the key for missing/extra property errors below it, else at the value.
+      node = pair.value
+      if (isNodeLike(pair.value)) best = pair.value
+      else if (isNodeLike(pair.key)) best = pair.key
+    } else if (isSeq(node)) {
+      const item = node.items[Number(seg)]
+      if (!item) break
+      node = item
+      if (isNodeLike(item)) best = item
+    } else break
+  }
+  const offset = best?.range?.[0] ?? 0
+  const { line, col } = file.lines.linePos(offset)
+  return { file: file.path, line, column: col }
+}
+
+function isNodeLike(v: unknown): v is Node {
+  return typeof v === 'object' && v !== null && 'range' in v
+}
+
+function fmt(p: Position): string {
+  return `${p.file}:${p.line}:${p.column}`
+}
+
+function parseRulesFile(path: string): ParsedFile {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    throw new ConfigError('rules-file-unreadable', `cannot read rules file ${path}: ${(e as Error).message}`, {
+      hint: 'check the path given to --rules',
+    })
+  }
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!
+    const { line, col } = lines.linePos(err.pos[0])
+    const location = `${path}:${line}:${col}`
+    throw new ConfigError('rules-file-yaml', `${location}: invalid YAML: ${err.message.split('\n')[0]}`, {
+      location,
+      hint: 'fix the YAML syntax at that position (indentation, quoting, a missing colon)',
+    })
+  }
+  const raw = doc.toJS() as unknown
+  const file: ParsedFile = { path, raw: raw as RawRulesFile, doc, lines }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    const location = `${path}:1:1`
+    throw new ConfigError('rules-file-schema', `${location}: a rules file must be a YAML mapping with \`version: 1\``, {
+      location,
+      hint: 'start the file with `version: 1` (see `tagwarden init`)',
+    })
+  }
+  const validate = schemaValidator()
+  if (!validate(raw)) {
+    const errs = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && e.keyword !== 'allOf')
+    const first = pickMostUseful(errs.length > 0 ? errs : (validate.errors ?? []))
+    const segs = first.instancePath.split('/').slice(1).map(decodePointer)
+    const pos = positionOf(file, first.keyword === 'additionalProperties' ? [...segs, String(first.params.additionalProperty)] : segs)
+    throw new ConfigError('rules-file-schema', `${fmt(pos)}: ${explainAjvError(first)}`, {
+      location: fmt(pos),
+      hint: 'see schemas/rules.schema.json, or add `# yaml-language-server: $schema=…` for editor help',
+    })
+  }
+  return file
+}
+
+function decodePointer(s: string): string {
+  return s.replace(/~1/g, '/').replace(/~0/g, '~')
+}
+
+function pickMostUseful(errs: ErrorObject[]): ErrorObject {
+  // The deepest error is usually the one a person can act on.
+  return [...errs].sort((a, b) => b.instancePath.length - a.instancePath.length)[0]!
+}
+
+function explainAjvError(e: ErrorObject): string {
+  const where = e.instancePath === '' ? 'the file' : `\`${e.instancePath.split('/').slice(1).map(decodePointer).join('.')}\``
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `unknown property \`${String(e.params.additionalProperty)}\` in ${where}`
+    case 'required':
+      return `${where} is missing the required property \`${String(e.params.missingProperty)}\``
+    case 'enum':
+      return `${where} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+    case 'const':
+      return `${where} must be ${JSON.stringify(e.params.allowedValue)}`
+    case 'minLength':
+      return e.instancePath.endsWith('/reason')
+        ? `${where} must be at least ${String(e.params.limit)} characters: say why the exception is acceptable`
+        : `${where} must be at least ${String(e.params.limit)} characters`
+    case 'pattern':
+      return `${where} does not match the expected format ${String(e.params.pattern)}`
+    case 'type':
+      return `${where} must be of type ${String(e.params.type)}`
+    default:
+      return `${where} ${e.message ?? 'is invalid'}`
+  }
+}
+
+function mergeSettings(base: ResolvedSettings, raw: RawRulesFile): ResolvedSettings {
+  const s = raw.settings ?? {}
+  return {
+    requiredTags: raw.tags?.required ?? base.requiredTags,
+    inferenceActions: s.inferenceActions ?? base.inferenceActions,
+    workloadOidcIssuers: s.workloadOidcIssuers ?? base.workloadOidcIssuers,
+    gateways: {
+      namePatterns: s.gateways?.namePatterns ?? base.gateways.namePatterns,
+      tags: s.gateways?.tags ?? base.gateways.tags,
+      arns: s.gateways?.arns ?? base.gateways.arns,
+    },
+  }
+}
+
+const EMPTY_SETTINGS: ResolvedSettings = {
+  requiredTags: [],
+  inferenceActions: [],
+  workloadOidcIssuers: [],
+  gateways: { namePatterns: [], tags: {}, arns: [] },
+}
+
+export interface LoadRulesOptions {
+  /** `--rules FILE`. */
+  rulesPath?: string
+  /** Where to look for `tagwarden.yaml`. */
+  cwd?: string
+  /** Metadata of every built-in rule, by ID (the registry). */
+  builtins: ReadonlyMap<string, RuleMeta>
+}
+
+/** Load and resolve the rules configuration. Throws `ConfigError` (exit 2) on any problem. */
+export function loadRulesConfig(opts: LoadRulesOptions): ResolvedConfig {
+  const files: ParsedFile[] = [parseRulesFile(BUNDLED_RULES_PATH)]
+  let userPath = opts.rulesPath
+  if (userPath === undefined) {
+    const candidate = resolve(opts.cwd ?? process.cwd(), DEFAULT_USER_RULES_FILE)
+    if (existsSync(candidate)) userPath = candidate
+  }
+  if (userPath !== undefined) {
+    const user = parseRulesFile(userPath)
+    if (user.raw.extends === 'none') files.length = 0
+    files.push(user)
+  }
+  return resolveFiles(files, opts.builtins)
+}
+
+/** Resolve already-parsed text (used by tests and `rules validate`). */
+export function loadRulesConfigFromFiles(paths: string[], builtins: ReadonlyMap<string, RuleMeta>): ResolvedConfig {
+  return resolveFiles(paths.map(parseRulesFile), builtins)
+}
+
+function resolveFiles(files: ParsedFile[], builtins: ReadonlyMap<string, RuleMeta>): ResolvedConfig {
+  let settings = EMPTY_SETTINGS
+  const rules = new Map<string, RuleInstance>()
+  for (const [id, meta] of builtins) {
+    rules.set(id, { id, base: id, enabled: true, severity: meta.defaultSeverity, options: {}, source: '<built-in>' })
+  }
+  const exceptions: ExceptionRule[] = []
+  const bundled = files[0]?.path === BUNDLED_RULES_PATH
+  for (const file of files) {
+    const raw = file.raw
+    const source = file.path === BUNDLED_RULES_PATH ? '<bundled>' : file.path
+    settings = mergeSettings(settings, raw)
+    for (const [i, req] of (raw.tags?.required ?? []).entries()) {
+      if (req.pattern !== undefined) checkRegex(file, ['tags', 'required', i, 'pattern'], req.pattern)
+    }
+    for (const [id, setting] of Object.entries(raw.rules ?? {})) {
+      const existing = rules.get(id)
+      if (!existing) {
+        const pos = positionOf(file, ['rules', id])
+        throw new ConfigError('rules-file-unknown-rule', `${fmt(pos)}: unknown rule \`${id}\`${suggest(id, [...rules.keys()])}`, {
+          location: fmt(pos),
+          hint: 'run `tagwarden rules list` for the rule IDs; a rule of your own goes under `custom:` with `extends:`',
+        })
+      }
+      rules.set(id, applySetting(existing, setting, source))
+    }
+    for (const [i, c] of (raw.custom ?? []).entries()) {
+      const pos = positionOf(file, ['custom', i])
+      const baseMeta = builtins.get(c.extends)
+      if (!baseMeta) {
+        const p = positionOf(file, ['custom', i, 'extends'])
+        throw new ConfigError('rules-file-unknown-rule', `${fmt(p)}: custom rule \`${c.id}\` extends unknown rule \`${c.extends}\`${suggest(c.extends, [...builtins.keys()])}`, {
+          location: fmt(p),
+          hint: 'a custom rule must extend a built-in rule (see `tagwarden rules list`)',
+        })
+      }
+      if (builtins.has(c.id) || (rules.has(c.id) && rules.get(c.id)!.source === source)) {
+        throw new ConfigError('rules-file-duplicate-rule', `${fmt(pos)}: rule ID \`${c.id}\` is already taken`, {
+          location: fmt(pos),
+          hint: 'give the custom rule an ID of its own',
+        })
+      }
+      const prior = rules.get(c.id)
+      const inst: RuleInstance = prior ?? {
+        id: c.id,
+        base: c.extends,
+        enabled: true,
+        severity: baseMeta.defaultSeverity,
+        options: {},
+        source,
+      }
+      rules.set(c.id, applySetting({ ...inst, base: c.extends }, c, source))
+    }
+    for (const [i, ex] of (raw.exceptions ?? []).entries()) {
+      const ids = Array.isArray(ex.rules) ? ex.rules : [ex.rules]
+      for (const id of ids) {
+        if (!rules.has(id)) {
+          const pos = positionOf(file, ['exceptions', i, 'rules'])
+          throw new ConfigError('rules-file-unknown-rule', `${fmt(pos)}: exception names unknown rule \`${id}\`${suggest(id, [...rules.keys()])}`, {
+            location: fmt(pos),
+            hint: 'use a rule ID from `tagwarden rules list` or one of your custom rules',
+          })
+        }
+      }
+      const e: ExceptionRule = { rules: ids, reason: ex.reason, position: positionOf(file, ['exceptions', i]) }
+      if (ex.reason.trim().length < 10) {
+        const pos = positionOf(file, ['exceptions', i, 'reason'])
+        throw new ConfigError('rules-file-schema', `${fmt(pos)}: exception reason must be at least 10 characters: say why the exception is acceptable`, { location: fmt(pos) })
+      }
+      if (ex.arn !== undefined) e.arn = ex.arn
+      if (ex.account !== undefined) e.account = ex.account
+      if (ex.logicalId !== undefined) e.logicalId = ex.logicalId
+      if (ex.address !== undefined) e.address = ex.address
+      if (ex.expires !== undefined) {
+        if (Number.isNaN(Date.parse(`${ex.expires}T00:00:00Z`))) {
+          const pos = positionOf(file, ['exceptions', i, 'expires'])
+          throw new ConfigError('rules-file-schema', `${fmt(pos)}: \`expires\` is not a real date: ${ex.expires}`, { location: fmt(pos) })
+        }
+        e.expires = ex.expires
+      }
+      exceptions.push(e)
+    }
+  }
+  return {
+    settings,
+    rules: [...rules.values()],
+    exceptions,
+    files: files.map((f) => (f.path === BUNDLED_RULES_PATH && bundled ? '<bundled>' : f.path)),
+  }
+}
+
+function applySetting(inst: RuleInstance, s: RawRuleSetting, source: string): RuleInstance {
+  const out: RuleInstance = { ...inst, options: { ...inst.options, ...(s.options ?? {}) } }
+  if (s.enabled !== undefined) out.enabled = s.enabled
+  if (s.severity !== undefined) out.severity = s.severity
+  if (s.scope !== undefined) out.scope = s.scope
+  if (s.enabled !== undefined || s.severity !== undefined || s.options !== undefined || s.scope !== undefined) {
+    out.source = source
+  }
+  return out
+}
+
+function checkRegex(file: ParsedFile, path: Array<string | number>, pattern: string): void {
+  try {
+    new RegExp(pattern)
+  } catch (e) {
+    const pos = positionOf(file, path)
+    throw new ConfigError('rules-file-regex', `${fmt(pos)}: invalid regular expression: ${(e as Error).message}`, {
+      location: fmt(pos),
+      hint: 'patterns are JavaScript regular expressions; escape special characters',
+    })
+  }
+}
+

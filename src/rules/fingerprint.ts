@@ -1,0 +1,35 @@
+/** Stable finding identity: rule ID + subject identity + tag key. Independent of input order and run. */
+import { createHash } from 'node:crypto'
+import type { Finding, Subject } from '../model/finding.js'
+
+export function subjectIdentity(s: Subject): string {
+  if (s.arn) return s.arn
+  if (s.kind === 'iac-resource') return `${s.file ?? ''}#${s.constructPath ?? s.address ?? s.logicalId ?? ''}`
+  if (s.kind === 'tag-key') return `tag-key:${s.tagKey ?? ''}`
+  if (s.accountId) return `account:${s.accountId}${s.name ? `/${s.name}` : ''}`
+  return `${s.kind}:${s.name ?? ''}`
+}
+
+export function fingerprintOf(ruleId: string, subject: Subject, tagKey?: string, extra?: string): string {
+  return createHash('sha256')
+    .update(`${ruleId}\u0000${subjectIdentity(subject)}\u0000${tagKey ?? ''}${extra ? `\u0000${extra}` : ''}`)
+    .digest('hex')
+    .slice(0, 32)
+}
+
+/** Deterministic order: severity, then rule, account, subject, tag key. */
+export function compareFindings(a: Finding, b: Finding): number {
+  const sev = { error: 0, warning: 1, note: 2 }
+  return (
+    sev[a.severity] - sev[b.severity] ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.subject.accountId ?? '', b.subject.accountId ?? '') ||
+    cmp(subjectIdentity(a.subject), subjectIdentity(b.subject)) ||
+    cmp(a.subject.tagKey ?? '', b.subject.tagKey ?? '') ||
+    cmp(a.fingerprint, b.fingerprint)
+  )
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}

@@ -1,0 +1,40 @@
+/**
+ * The explicit rule registry. Every built-in rule is listed here by hand (no glob imports); a rule's ID
+ * equals its file name. IDs are never reused: retired IDs live in `retired.ts`.
+ */
+import type { RuleMeta, RuleModule } from './types.js'
+import { principalMissingTag } from './principal/principal-missing-tag.js'
+import { bedrockApiKeyLongTerm } from './api-keys/bedrock-api-key-long-term.js'
+import { federatedRoleSessionTags } from './trust/federated-role-session-tags.js'
+import { federatedRoleSessionName } from './trust/federated-role-session-name.js'
+import { gatewayDirectInvoke } from './trust/gateway-direct-invoke.js'
+import { gatewayTargetSourceIdentity } from './trust/gateway-target-source-identity.js'
+import { gatewayTargetSessionTags } from './trust/gateway-target-session-tags.js'
+import { tagValueNotAllowed } from './tags/tag-value-not-allowed.js'
+
+export const RULES: readonly RuleModule[] = [
+  principalMissingTag,
+  bedrockApiKeyLongTerm,
+  federatedRoleSessionTags,
+  federatedRoleSessionName,
+  gatewayDirectInvoke,
+  gatewayTargetSourceIdentity,
+  gatewayTargetSessionTags,
+  tagValueNotAllowed,
+]
+
+export const RULE_REGISTRY: ReadonlyMap<string, RuleModule> = new Map(RULES.map((r) => [r.meta.id, r]))
+
+export const RULE_META: ReadonlyMap<string, RuleMeta> = new Map(RULES.map((r) => [r.meta.id, r.meta]))
+
+/** Where each rule's module lives, relative to src/rules (for the registry test and docs). */
+export const RULE_FILES: Readonly<Record<string, string>> = {
+  'principal-missing-tag': 'principal/principal-missing-tag.ts',
+  'bedrock-api-key-long-term': 'api-keys/bedrock-api-key-long-term.ts',
+  'federated-role-session-tags': 'trust/federated-role-session-tags.ts',
+  'federated-role-session-name': 'trust/federated-role-session-name.ts',
+  'gateway-direct-invoke': 'trust/gateway-direct-invoke.ts',
+  'gateway-target-source-identity': 'trust/gateway-target-source-identity.ts',
+  'gateway-target-session-tags': 'trust/gateway-target-session-tags.ts',
+  'tag-value-not-allowed': 'tags/tag-value-not-allowed.ts',
+}

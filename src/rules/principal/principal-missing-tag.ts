@@ -1,0 +1,66 @@
+import type { PrincipalRule, RuleReport } from '../types.js'
+import { describeTagProblem, tagCommand, tagState } from '../tag-helpers.js'
+import { capabilityEvidence } from '../evidence.js'
+
+/**
+ * A Bedrock-capable principal reachable by a workload, an IAM principal, or as an IAM user must carry
+ * every required tag itself: nothing else will attribute its spend. Roles reachable only through
+ * federation or a gateway get session tags there and are judged by the federation/gateway rules.
+ */
+export const principalMissingTag: PrincipalRule = {
+  scope: 'principal',
+  meta: {
+    id: 'principal-missing-tag',
+    summary: 'A Bedrock-capable IAM user or role lacks a required cost-allocation tag.',
+    rationale:
+      'Amazon Bedrock attributes every inference charge to the calling IAM principal, and its principal tags become cost allocation tags (`iamPrincipal/<key>` in CUR 2.0). A principal without the required tag — or with it in another case, since cost allocation tags are case-sensitive — lands in the untagged bucket of the bill.',
+    remediation:
+      'Tag the user or role with every required key (e.g. `team`), using the exact key spelling. For a role that people assume through an IdP or an LLM gateway, pass session tags instead.',
+    defaultSeverity: 'error',
+    appliesTo: ['user', 'role'],
+    messages: {
+      missing:
+        '{kind} {name} can run Bedrock inference ({actions}) but {problem}, so its Bedrock spend cannot be attributed by `{tagKey}`. Tag it: `{command}`.',
+    },
+    tags: ['cost-attribution', 'tagging', 'bedrock'],
+    precision: 'very-high',
+    options: {
+      tagKeys: { type: 'array', items: { type: 'string' }, description: 'Required keys for this rule instance (default: the `tags.required` keys).' },
+    },
+    examples: {
+      nonCompliant: `# Role assumed by Lambda, allowed bedrock:InvokeModel, tags: [{Key: Team, Value: search}]`,
+      compliant: `# Same role with tags: [{Key: team, Value: search}]`,
+    },
+  },
+  check(p, ctx) {
+    if (!p.capability.capable || p.gateway) return []
+    // Roles: only when a workload or IAM-principal path exists; federation/gateway-only roles are judged elsewhere.
+    if (p.kind === 'role' && !p.paths.some((x) => x === 'workload' || x === 'iam-principal')) return []
+    const keys = Array.isArray(ctx.options.tagKeys) ? (ctx.options.tagKeys as string[]) : ctx.settings.requiredTags.map((t) => t.key)
+    const out: RuleReport[] = []
+    for (const key of keys) {
+      const s = tagState(p.tags, key)
+      if (s.state === 'present') continue
+      out.push({
+        messageId: 'missing',
+        tagKey: key,
+        data: {
+          kind: p.kind === 'user' ? 'IAM user' : 'Role',
+          name: p.name,
+          actions: p.capability.actions.join(', '),
+          problem: describeTagProblem(key, s),
+          tagKey: key,
+          command: tagCommand(p, key),
+        },
+        evidence: {
+          ...capabilityEvidence(p),
+          tagState: s.state,
+          ...(s.state === 'missing' && s.nearMiss ? { nearMiss: s.nearMiss.key } : {}),
+          paths: p.paths,
+        },
+        fix: tagCommand(p, key),
+      })
+    }
+    return out
+  },
+}

@@ -1,0 +1,33 @@
+/** Tag lookups shared by the tag rules. Keys match exactly: cost allocation tags are case-sensitive. */
+import type { Tag } from '../model/inventory.js'
+
+export type TagState =
+  | { state: 'present'; value: string }
+  | { state: 'blank'; value: string }
+  | { state: 'missing'; nearMiss?: Tag }
+
+export function tagState(tags: readonly Tag[], key: string): TagState {
+  const exact = tags.find((t) => t.key === key)
+  if (exact) return exact.value.trim() === '' ? { state: 'blank', value: exact.value } : { state: 'present', value: exact.value }
+  const lower = key.toLowerCase()
+  const near = tags.find((t) => t.key.toLowerCase() === lower || t.key.trim().toLowerCase() === lower)
+  return near ? { state: 'missing', nearMiss: near } : { state: 'missing' }
+}
+
+/** The effective session-tag override is out of scope here: role tags only. */
+export function hasRequiredTag(tags: readonly Tag[], key: string): boolean {
+  return tagState(tags, key).state === 'present'
+}
+
+export function describeTagProblem(key: string, s: TagState): string {
+  if (s.state === 'blank') return `its \`${key}\` tag is empty`
+  if (s.state === 'missing' && s.nearMiss) return `it has \`${s.nearMiss.key}\` instead — cost allocation tags are case-sensitive, so \`${s.nearMiss.key}\` does not count as \`${key}\``
+  return `it has no \`${key}\` tag`
+}
+
+/** The CLI command that fixes a missing tag on a live principal. */
+export function tagCommand(p: { kind: 'user' | 'role'; name: string }, key: string, value = '<value>'): string {
+  return p.kind === 'user'
+    ? `aws iam tag-user --user-name ${p.name} --tags Key=${key},Value=${value}`
+    : `aws iam tag-role --role-name ${p.name} --tags Key=${key},Value=${value}`
+}

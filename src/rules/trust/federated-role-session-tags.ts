@@ -1,0 +1,60 @@
+import type { PrincipalRule } from '../types.js'
+import { capabilityEvidence } from '../evidence.js'
+import { hasRequiredTag } from '../tag-helpers.js'
+import { tagSessionStatement } from './fix-snippets.js'
+
+/**
+ * A role people reach only through their IdP is shared by everyone the IdP maps to it; the role's own
+ * tags cannot say which team a session belongs to, so the IdP must pass session tags — which the trust
+ * policy has to allow with sts:TagSession, or the IdP cannot send them at all.
+ */
+export const federatedRoleSessionTags: PrincipalRule = {
+  scope: 'principal',
+  meta: {
+    id: 'federated-role-session-tags',
+    summary: 'A Bedrock-capable role used only through IdP federation cannot receive session tags.',
+    rationale:
+      'Principal and session tags become `iamPrincipal/<key>` cost allocation tags. A role that people assume through SAML or OIDC federation is shared by many users; unless the IdP passes team session tags (which requires `sts:TagSession` in the trust policy), its Bedrock spend lands untagged or on the role as a whole.',
+    remediation:
+      'Add a separate trust statement allowing `sts:TagSession` for the identity provider, and configure the IdP to send `https://aws.amazon.com/SAML/Attributes/PrincipalTag:<key>` (SAML) or the `https://aws.amazon.com/tags` claim (OIDC). For IAM Identity Center, enable attributes for access control.',
+    defaultSeverity: 'error',
+    appliesTo: ['role'],
+    messages: {
+      noTagSession:
+        'Role {name} can run Bedrock inference and is assumed only through federation ({providers}), but its trust policy does not allow `sts:TagSession` and the role itself lacks {missing}: the IdP cannot pass team session tags, so federated users\' Bedrock spend is unattributed. Add a trust statement allowing `sts:TagSession` for the provider.',
+      identityCenter:
+        'Identity Center role {name} can run Bedrock inference, lacks {missing}, and its trust policy does not allow `sts:TagSession`: user attributes cannot become session tags. Enable attributes for access control in IAM Identity Center (and keep sts:TagSession in the permission set role\'s trust).',
+    },
+    tags: ['cost-attribution', 'federation', 'session-tags', 'bedrock'],
+    precision: 'high',
+    examples: {
+      nonCompliant: '{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:saml-provider/Okta"},"Action":"sts:AssumeRoleWithSAML"}',
+      compliant:
+        '[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:saml-provider/Okta"},"Action":"sts:AssumeRoleWithSAML"},\n {"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:saml-provider/Okta"},"Action":"sts:TagSession"}]',
+    },
+  },
+  check(p, ctx) {
+    if (p.kind !== 'role' || !p.capability.capable || p.gateway || !p.trust) return []
+    if (!(p.paths.length === 1 && p.paths[0] === 'federation')) return []
+    const missing = ctx.settings.requiredTags.map((t) => t.key).filter((k) => !hasRequiredTag(p.tags, k))
+    if (missing.length === 0 || p.trust.federation.allowsTagSession) return []
+    const providers = p.trust.federation.providers
+    const ic = p.trust.federation.identityCenter
+    return [
+      {
+        messageId: ic ? 'identityCenter' : 'noTagSession',
+        data: { name: p.name, providers: providers.join(', ') || 'an identity provider', missing: missing.map((k) => `\`${k}\``).join(', ') },
+        evidence: {
+          ...capabilityEvidence(p),
+          providers,
+          identityCenter: ic,
+          missingTags: missing,
+          trustStatements: p.trust.statements.filter((s) => s.path === 'federation').map((s) => ({ index: s.index, sid: s.sid ?? null, actions: s.assumeActions })),
+        },
+        fix: ic
+          ? 'Enable attributes for access control in IAM Identity Center (Settings → Attributes for access control) and map the required keys, e.g. team → ${path:enterprise.department}.'
+          : `Add to the trust policy of ${p.name}:\n${tagSessionStatement({ Federated: providers[0] ?? '<provider-arn>' }, missing)}`,
+      },
+    ]
+  },
+}

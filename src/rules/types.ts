@@ -1,0 +1,63 @@
+/**
+ * The rule contract: one module per rule, `{ meta, check }`. A rule never touches the filesystem,
+ * AWS, the environment or the clock; everything it needs arrives in its context.
+ */
+import type { PrincipalFacts } from '../analysis/facts.js'
+import type { Evidence, Severity, SubjectKind, Subject } from '../model/finding.js'
+import type { OrgIndex } from '../analysis/org-index.js'
+import type { ResolvedSettings } from './config-types.js'
+
+export interface RuleMeta {
+  /** Stable kebab-case ID, equal to the module's file name. */
+  id: string
+  /** One sentence: what the rule checks. */
+  summary: string
+  /** Why it matters for Bedrock cost attribution. */
+  rationale: string
+  /** How to fix, in general terms (findings carry a concrete `fix`). */
+  remediation: string
+  defaultSeverity: Severity
+  appliesTo: SubjectKind[]
+  /** messageId → template with `{placeholders}`. */
+  messages: Record<string, string>
+  /** SARIF `properties.tags`. */
+  tags: string[]
+  precision: 'very-high' | 'high' | 'medium' | 'low'
+  /** Options this rule accepts (JSON Schema `properties`), for validation and docs. */
+  options?: Record<string, { type: string; description: string; items?: { type: string } }>
+  /** Compliant and non-compliant examples (snippets), for `rules explain` and docs. */
+  examples: { compliant: string; nonCompliant: string }
+}
+
+/** What a check reports; the engine turns it into a `Finding`. */
+export interface RuleReport {
+  messageId: string
+  data: Record<string, string | number>
+  /** Defaults to the principal the check ran on. */
+  subject?: Subject
+  /** For per-tag-key findings: part of the fingerprint. */
+  tagKey?: string
+  evidence?: Evidence
+  fix?: string
+}
+
+export interface RuleContext {
+  settings: ResolvedSettings
+  /** Options for this rule instance (a custom rule's own options, merged over the defaults). */
+  options: Record<string, unknown>
+  index: OrgIndex
+}
+
+export interface PrincipalRule {
+  meta: RuleMeta
+  scope: 'principal'
+  check(principal: PrincipalFacts, ctx: RuleContext): RuleReport[]
+}
+
+export interface OrgRule {
+  meta: RuleMeta
+  scope: 'org'
+  check(ctx: RuleContext): RuleReport[]
+}
+
+export type RuleModule = PrincipalRule | OrgRule

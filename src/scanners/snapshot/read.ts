@@ -1,0 +1,99 @@
+/**
+ * File reading for the snapshot scanner: text decoding (UTF-8, and the UTF-16 that Windows PowerShell 5
+ * writes for `aws … > file.json`), cheap prefix reads for planning, and JSON parsing that reports
+ * line:column instead of throwing.
+ */
+import { open, readFile } from 'node:fs/promises'
+import { jsonErrorPosition } from '../../iam/policy-document.js'
+
+export type ReadResult = { ok: true; text: string } | { ok: false; message: string }
+
+export type ParseResult = { ok: true; value: unknown } | { ok: false; message: string; line?: number; column?: number }
+
+/** Decode file bytes, honouring a UTF-8 or UTF-16 byte order mark. */
+export function decodeText(buf: Uint8Array): string {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) {
+    return new TextDecoder('utf-16le').decode(buf.subarray(2))
+  }
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
+    return new TextDecoder('utf-16be').decode(buf.subarray(2))
+  }
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+    return new TextDecoder('utf-8').decode(buf.subarray(3))
+  }
+  return new TextDecoder('utf-8').decode(buf)
+}
+
+function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException
+  if (err?.code === 'ENOENT') return 'file not found'
+  if (err?.code === 'EACCES' || err?.code === 'EPERM') return 'permission denied'
+  if (err?.code === 'EISDIR') return 'is a directory'
+  if (err?.code === 'ERR_STRING_TOO_LONG' || /string longer than/i.test(String(err?.message))) {
+    return 'file is too large to read as one JSON text (about 512 MB is the limit)'
+  }
+  return String(err?.message ?? e)
+}
+
+/** Whole file as text. Never throws. */
+export async function readText(file: string): Promise<ReadResult> {
+  try {
+    return { ok: true, text: decodeText(await readFile(file)) }
+  } catch (e) {
+    return { ok: false, message: describeFsError(e) }
+  }
+}
+
+/**
+ * The first `maxBytes` of a file as text, and whether that was the whole file. A multi-byte character
+ * cut at the end decodes to U+FFFD, which is harmless for the key/ARN sniffing this is used for.
+ */
+export async function readPrefix(
+  file: string,
+  maxBytes: number,
+): Promise<{ ok: true; text: string; complete: boolean } | { ok: false; message: string }> {
+  let handle
+  try {
+    handle = await open(file, 'r')
+    const size = (await handle.stat()).size
+    const length = Math.min(size, maxBytes)
+    const buf = Buffer.alloc(length)
+    let filled = 0
+    while (filled < length) {
+      const { bytesRead } = await handle.read(buf, filled, length - filled, filled)
+      if (bytesRead === 0) break
+      filled += bytesRead
+    }
+    return { ok: true, text: decodeText(buf.subarray(0, filled)), complete: filled >= size }
+  } catch (e) {
+    return { ok: false, message: describeFsError(e) }
+  } finally {
+    await handle?.close()
+  }
+}
+
+function endPosition(text: string): { line: number; column: number } {
+  let line = 1
+  let lineStart = 0
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++
+      lineStart = i + 1
+    }
+  }
+  return { line, column: text.length - lineStart + 1 }
+}
+
+/** JSON.parse that returns the error with a 1-based line:column instead of throwing. */
+export function parseJson(text: string): ParseResult {
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch (e) {
+    const raw = String((e as Error)?.message ?? e)
+    if (text.trim() === '') return { ok: false, message: 'file is empty', ...endPosition(text) }
+    // V8 says "Unexpected end of JSON input" without an offset: the text stops early (truncated download).
+    const pos = jsonErrorPosition(text, e) ?? (/end of JSON/i.test(raw) ? endPosition(text) : undefined)
+    const message = raw.replace(/,? ?(in JSON )?at position \d+( \(line \d+ column \d+\))?/, '').trim()
+    return { ok: false, message, ...(pos ?? {}) }
+  }
+}
