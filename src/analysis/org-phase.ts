@@ -31,7 +31,7 @@ export function makeGatewayResolver(index: OrgIndex, settings: ResolvedSettings)
       const g = index.gatewaysByArn.get(ref.arn)
       return g ? toMatch(g) : byDeclaration(ref.arn)
     }
-    if (ref.kind === 'account-root' && ref.narrowedBy && ref.narrowedBy.length > 0) {
+    if ((ref.kind === 'account-root' || ref.kind === 'wildcard') && ref.narrowedBy && ref.narrowedBy.length > 0) {
       for (const pattern of ref.narrowedBy) {
         for (const g of index.gatewaysByArn.values()) {
           if ((ref.accountId === undefined || g.accountId === ref.accountId) && globMatch(pattern, g.arn, { caseInsensitive: false })) {

@@ -74,16 +74,17 @@ function schemaValidator(): ReturnType<Ajv['compile']> {
   return compiledSchema
 }
 
-function positionOf(file: ParsedFile, path: Array<string | number>): Position {
+function positionOf(file: ParsedFile, path: Array<string | number>, atKey = false): Position {
   let node: unknown = file.doc.contents
   let best: Node | undefined = isNodeLike(node) ? node : undefined
-  for (const seg of path) {
+  for (const [i, seg] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
       if (!pair) break
-      // Point at the key for missing/extra property errors below it, else at the value.
       node = pair.value
-      if (isNodeLike(pair.value)) best = pair.value
+      // An unknown property is pointed at by its key; anything else by its value.
+      if (atKey && i === path.length - 1 && isNodeLike(pair.key)) best = pair.key
+      else if (isNodeLike(pair.value)) best = pair.value
       else if (isNodeLike(pair.key)) best = pair.key
     } else if (isSeq(node)) {
       const item = node.items[Number(seg)]
@@ -139,7 +140,8 @@ function parseRulesFile(path: string): ParsedFile {
     const errs = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && e.keyword !== 'allOf')
     const first = pickMostUseful(errs.length > 0 ? errs : (validate.errors ?? []))
     const segs = first.instancePath.split('/').slice(1).map(decodePointer)
-    const pos = positionOf(file, first.keyword === 'additionalProperties' ? [...segs, String(first.params.additionalProperty)] : segs)
+    const extra = first.keyword === 'additionalProperties'
+    const pos = positionOf(file, extra ? [...segs, String(first.params.additionalProperty)] : segs, extra)
     throw new ConfigError('rules-file-schema', `${fmt(pos)}: ${explainAjvError(first)}`, {
       location: fmt(pos),
       hint: 'see schemas/rules.schema.json, or add `# yaml-language-server: $schema=…` for editor help',
@@ -250,7 +252,7 @@ function resolveFiles(files: ParsedFile[], builtins: ReadonlyMap<string, RuleMet
     for (const [id, setting] of Object.entries(raw.rules ?? {})) {
       const existing = rules.get(id)
       if (!existing) {
-        const pos = positionOf(file, ['rules', id])
+        const pos = positionOf(file, ['rules', id], true)
         throw new ConfigError('rules-file-unknown-rule', `${fmt(pos)}: unknown rule \`${id}\`${suggest(id, [...rules.keys()])}`, {
           location: fmt(pos),
           hint: 'run `tagwarden rules list` for the rule IDs; a rule of your own goes under `custom:` with `extends:`',
@@ -306,7 +308,7 @@ function resolveFiles(files: ParsedFile[], builtins: ReadonlyMap<string, RuleMet
       if (ex.logicalId !== undefined) e.logicalId = ex.logicalId
       if (ex.address !== undefined) e.address = ex.address
       if (ex.expires !== undefined) {
-        if (Number.isNaN(Date.parse(`${ex.expires}T00:00:00Z`))) {
+        if (!isRealDate(ex.expires)) {
           const pos = positionOf(file, ['exceptions', i, 'expires'])
           throw new ConfigError('rules-file-schema', `${fmt(pos)}: \`expires\` is not a real date: ${ex.expires}`, { location: fmt(pos) })
         }
@@ -346,3 +348,8 @@ function checkRegex(file: ParsedFile, path: Array<string | number>, pattern: str
   }
 }
 
+
+function isRealDate(ymd: string): boolean {
+  const d = new Date(`${ymd}T00:00:00Z`)
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === ymd
+}

@@ -8,7 +8,7 @@ import type { PolicyDocument } from '../../model/policy.js'
 import { parseEntityArn } from './account-id.js'
 import type { EntityArn } from './account-id.js'
 import { HINTS, SnapshotErrorCode, snapshotError } from './errors.js'
-import { isJsonObject, isTruncatedPage } from './recogniser.js'
+import { isJsonObject, isTruncatedPage, isoDate } from './recogniser.js'
 import type { AccountFileRecogniser, AccountReadContext, FileIdentity, JsonObject } from './recogniser.js'
 
 const DETAIL_LISTS = ['UserDetailList', 'GroupDetailList', 'RoleDetailList'] as const
@@ -151,7 +151,7 @@ function inlinePolicies(raw: unknown, owner: string, pointer: string, ctx: Accou
 }
 
 function createDate(e: JsonObject): { createDate?: string } {
-  const d = str(e, 'CreateDate')
+  const d = isoDate(e.CreateDate)
   return d !== undefined ? { createDate: d } : {}
 }
 
@@ -216,7 +216,7 @@ function readRole(e: JsonObject, pointer: string, ctx: AccountReadContext): void
   if (trustPolicy) role.trustPolicy = trustPolicy
   if (isJsonObject(e.RoleLastUsed)) {
     // `{}` is meaningful: IAM tracked the role and saw no use within its 400-day window.
-    const date = str(e.RoleLastUsed, 'LastUsedDate')
+    const date = isoDate(e.RoleLastUsed.LastUsedDate)
     const region = str(e.RoleLastUsed, 'Region')
     role.lastUsed = { ...(date !== undefined ? { date } : {}), ...(region !== undefined ? { region } : {}) }
   }

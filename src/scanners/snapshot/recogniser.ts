@@ -81,3 +81,16 @@ export function isTruncatedPage(obj: JsonObject): boolean {
   if (obj.IsTruncated === undefined && typeof obj.Marker === 'string' && obj.Marker !== '') return true
   return typeof obj.NextToken === 'string' && obj.NextToken !== ''
 }
+
+/**
+ * Timestamps as ISO 8601 UTC whatever the exporter printed (CLI v1 `…Z`, CLI v2 `…+00:00`, JS SDK
+ * `….000Z`, boto3 `str()` `… 09:15:42+00:00`), so equal snapshots give equal inventories.
+ */
+export function isoDate(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined
+  let text = raw.trim().replace(/^(\d{4}-\d\d-\d\d) /, '$1T')
+  // Without a zone Date.parse would use the machine's local time; AWS timestamps are UTC.
+  if (/T[\d:.]+$/.test(text)) text += 'Z'
+  const t = Date.parse(text)
+  return Number.isNaN(t) ? raw : new Date(t).toISOString()
+}

@@ -4,7 +4,7 @@
  */
 import type { ServiceSpecificCredential } from '../../model/inventory.js'
 import { HINTS, SnapshotErrorCode, snapshotError } from './errors.js'
-import { isJsonObject, isTruncatedPage } from './recogniser.js'
+import { isJsonObject, isTruncatedPage, isoDate } from './recogniser.js'
 import type { AccountFileRecogniser, AccountReadContext, FileIdentity, JsonObject } from './recogniser.js'
 
 export const BEDROCK_SERVICE_NAME = 'bedrock.amazonaws.com'
@@ -63,8 +63,8 @@ function read(obj: JsonObject, ctx: AccountReadContext): void {
       origin: { file: ctx.file, pointer },
     }
     const alias = optional(c, 'ServiceCredentialAlias')
-    const created = optional(c, 'CreateDate')
-    const expires = optional(c, 'ExpirationDate')
+    const created = isoDate(c.CreateDate)
+    const expires = isoDate(c.ExpirationDate)
     if (alias !== undefined) key.alias = alias
     if (created !== undefined) key.createDate = created
     if (expires !== undefined) key.expirationDate = expires

@@ -1,0 +1,541 @@
+/**
+ * Can this principal run Bedrock inference? The answer combines identity policies, an optional permissions
+ * boundary and optional SCP levels the way IAM does: an action survives when some identity Allow grants it on
+ * a Bedrock resource that the boundary and every SCP level also allow and that no unconditional Deny covers.
+ *
+ * Resource sets are answered exactly (`satisfiable` in glob.ts) over ARN patterns, per action, inside that
+ * action's own service universe (`arn:<partition>:bedrock:…` for `bedrock:*` actions, `…:bedrock-mantle:…`
+ * for `bedrock-mantle:*`). Where IAM needs information we do not model (conditions, policy variables, invalid
+ * statements, a search that runs out of budget) every approximation leans the same way: the principal looks
+ * more capable, never less. A linter that misses a capable principal misses untagged spend.
+ *
+ * Memoisation has three levels so that a million principals sharing a few policies stay cheap:
+ * per document (hash + action set) → per-action Allow/Deny tables; per combination of document hashes →
+ * positional result; per resource-set question → boolean.
+ */
+import type { AttachedPolicy, PolicyDocument, PolicySource, Statement } from '../model/policy.js'
+import { serviceOfAction, statementActionIndices } from './actions.js'
+import type { BedrockCapability, CapabilityGrant } from './capability-types.js'
+import { FifoCache, arnServiceUniverse, compileGlob, satisfiable } from './glob.js'
+import type { PatternSet } from './glob.js'
+
+/** The actions whose use costs inference money and should therefore be attributed. */
+export const DEFAULT_INFERENCE_ACTIONS: readonly string[] = Object.freeze([
+  'bedrock:InvokeModel',
+  'bedrock:InvokeModelWithResponseStream',
+  'bedrock:CreateModelInvocationJob',
+  'bedrock:InvokeAgent',
+  'bedrock:InvokeInlineAgent',
+  'bedrock:RetrieveAndGenerate',
+  'bedrock:InvokeFlow',
+  'bedrock:Rerank',
+  'bedrock-mantle:CreateInference',
+])
+
+export interface CapabilityInput {
+  /** Inline + attached managed (default version) + every group's inline/managed, resolved by the caller. */
+  identity: AttachedPolicy[]
+  /** Permissions boundary, if any. If its ARN could not be resolved, pass nothing and note it elsewhere. */
+  boundary?: AttachedPolicy
+  /** One array per org level (root, OU…, account); every level must allow. An empty level allows nothing. */
+  scps?: AttachedPolicy[][]
+  /**
+   * Partition of the principal's account (`aws`, `aws-cn`, `aws-us-gov`…). A principal can only reach its own
+   * partition, so this decides whether e.g. a Deny on `arn:aws:bedrock:*` covers an Allow on `*`. When absent
+   * it is inferred: the one partition literally named by the relevant statements' ARNs, else any partition.
+   */
+  partition?: string
+}
+
+/** Human name of a policy for evidence: `inline:Name`, the managed ARN, `group:G/inline:Name`, `boundary:arn…`. */
+export function describePolicySource(src: PolicySource): string {
+  switch (src.kind) {
+    case 'inline':
+      return `inline:${src.name}`
+    case 'managed':
+      return src.arn ?? src.name
+    case 'group-inline':
+      return `group:${src.group ?? '?'}/inline:${src.name}`
+    case 'group-managed':
+      return `group:${src.group ?? '?'}/${src.arn ?? src.name}`
+    case 'boundary':
+      return `boundary:${src.arn ?? src.name}`
+    case 'trust':
+      return `trust:${src.name}`
+    case 'scp':
+      return `scp:${src.name || (src.arn ?? '')}`
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Cache
+// ---------------------------------------------------------------------------------------------------------
+
+/** A resource set of one statement (its `Resource` list, or the complement of its `NotResource` list). */
+interface Term extends PatternSet {
+  readonly id: number
+  readonly key: string
+}
+
+interface StatementEffect {
+  readonly label: string
+  readonly conditional: boolean
+  readonly term: Term
+}
+
+/** Per-document, per-action-set analysis: for each action (by index), the statements that Allow / Deny it. */
+interface DocAnalysis {
+  readonly allow: readonly StatementEffect[][]
+  /** Unconditional Denies only: a conditional Deny removes nothing we can prove. */
+  readonly deny: readonly StatementEffect[][]
+  /** Partitions literally named by the ARNs of the statements above. */
+  readonly partitions: readonly string[]
+}
+
+type PolicyRef =
+  | { kind: 'identity'; i: number }
+  | { kind: 'boundary' }
+  | { kind: 'scp'; level: number; i: number }
+  | { kind: 'scp-level'; level: number }
+
+/** The answer for one combination of documents, with policies referred to by position. */
+interface CombinationResult {
+  readonly actions: readonly number[]
+  readonly grants: ReadonlyArray<{
+    policy: number
+    label: string
+    conditional: boolean
+    actions: number[]
+  }>
+  readonly removed: ReadonlyArray<{
+    action: number
+    by: 'deny' | 'boundary' | 'scp'
+    ref: PolicyRef
+    statement?: string
+  }>
+}
+
+export interface PolicyEvalCacheStats {
+  /** Documents analysed from scratch (a miss of the per-document cache). */
+  documentAnalyses: number
+  documentHits: number
+  combinationMisses: number
+  combinationHits: number
+  /** Resource-set questions answered by searching (misses) and from memory (hits). */
+  queryEvaluations: number
+  queryHits: number
+  /** Searches that ran out of budget and were answered "capable" to stay on the safe side. */
+  budgetExceeded: number
+}
+
+export interface PolicyEvalCacheLimits {
+  maxDocuments?: number
+  maxCombinations?: number
+  maxQueries?: number
+}
+
+/**
+ * Memo tables shared across principals. Pass one instance to every `evaluateBedrockCapability` call of a scan;
+ * without it each call starts from scratch. Results never depend on the cache's contents.
+ */
+export class PolicyEvalCache {
+  readonly stats: PolicyEvalCacheStats = {
+    documentAnalyses: 0,
+    documentHits: 0,
+    combinationMisses: 0,
+    combinationHits: 0,
+    queryEvaluations: 0,
+    queryHits: 0,
+    budgetExceeded: 0,
+  }
+  /** @internal */ readonly documents: FifoCache<string, DocAnalysis>
+  /** @internal */ readonly combinations: FifoCache<string, CombinationResult>
+  /** @internal */ readonly queries: FifoCache<string, boolean>
+  /** @internal */ readonly terms: FifoCache<string, Term>
+  /** @internal */ nextTermId = 0
+
+  constructor(limits: PolicyEvalCacheLimits = {}) {
+    this.documents = new FifoCache(limits.maxDocuments ?? 100_000)
+    this.combinations = new FifoCache(limits.maxCombinations ?? 100_000)
+    this.queries = new FifoCache(limits.maxQueries ?? 200_000)
+    this.terms = new FifoCache(200_000)
+  }
+
+  clear(): void {
+    this.documents.clear()
+    this.combinations.clear()
+    this.queries.clear()
+    this.terms.clear()
+    for (const k of Object.keys(this.stats) as Array<keyof PolicyEvalCacheStats>) this.stats[k] = 0
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Terms and questions
+// ---------------------------------------------------------------------------------------------------------
+
+/** Interned pattern set. Ids are never reused, so an evicted and re-created term cannot alias another. */
+function internTerm(cache: PolicyEvalCache, negated: boolean, patterns: readonly string[]): Term {
+  const sorted = [...new Set(patterns)].sort()
+  const key = `${negated ? '!' : '='}${sorted.join('\u0000')}`
+  const hit = cache.terms.get(key)
+  if (hit) return hit
+  const term: Term = { id: cache.nextTermId++, key, negated, globs: sorted.map((p) => compileGlob(p)) }
+  cache.terms.set(key, term)
+  return term
+}
+
+function complementOf(cache: PolicyEvalCache, term: Term): Term {
+  return internTerm(
+    cache,
+    !term.negated,
+    term.globs.map((g) => g.source),
+  )
+}
+
+function universeTerm(cache: PolicyEvalCache, service: string, partition: string | undefined): Term {
+  const key = `U${partition ?? '*'}\u0000${service}`
+  const hit = cache.terms.get(key)
+  if (hit) return hit
+  const term: Term = { id: cache.nextTermId++, key, negated: false, globs: [arnServiceUniverse(service, partition)] }
+  cache.terms.set(key, term)
+  return term
+}
+
+/**
+ * Is there an ARN in every clause (a clause = union of terms)? Memoised by term ids. A search that runs out of
+ * budget answers `true`: every caller asks "does something survive?", and "yes" is the safe answer.
+ */
+function holds(cache: PolicyEvalCache, clauses: ReadonlyArray<readonly Term[]>): boolean {
+  const parts = clauses.map((c) =>
+    c
+      .map((t) => t.id)
+      .sort((a, b) => a - b)
+      .join(','),
+  )
+  parts.sort()
+  const key = parts.join(';')
+  const hit = cache.queries.get(key)
+  if (hit !== undefined) {
+    cache.stats.queryHits++
+    return hit
+  }
+  cache.stats.queryEvaluations++
+  let answer = satisfiable(clauses)
+  if (answer === undefined) {
+    cache.stats.budgetExceeded++
+    answer = true
+  }
+  cache.queries.set(key, answer)
+  return answer
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Per-document analysis
+// ---------------------------------------------------------------------------------------------------------
+
+const POLICY_VARIABLE = /\$\{[^}]*\}/g
+/** Stands for the unknown value of a policy variable when we must not widen it: equal only to itself. */
+const OPAQUE_VALUE = '\uE001'
+
+/**
+ * Replace policy variables (`${aws:username}`, `${aws:PrincipalTag/team}`, `${*}`…) by `*` when a larger set
+ * errs on the capable side and by an opaque literal when a smaller set does.
+ */
+function resolveVariables(pattern: string, widen: boolean): string {
+  return pattern.includes('${') ? pattern.replace(POLICY_VARIABLE, widen ? '*' : OPAQUE_VALUE) : pattern
+}
+
+function hasCondition(st: Statement): boolean {
+  return st.condition !== undefined && Object.keys(st.condition).length > 0
+}
+
+function statementLabel(st: Statement): string {
+  return st.sid ? `Statement[${st.index}] (${st.sid})` : `Statement[${st.index}]`
+}
+
+/**
+ * The resource set of a statement, or undefined when it applies to no resource. Allow-side sets may be
+ * over-approximated and Deny-side sets under-approximated, never the other way round.
+ */
+function resourceTerm(cache: PolicyEvalCache, st: Statement): Term | undefined {
+  const allow = st.effect === 'Allow'
+  const { resource, notResource } = st
+  if (resource !== undefined && notResource !== undefined) {
+    // Invalid in IAM. The Resource list alone is the larger grant; a Deny we cannot read denies nothing.
+    return allow ? internTerm(cache, false, resource.map((p) => resolveVariables(p, true))) : undefined
+  }
+  if (resource !== undefined) return internTerm(cache, false, resource.map((p) => resolveVariables(p, allow)))
+  if (notResource !== undefined) {
+    return internTerm(
+      cache,
+      true,
+      notResource.map((p) => resolveVariables(p, !allow)),
+    )
+  }
+  return undefined
+}
+
+const PARTITION_OF = /^arn:([^:*?$]+):/
+
+function actionSetKey(actions: readonly string[]): string {
+  return actions.join('\n')
+}
+
+function analyseDocument(
+  cache: PolicyEvalCache,
+  doc: PolicyDocument,
+  actions: readonly string[],
+  setKey: string,
+  services: readonly string[],
+): DocAnalysis {
+  const cacheKey = doc.hash ? `${doc.hash}\u0001${setKey}` : undefined
+  if (cacheKey !== undefined) {
+    const hit = cache.documents.get(cacheKey)
+    if (hit) {
+      cache.stats.documentHits++
+      return hit
+    }
+  }
+  cache.stats.documentAnalyses++
+  const allow: StatementEffect[][] = actions.map(() => [])
+  const deny: StatementEffect[][] = actions.map(() => [])
+  const partitions = new Set<string>()
+  for (const st of doc.statements) {
+    const conditional = hasCondition(st)
+    if (st.effect === 'Deny' && conditional) continue
+    const indices = statementActionIndices(st, actions)
+    if (indices.length === 0) continue
+    const term = resourceTerm(cache, st)
+    if (!term) continue
+    const effect: StatementEffect = { label: statementLabel(st), conditional, term }
+    let relevant = false
+    for (const ai of indices) {
+      // Skip statements that cannot touch this action's service in any partition (e.g. Resource arn:aws:s3:::x).
+      const universe = universeTerm(cache, services[ai] as string, undefined)
+      if (!holds(cache, [[universe], [term]])) continue
+      ;(st.effect === 'Allow' ? allow : deny)[ai]?.push(effect)
+      relevant = true
+    }
+    if (relevant) {
+      for (const p of st.resource ?? st.notResource ?? []) {
+        const m = PARTITION_OF.exec(p)
+        if (m?.[1]) partitions.add(m[1])
+      }
+    }
+  }
+  const analysis: DocAnalysis = { allow, deny, partitions: [...partitions] }
+  if (cacheKey !== undefined) cache.documents.set(cacheKey, analysis)
+  return analysis
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Combination
+// ---------------------------------------------------------------------------------------------------------
+
+interface Analysed {
+  identity: DocAnalysis[]
+  boundary?: DocAnalysis
+  scps?: DocAnalysis[][]
+}
+
+function inferPartition(all: readonly DocAnalysis[]): string | undefined {
+  const seen = new Set<string>()
+  for (const a of all) for (const p of a.partitions) seen.add(p)
+  return seen.size === 1 ? [...seen][0] : undefined
+}
+
+interface DenyRef {
+  by: 'deny' | 'boundary' | 'scp'
+  ref: PolicyRef
+  effect: StatementEffect
+}
+
+function uniqueTerms(terms: readonly Term[]): Term[] {
+  return [...new Set(terms)]
+}
+
+function combine(
+  cache: PolicyEvalCache,
+  docs: Analysed,
+  actions: readonly string[],
+  services: readonly string[],
+  explicitPartition: string | undefined,
+): CombinationResult {
+  const everyDoc = [...docs.identity, ...(docs.boundary ? [docs.boundary] : []), ...(docs.scps ?? []).flat()]
+  const partition = explicitPartition ?? inferPartition(everyDoc)
+
+  const surviving: number[] = []
+  const grantMap = new Map<string, { policy: number; label: string; conditional: boolean; actions: number[] }>()
+  const removed: Array<CombinationResult['removed'][number]> = []
+
+  actions.forEach((_, ai) => {
+    const universe = universeTerm(cache, services[ai] as string, partition)
+    const candidates: Array<{ policy: number; effect: StatementEffect }> = []
+    docs.identity.forEach((a, policy) => {
+      for (const effect of a.allow[ai] ?? []) {
+        if (holds(cache, [[universe], [effect.term]])) candidates.push({ policy, effect })
+      }
+    })
+    if (candidates.length === 0) return
+
+    const denies: DenyRef[] = []
+    docs.identity.forEach((a, i) => {
+      for (const effect of a.deny[ai] ?? []) denies.push({ by: 'deny', ref: { kind: 'identity', i }, effect })
+    })
+    for (const effect of docs.boundary?.deny[ai] ?? []) denies.push({ by: 'boundary', ref: { kind: 'boundary' }, effect })
+    docs.scps?.forEach((level, l) =>
+      level.forEach((a, i) => {
+        for (const effect of a.deny[ai] ?? []) denies.push({ by: 'scp', ref: { kind: 'scp', level: l, i }, effect })
+      }),
+    )
+
+    const boundaryClause = docs.boundary ? uniqueTerms((docs.boundary.allow[ai] ?? []).map((e) => e.term)) : undefined
+    const scpClauses = (docs.scps ?? []).map((level) =>
+      uniqueTerms(level.flatMap((a) => (a.allow[ai] ?? []).map((e) => e.term))),
+    )
+    const denyClauses = uniqueTerms(denies.map((d) => d.effect.term)).map((t) => [complementOf(cache, t)])
+    const restrictions: Term[][] = [...(boundaryClause ? [boundaryClause] : []), ...scpClauses, ...denyClauses]
+
+    const survivors = candidates.filter((c) => holds(cache, [[universe], [c.effect.term], ...restrictions]))
+    if (survivors.length > 0) {
+      surviving.push(ai)
+      for (const s of survivors) {
+        const key = `${s.policy}\u0000${s.effect.label}`
+        let grant = grantMap.get(key)
+        if (!grant) {
+          grant = { policy: s.policy, label: s.effect.label, conditional: s.effect.conditional, actions: [] }
+          grantMap.set(key, grant)
+        }
+        grant.actions.push(ai)
+      }
+      return
+    }
+
+    // Nothing survives: name what took it away. First every restriction that alone removes the action…
+    const removesAlone = (extra: Term[][]): boolean =>
+      candidates.every((c) => !holds(cache, [[universe], [c.effect.term], ...extra]))
+    const reasons: Array<CombinationResult['removed'][number]> = []
+    const pushLevel = (l: number): void => {
+      const level = docs.scps?.[l] ?? []
+      if (level.length === 0) reasons.push({ action: ai, by: 'scp', ref: { kind: 'scp-level', level: l } })
+      level.forEach((_a, i) => reasons.push({ action: ai, by: 'scp', ref: { kind: 'scp', level: l, i } }))
+    }
+    for (const d of denies) {
+      if (removesAlone([[complementOf(cache, d.effect.term)]])) {
+        reasons.push({ action: ai, by: d.by, ref: d.ref, statement: d.effect.label })
+      }
+    }
+    if (boundaryClause && removesAlone([boundaryClause])) reasons.push({ action: ai, by: 'boundary', ref: { kind: 'boundary' } })
+    scpClauses.forEach((clause, l) => {
+      if (removesAlone([clause])) pushLevel(l)
+    })
+    // …otherwise they only remove it together: name every one that takes something away.
+    if (reasons.length === 0) {
+      const takesSome = (extra: Term[][]): boolean =>
+        candidates.some((c) => holds(cache, [[universe], [c.effect.term], ...extra]))
+      for (const d of denies) {
+        if (takesSome([[d.effect.term]])) reasons.push({ action: ai, by: d.by, ref: d.ref, statement: d.effect.label })
+      }
+      if (boundaryClause && takesSome(boundaryClause.map((t) => [complementOf(cache, t)]))) {
+        reasons.push({ action: ai, by: 'boundary', ref: { kind: 'boundary' } })
+      }
+      scpClauses.forEach((clause, l) => {
+        if (takesSome(clause.map((t) => [complementOf(cache, t)]))) pushLevel(l)
+      })
+    }
+    removed.push(...reasons)
+  })
+
+  const grants = [...grantMap.values()].sort((a, b) => a.policy - b.policy)
+  return { actions: surviving, grants, removed }
+}
+
+function refName(ref: PolicyRef, input: CapabilityInput): string {
+  switch (ref.kind) {
+    case 'identity': {
+      const p = input.identity[ref.i]
+      return p ? describePolicySource(p.source) : `identity[${ref.i}]`
+    }
+    case 'boundary':
+      return input.boundary ? describePolicySource(input.boundary.source) : 'boundary'
+    case 'scp': {
+      const p = input.scps?.[ref.level]?.[ref.i]
+      return p ? describePolicySource(p.source) : `scp[${ref.level}][${ref.i}]`
+    }
+    case 'scp-level':
+      return `scp:(no policy attached at level ${ref.level})`
+  }
+}
+
+function render(result: CombinationResult, input: CapabilityInput, actions: readonly string[]): BedrockCapability {
+  const grants: CapabilityGrant[] = result.grants.map((g) => ({
+    policy: refName({ kind: 'identity', i: g.policy }, input),
+    statement: g.label,
+    actions: g.actions.map((i) => actions[i] as string),
+    conditional: g.conditional,
+  }))
+  return {
+    capable: result.actions.length > 0,
+    actions: result.actions.map((i) => actions[i] as string),
+    grants,
+    removed: result.removed.map((r) => ({
+      action: actions[r.action] as string,
+      by: r.by,
+      policy: refName(r.ref, input),
+      ...(r.statement !== undefined ? { statement: r.statement } : {}),
+    })),
+  }
+}
+
+const setKeys = new WeakMap<readonly string[], { key: string; services: string[] }>()
+
+function describeActionSet(actions: readonly string[]): { key: string; services: string[] } {
+  let hit = setKeys.get(actions)
+  if (!hit) {
+    hit = { key: actionSetKey(actions), services: actions.map(serviceOfAction) }
+    setKeys.set(actions, hit)
+  }
+  return hit
+}
+
+/**
+ * Decide whether the principal described by `input` may run at least one of `actions` on some resource of
+ * the action's service. Pure: the cache only saves work.
+ */
+export function evaluateBedrockCapability(
+  input: CapabilityInput,
+  actions: readonly string[] = DEFAULT_INFERENCE_ACTIONS,
+  cache: PolicyEvalCache = new PolicyEvalCache(),
+): BedrockCapability {
+  const { key: setKey, services } = describeActionSet(actions)
+  const analyse = (p: AttachedPolicy): DocAnalysis => analyseDocument(cache, p.document, actions, setKey, services)
+  const docs: Analysed = { identity: input.identity.map(analyse) }
+  if (input.boundary) docs.boundary = analyse(input.boundary)
+  if (input.scps) docs.scps = input.scps.map((level) => level.map(analyse))
+
+  const hashes = (ps: readonly AttachedPolicy[]): string => ps.map((p) => p.document.hash).join(',')
+  const everyHashKnown =
+    input.identity.every((p) => p.document.hash) &&
+    (!input.boundary || input.boundary.document.hash) &&
+    (input.scps ?? []).every((level) => level.every((p) => p.document.hash))
+  const comboKey = everyHashKnown
+    ? [
+        setKey,
+        input.partition ?? '',
+        hashes(input.identity),
+        input.boundary?.document.hash ?? '-',
+        input.scps ? input.scps.map(hashes).join('/') : '-',
+      ].join('\u0002')
+    : undefined
+
+  let result = comboKey !== undefined ? cache.combinations.get(comboKey) : undefined
+  if (result) {
+    cache.stats.combinationHits++
+  } else {
+    cache.stats.combinationMisses++
+    result = combine(cache, docs, actions, services, input.partition)
+    if (comboKey !== undefined) cache.combinations.set(comboKey, result)
+  }
+  return render(result, input, actions)
+}
