@@ -96,6 +96,7 @@ export function analyzeAccount(inv: AccountInventory, opts: AnalyzeOptions): Acc
       }
     }
     const input: Parameters<typeof evaluateBedrockCapability>[0] = { identity }
+    if (inv.scpLevels) input.scps = inv.scpLevels
     if (p.permissionsBoundaryArn) {
       const b = managed(p.permissionsBoundaryArn, 'boundary')
       if (b) input.boundary = b

@@ -4,6 +4,7 @@
  * or a plain JSON string. The result is a `PolicyDocument` with list-valued fields.
  */
 import { createHash } from 'node:crypto'
+import { findJsonErrorOffset, offsetToLineColumn } from '../util/json-error.js'
 import type { ConditionBlock, PolicyDocument, PrincipalBlock, Statement } from '../model/policy.js'
 
 export class PolicyDocumentError extends Error {
@@ -42,20 +43,11 @@ export function decodePolicyJson(raw: unknown): unknown {
 /** Extract a 1-based line/column from a V8 JSON.parse error message ("... at position N ..."). */
 export function jsonErrorPosition(text: string, e: unknown): { line: number; column: number } | undefined {
   const m = /position (\d+)/.exec(String((e as Error)?.message ?? ''))
-  if (!m) {
-    const lc = /line (\d+) column (\d+)/.exec(String((e as Error)?.message ?? ''))
-    return lc ? { line: Number(lc[1]), column: Number(lc[2]) } : undefined
-  }
-  const offset = Number(m[1])
-  let line = 1
-  let lineStart = 0
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++
-      lineStart = i + 1
-    }
-  }
-  return { line, column: offset - lineStart + 1 }
+  const lc = /line (\d+) column (\d+)/.exec(String((e as Error)?.message ?? ''))
+  if (!m && lc) return { line: Number(lc[1]), column: Number(lc[2]) }
+  const offset = m ? Number(m[1]) : findJsonErrorOffset(text)
+  if (offset === undefined) return undefined
+  return offsetToLineColumn(text, offset)
 }
 
 function toStringList(v: unknown, field: string, idx: number): string[] {

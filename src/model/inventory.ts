@@ -3,7 +3,7 @@
  * It is deliberately AWS-shaped (users, roles, groups, managed policies) but source-neutral:
  * a snapshot file, a live API call and an IaC template all end up here.
  */
-import type { PolicyDocument } from './policy.js'
+import type { AttachedPolicy, PolicyDocument } from './policy.js'
 
 export interface Tag {
   key: string
@@ -110,6 +110,12 @@ export interface AccountInventory {
   apiKeysCollected: boolean
   /** Files or API sources this inventory was built from. */
   sources: string[]
+  /**
+   * Service control policies on the account's path, one list per level (root, OUs…, account), when
+   * they were read. Absent: SCPs unknown, evaluated without them. Never set for the management
+   * account, which SCPs do not restrict.
+   */
+  scpLevels?: AttachedPolicy[][]
 }
 
 export function emptyAccount(accountId: string, partition = 'aws'): AccountInventory {

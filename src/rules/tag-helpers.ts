@@ -31,3 +31,9 @@ export function tagCommand(p: { kind: 'user' | 'role'; name: string }, key: stri
     ? `aws iam tag-user --user-name ${p.name} --tags Key=${key},Value=${value}`
     : `aws iam tag-role --role-name ${p.name} --tags Key=${key},Value=${value}`
 }
+
+/** "bedrock:InvokeModel, bedrock:Converse…" shortened for messages; the evidence keeps the full list. */
+export function summarizeActions(actions: readonly string[]): string {
+  if (actions.length <= 3) return actions.join(', ')
+  return `${actions.slice(0, 2).join(', ')} and ${actions.length - 2} more inference actions`
+}

@@ -1,5 +1,5 @@
 import type { PrincipalRule, RuleReport } from '../types.js'
-import { describeTagProblem, tagCommand, tagState } from '../tag-helpers.js'
+import { describeTagProblem, tagCommand, tagState, summarizeActions } from '../tag-helpers.js'
 import { capabilityEvidence } from '../evidence.js'
 
 /**
@@ -47,7 +47,7 @@ export const principalMissingTag: PrincipalRule = {
         data: {
           kind: p.kind === 'user' ? 'IAM user' : 'Role',
           name: p.name,
-          actions: p.capability.actions.join(', '),
+          actions: summarizeActions(p.capability.actions),
           problem: describeTagProblem(key, s),
           tagKey: key,
           command: tagCommand(p, key),

@@ -1,5 +1,6 @@
 import type { PrincipalRule } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
+import { summarizeActions } from '../tag-helpers.js'
 
 /**
  * A gateway that calls Bedrock with its own identity collapses every user's spend onto one principal.
@@ -32,7 +33,7 @@ export const gatewayDirectInvoke: PrincipalRule = {
     return [
       {
         messageId: 'directInvoke',
-        data: { name: p.name, reason: p.gateway.reason, actions: p.capability.actions.join(', ') },
+        data: { name: p.name, reason: p.gateway.reason, actions: summarizeActions(p.capability.actions) },
         evidence: { ...capabilityEvidence(p), gatewayReason: p.gateway.reason },
         fix: `Detach or remove the statements granting Bedrock inference from ${p.name} (see evidence.grants); grant it sts:AssumeRole, sts:TagSession and sts:SetSourceIdentity on the per-user Bedrock role instead.`,
       },

@@ -8,6 +8,7 @@ import type { PolicyDocument } from '../../model/policy.js'
 import { parseEntityArn } from './account-id.js'
 import type { EntityArn } from './account-id.js'
 import { HINTS, SnapshotErrorCode, snapshotError } from './errors.js'
+import { parseJson } from './read.js'
 import { isJsonObject, isTruncatedPage, isoDate } from './recogniser.js'
 import type { AccountFileRecogniser, AccountReadContext, FileIdentity, JsonObject } from './recogniser.js'
 
@@ -74,13 +75,37 @@ function attachedArns(raw: unknown): string[] {
   return out
 }
 
-function describePolicyError(e: unknown): string {
-  if (e instanceof PolicyDocumentError) {
-    const where = e.line !== undefined ? ` (line ${e.line}, column ${e.column} of the decoded document)` : ''
-    return `${e.message}${where}`
+/**
+ * The reason a document could not be read, with its line:column when the JSON itself is broken.
+ * Node 20's JSON.parse omits the offset for some errors ("Unexpected token ']'"), so when the
+ * `PolicyDocumentError` carries no position it is recomputed from the decoded text.
+ */
+function describePolicyError(e: unknown, raw: unknown): string {
+  if (!(e instanceof PolicyDocumentError)) {
+    // e.g. a RangeError from a pathologically nested document: still a property of the input, not a bug.
+    return String((e as Error)?.message ?? e)
   }
-  // e.g. a RangeError from a pathologically nested document: still a property of the input, not a bug.
-  return String((e as Error)?.message ?? e)
+  let pos = e.line !== undefined && e.column !== undefined ? { line: e.line, column: e.column } : undefined
+  if (!pos && typeof raw === 'string' && /not valid JSON/.test(e.message)) {
+    const text = decodedPolicyText(raw)
+    const parsed = text === undefined ? undefined : parseJson(text)
+    if (parsed && !parsed.ok && parsed.line !== undefined && parsed.column !== undefined) {
+      pos = { line: parsed.line, column: parsed.column }
+    }
+  }
+  const message = e.message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '')
+  return pos ? `${message} (line ${pos.line}, column ${pos.column} of the decoded document)` : message
+}
+
+/** The JSON text `parsePolicyDocument` would parse, for locating errors only. */
+function decodedPolicyText(raw: string): string | undefined {
+  const trimmed = raw.trim()
+  if (trimmed.startsWith('{')) return trimmed
+  try {
+    return decodeURIComponent(trimmed.replace(/\+/g, '%20'))
+  } catch {
+    return undefined
+  }
 }
 
 type EntityKind = 'user' | 'role' | 'group'
@@ -102,7 +127,7 @@ function entityArn(
       snapshotError(
         SnapshotErrorCode.InvalidEntity,
         ctx.file,
-        `${ctx.file} ${pointer}: ${kind} has ${arn === undefined ? 'no Arn' : `an unexpected Arn ${JSON.stringify(arn)}`}; it was skipped.`,
+        `${ctx.file}#${pointer}: ${kind} has ${arn === undefined ? 'no Arn' : `an unexpected Arn ${JSON.stringify(arn)}`}; it was skipped.`,
         HINTS.invalidEntity,
         { accountId: ctx.accountId, ...(arn !== undefined ? { subject: arn } : {}) },
       ),
@@ -114,7 +139,7 @@ function entityArn(
       snapshotError(
         SnapshotErrorCode.DuplicateEntity,
         ctx.file,
-        `${ctx.file} ${pointer}: ${arn} was already read from another file or page of account ${ctx.accountId}; this copy was ignored.`,
+        `${ctx.file}#${pointer}: ${arn} was already read from another file or page of account ${ctx.accountId}; this copy was ignored.`,
         HINTS.duplicate,
         { accountId: ctx.accountId, subject: arn },
       ),
@@ -139,8 +164,8 @@ function inlinePolicies(raw: unknown, owner: string, pointer: string, ctx: Accou
         snapshotError(
           SnapshotErrorCode.InvalidPolicyDocument,
           ctx.file,
-          `${ctx.file} ${pointer}/${i}/PolicyDocument: inline policy "${name}" of ${owner} cannot be read: ` +
-            `${describePolicyError(e)}. The policy was skipped; the rest of ${owner} was read.`,
+          `${ctx.file}#${pointer}/${i}/PolicyDocument: inline policy "${name}" of ${owner} cannot be read: ` +
+            `${describePolicyError(e, p.PolicyDocument)}. The policy was skipped; the rest of ${owner} was read.`,
           HINTS.invalidPolicy,
           { accountId: ctx.accountId, subject: owner },
         ),
@@ -199,8 +224,8 @@ function readRole(e: JsonObject, pointer: string, ctx: AccountReadContext): void
         snapshotError(
           SnapshotErrorCode.InvalidPolicyDocument,
           ctx.file,
-          `${ctx.file} ${pointer}/AssumeRolePolicyDocument: AssumeRolePolicyDocument of ${found.arn} cannot be read: ` +
-            `${describePolicyError(err)}. The role was skipped; the rest of the file was read.`,
+          `${ctx.file}#${pointer}/AssumeRolePolicyDocument: AssumeRolePolicyDocument of ${found.arn} cannot be read: ` +
+            `${describePolicyError(err, e.AssumeRolePolicyDocument)}. The role was skipped; the rest of the file was read.`,
           HINTS.invalidPolicy,
           { accountId: ctx.accountId, subject: found.arn },
         ),
@@ -256,7 +281,7 @@ function readManagedPolicy(e: JsonObject, pointer: string, ctx: AccountReadConte
       snapshotError(
         SnapshotErrorCode.InvalidEntity,
         ctx.file,
-        `${ctx.file} ${pointer}: managed policy has ${arn === undefined ? 'no Arn' : `an unexpected Arn ${JSON.stringify(arn)}`}; it was skipped.`,
+        `${ctx.file}#${pointer}: managed policy has ${arn === undefined ? 'no Arn' : `an unexpected Arn ${JSON.stringify(arn)}`}; it was skipped.`,
         HINTS.invalidEntity,
         { accountId: ctx.accountId, ...(arn !== undefined ? { subject: arn } : {}) },
       ),
@@ -274,7 +299,7 @@ function readManagedPolicy(e: JsonObject, pointer: string, ctx: AccountReadConte
       snapshotError(
         SnapshotErrorCode.InvalidPolicyDocument,
         ctx.file,
-        `${ctx.file} ${at}: managed policy ${arn} cannot be read: ${describePolicyError(err)}. ` +
+        `${ctx.file}#${at}: managed policy ${arn} cannot be read: ${describePolicyError(err, version?.document)}. ` +
           'The policy was skipped, so principals that attach it are evaluated without it.',
         HINTS.invalidPolicy,
         { accountId: ctx.accountId, subject: arn },
@@ -289,7 +314,7 @@ function readManagedPolicy(e: JsonObject, pointer: string, ctx: AccountReadConte
         snapshotError(
           SnapshotErrorCode.DuplicateEntity,
           ctx.file,
-          `${ctx.file} ${pointer}: managed policy ${arn} was already read with a different default version; this copy was ignored.`,
+          `${ctx.file}#${pointer}: managed policy ${arn} was already read with a different default version; this copy was ignored.`,
           HINTS.duplicate,
           { accountId: ctx.accountId, subject: arn },
         ),

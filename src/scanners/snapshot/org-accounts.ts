@@ -25,7 +25,7 @@ function read(obj: JsonObject, ctx: OrgReadContext): OrgAccount[] {
         snapshotError(
           SnapshotErrorCode.InvalidEntity,
           ctx.file,
-          `${ctx.file} /Accounts/${i}: account Id ${JSON.stringify(id)} is not a 12-digit AWS account ID; it was skipped.`,
+          `${ctx.file}#/Accounts/${i}: account Id ${JSON.stringify(id)} is not a 12-digit AWS account ID; it was skipped.`,
           HINTS.invalidOrgEntity,
         ),
       )

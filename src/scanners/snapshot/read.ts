@@ -5,6 +5,9 @@
  */
 import { open, readFile } from 'node:fs/promises'
 import { jsonErrorPosition } from '../../iam/policy-document.js'
+import { findJsonErrorOffset, offsetToLineColumn as lineColumn } from '../../util/json-error.js'
+
+export { findJsonErrorOffset }
 
 export type ReadResult = { ok: true; text: string } | { ok: false; message: string }
 
@@ -18,10 +21,9 @@ export function decodeText(buf: Uint8Array): string {
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
     return new TextDecoder('utf-16be').decode(buf.subarray(2))
   }
-  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
-    return new TextDecoder('utf-8').decode(buf.subarray(3))
-  }
-  return new TextDecoder('utf-8').decode(buf)
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)
+  if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return b.toString('utf8', 3)
+  return b.toString('utf8')
 }
 
 function describeFsError(e: unknown): string {
@@ -72,17 +74,6 @@ export async function readPrefix(
   }
 }
 
-function endPosition(text: string): { line: number; column: number } {
-  let line = 1
-  let lineStart = 0
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++
-      lineStart = i + 1
-    }
-  }
-  return { line, column: text.length - lineStart + 1 }
-}
 
 /** JSON.parse that returns the error with a 1-based line:column instead of throwing. */
 export function parseJson(text: string): ParseResult {
@@ -90,10 +81,23 @@ export function parseJson(text: string): ParseResult {
     return { ok: true, value: JSON.parse(text) }
   } catch (e) {
     const raw = String((e as Error)?.message ?? e)
-    if (text.trim() === '') return { ok: false, message: 'file is empty', ...endPosition(text) }
-    // V8 says "Unexpected end of JSON input" without an offset: the text stops early (truncated download).
-    const pos = jsonErrorPosition(text, e) ?? (/end of JSON/i.test(raw) ? endPosition(text) : undefined)
-    const message = raw.replace(/,? ?(in JSON )?at position \d+( \(line \d+ column \d+\))?/, '').trim()
-    return { ok: false, message, ...(pos ?? {}) }
+    if (text.trim() === '') return { ok: false, message: 'file is empty', ...lineColumn(text, text.length) }
+    let offset: number | undefined
+    let pos = jsonErrorPosition(text, e)
+    if (!pos) {
+      offset = findJsonErrorOffset(text)
+      if (offset !== undefined) pos = lineColumn(text, offset)
+    } else {
+      const m = /position (\d+)/.exec(raw)
+      if (m) offset = Number(m[1])
+    }
+    // Drop V8's offset and its echo of the surrounding text: the position is reported as line:column.
+    const message = raw
+      .replace(/,? ?(in JSON )?at position \d+( \(line \d+ column \d+\))?/, '')
+      .replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '')
+      .trim()
+    // A text that breaks off at its very end is almost always a cut-off export or download.
+    const cutOff = offset !== undefined && offset >= text.trimEnd().length
+    return { ok: false, message: cutOff ? `${message} (the text ends early: was the file cut off?)` : message, ...(pos ?? {}) }
   }
 }

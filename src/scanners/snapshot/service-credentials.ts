@@ -44,7 +44,7 @@ function read(obj: JsonObject, ctx: AccountReadContext): void {
         snapshotError(
           SnapshotErrorCode.InvalidEntity,
           ctx.file,
-          `${ctx.file} ${pointer}: Bedrock API key without ${userName === undefined ? 'UserName' : 'ServiceSpecificCredentialId'}; it was skipped.`,
+          `${ctx.file}#${pointer}: Bedrock API key without ${userName === undefined ? 'UserName' : 'ServiceSpecificCredentialId'}; it was skipped.`,
           HINTS.invalidEntity,
           { accountId: ctx.accountId },
         ),
