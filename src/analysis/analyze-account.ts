@@ -95,7 +95,7 @@ export function analyzeAccount(inv: AccountInventory, opts: AnalyzeOptions): Acc
         }
       }
     }
-    const input: Parameters<typeof evaluateBedrockCapability>[0] = { identity }
+    const input: Parameters<typeof evaluateBedrockCapability>[0] = { identity, partition: p.partition }
     if (inv.scpLevels) input.scps = inv.scpLevels
     if (p.permissionsBoundaryArn) {
       const b = managed(p.permissionsBoundaryArn, 'boundary')

@@ -5,6 +5,7 @@
  */
 import type { Statement } from '../model/policy.js'
 import { compileGlob, matchGlob } from './glob.js'
+import type { Glob } from './glob.js'
 
 /** Does the `Action` pattern (with `*`/`?`) match the concrete action name? Case-insensitive throughout. */
 export function actionMatches(pattern: string, action: string): boolean {
@@ -21,6 +22,14 @@ function anyMatches(patterns: readonly string[], action: string): boolean {
   for (const p of patterns) if (actionMatches(p, action)) return true
   return false
 }
+
+function anyCompiledMatches(globs: readonly Glob[], foldedAction: string): boolean {
+  for (const g of globs) if (matchGlob(g, foldedAction)) return true
+  return false
+}
+
+const compileAll = (patterns: readonly string[]): Glob[] =>
+  patterns.map((p) => compileGlob(p, { caseInsensitive: true }))
 
 /** The members of `actionSet` that at least one pattern names (the expansion of an `Action` list). */
 export function expandActionPatterns(patterns: readonly string[], actionSet: readonly string[]): string[] {
@@ -44,10 +53,13 @@ export function statementActionIndices(
 ): number[] {
   const { action, notAction } = stmt
   if (action === undefined && notAction === undefined) return []
+  const actionGlobs = action && compileAll(action)
+  const notActionGlobs = notAction && compileAll(notAction)
   const out: number[] = []
   actionSet.forEach((a, i) => {
-    const inAction = action === undefined || anyMatches(action, a)
-    const outsideNotAction = notAction === undefined || !anyMatches(notAction, a)
+    const folded = a.toLowerCase()
+    const inAction = actionGlobs === undefined || anyCompiledMatches(actionGlobs, folded)
+    const outsideNotAction = notActionGlobs === undefined || !anyCompiledMatches(notActionGlobs, folded)
     const applies =
       action !== undefined && notAction !== undefined
         ? stmt.effect === 'Allow'

@@ -16,7 +16,7 @@
 import type { AttachedPolicy, PolicyDocument, PolicySource, Statement } from '../model/policy.js'
 import { serviceOfAction, statementActionIndices } from './actions.js'
 import type { BedrockCapability, CapabilityGrant } from './capability-types.js'
-import { FifoCache, arnServiceUniverse, compileGlob, satisfiable } from './glob.js'
+import { FifoCache, arnServiceUniverse, compileResourcePattern, satisfiable } from './glob.js'
 import type { PatternSet } from './glob.js'
 
 /** The actions whose use costs inference money and should therefore be attributed. */
@@ -78,6 +78,8 @@ interface Term extends PatternSet {
 }
 
 interface StatementEffect {
+  /** Position in the document, to order grants. */
+  readonly index: number
   readonly label: string
   readonly conditional: boolean
   readonly term: Term
@@ -103,6 +105,7 @@ interface CombinationResult {
   readonly actions: readonly number[]
   readonly grants: ReadonlyArray<{
     policy: number
+    index: number
     label: string
     conditional: boolean
     actions: number[]
@@ -180,17 +183,26 @@ function internTerm(cache: PolicyEvalCache, negated: boolean, patterns: readonly
   const key = `${negated ? '!' : '='}${sorted.join('\u0000')}`
   const hit = cache.terms.get(key)
   if (hit) return hit
-  const term: Term = { id: cache.nextTermId++, key, negated, globs: sorted.map((p) => compileGlob(p)) }
+  const term: Term = { id: cache.nextTermId++, key, negated, globs: sorted.map((p) => compileResourcePattern(p)) }
   cache.terms.set(key, term)
   return term
 }
 
 function complementOf(cache: PolicyEvalCache, term: Term): Term {
-  return internTerm(
-    cache,
-    !term.negated,
-    term.globs.map((g) => g.source),
-  )
+  return internTerm(cache, !term.negated, term.globs.map((g) => g.source))
+}
+
+/** The universe term of each action of the set (one lookup per distinct service). */
+function universeTerms(cache: PolicyEvalCache, services: readonly string[], partition: string | undefined): Term[] {
+  const byService = new Map<string, Term>()
+  return services.map((service) => {
+    let term = byService.get(service)
+    if (!term) {
+      term = universeTerm(cache, service, partition)
+      byService.set(service, term)
+    }
+    return term
+  })
 }
 
 function universeTerm(cache: PolicyEvalCache, service: string, partition: string | undefined): Term {
@@ -267,11 +279,7 @@ function resourceTerm(cache: PolicyEvalCache, st: Statement): Term | undefined {
   }
   if (resource !== undefined) return internTerm(cache, false, resource.map((p) => resolveVariables(p, allow)))
   if (notResource !== undefined) {
-    return internTerm(
-      cache,
-      true,
-      notResource.map((p) => resolveVariables(p, !allow)),
-    )
+    return internTerm(cache, true, notResource.map((p) => resolveVariables(p, !allow)))
   }
   return undefined
 }
@@ -301,6 +309,7 @@ function analyseDocument(
   const allow: StatementEffect[][] = actions.map(() => [])
   const deny: StatementEffect[][] = actions.map(() => [])
   const partitions = new Set<string>()
+  let anyPartitionTerms: Term[] | undefined
   for (const st of doc.statements) {
     const conditional = hasCondition(st)
     if (st.effect === 'Deny' && conditional) continue
@@ -308,11 +317,12 @@ function analyseDocument(
     if (indices.length === 0) continue
     const term = resourceTerm(cache, st)
     if (!term) continue
-    const effect: StatementEffect = { label: statementLabel(st), conditional, term }
+    const effect: StatementEffect = { index: st.index, label: statementLabel(st), conditional, term }
     let relevant = false
     for (const ai of indices) {
       // Skip statements that cannot touch this action's service in any partition (e.g. Resource arn:aws:s3:::x).
-      const universe = universeTerm(cache, services[ai] as string, undefined)
+      anyPartitionTerms ??= universeTerms(cache, services, undefined)
+      const universe = anyPartitionTerms[ai] as Term
       if (!holds(cache, [[universe], [term]])) continue
       ;(st.effect === 'Allow' ? allow : deny)[ai]?.push(effect)
       relevant = true
@@ -320,7 +330,7 @@ function analyseDocument(
     if (relevant) {
       for (const p of st.resource ?? st.notResource ?? []) {
         const m = PARTITION_OF.exec(p)
-        if (m?.[1]) partitions.add(m[1])
+        if (m?.[1]) partitions.add(m[1].toLowerCase()) // ARN fields compare in lower case
       }
     }
   }
@@ -363,14 +373,15 @@ function combine(
   explicitPartition: string | undefined,
 ): CombinationResult {
   const everyDoc = [...docs.identity, ...(docs.boundary ? [docs.boundary] : []), ...(docs.scps ?? []).flat()]
-  const partition = explicitPartition ?? inferPartition(everyDoc)
+  const partition = explicitPartition?.toLowerCase() ?? inferPartition(everyDoc)
+  const universeByAction = universeTerms(cache, services, partition)
 
   const surviving: number[] = []
-  const grantMap = new Map<string, { policy: number; label: string; conditional: boolean; actions: number[] }>()
+  const grantMap = new Map<string, CombinationResult['grants'][number]>()
   const removed: Array<CombinationResult['removed'][number]> = []
 
   actions.forEach((_, ai) => {
-    const universe = universeTerm(cache, services[ai] as string, partition)
+    const universe = universeByAction[ai] as Term
     const candidates: Array<{ policy: number; effect: StatementEffect }> = []
     docs.identity.forEach((a, policy) => {
       for (const effect of a.allow[ai] ?? []) {
@@ -383,7 +394,9 @@ function combine(
     docs.identity.forEach((a, i) => {
       for (const effect of a.deny[ai] ?? []) denies.push({ by: 'deny', ref: { kind: 'identity', i }, effect })
     })
-    for (const effect of docs.boundary?.deny[ai] ?? []) denies.push({ by: 'boundary', ref: { kind: 'boundary' }, effect })
+    for (const effect of docs.boundary?.deny[ai] ?? []) {
+      denies.push({ by: 'boundary', ref: { kind: 'boundary' }, effect })
+    }
     docs.scps?.forEach((level, l) =>
       level.forEach((a, i) => {
         for (const effect of a.deny[ai] ?? []) denies.push({ by: 'scp', ref: { kind: 'scp', level: l, i }, effect })
@@ -401,10 +414,11 @@ function combine(
     if (survivors.length > 0) {
       surviving.push(ai)
       for (const s of survivors) {
-        const key = `${s.policy}\u0000${s.effect.label}`
+        const key = `${s.policy}\u0000${s.effect.index}`
         let grant = grantMap.get(key)
         if (!grant) {
-          grant = { policy: s.policy, label: s.effect.label, conditional: s.effect.conditional, actions: [] }
+          const { index, label, conditional } = s.effect
+          grant = { policy: s.policy, index, label, conditional, actions: [] }
           grantMap.set(key, grant)
         }
         grant.actions.push(ai)
@@ -426,7 +440,9 @@ function combine(
         reasons.push({ action: ai, by: d.by, ref: d.ref, statement: d.effect.label })
       }
     }
-    if (boundaryClause && removesAlone([boundaryClause])) reasons.push({ action: ai, by: 'boundary', ref: { kind: 'boundary' } })
+    if (boundaryClause && removesAlone([boundaryClause])) {
+      reasons.push({ action: ai, by: 'boundary', ref: { kind: 'boundary' } })
+    }
     scpClauses.forEach((clause, l) => {
       if (removesAlone([clause])) pushLevel(l)
     })
@@ -447,7 +463,7 @@ function combine(
     removed.push(...reasons)
   })
 
-  const grants = [...grantMap.values()].sort((a, b) => a.policy - b.policy)
+  const grants = [...grantMap.values()].sort((a, b) => a.policy - b.policy || a.index - b.index)
   return { actions: surviving, grants, removed }
 }
 

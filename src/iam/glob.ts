@@ -1,15 +1,17 @@
 /**
  * IAM wildcard patterns: `*` matches any sequence (also across `:` and `/`), `?` matches exactly one character.
  *
- * Three public questions, all linear-ish in the pattern sizes (no backtracking regexes):
- * - `globMatch`: does a pattern match a concrete string (an action name, an ARN)?
+ * Three public questions on plain string patterns, each O(|a|·|b|) at worst (no backtracking regexes):
+ * - `globMatch`: does a pattern match a concrete string (an action name)?
  * - `globIntersects`: do two patterns share at least one string?
  * - `globCovers`: is every string of one pattern also matched by another (sound, not complete)?
  *
- * Plus the exact set engine the capability analysis needs (`satisfiable`): is there one string that lies in
- * every clause of a formula built from unions and complements of patterns? It runs an on-the-fly product of the
- * patterns' automata, so "Allow `*` minus Deny `arn:aws:bedrock:*:*:foundation-model/anthropic.*`" is answered
- * exactly instead of by pairwise heuristics.
+ * Resource ARNs are not plain strings to IAM: a wildcard in the partition, service, region or account field
+ * stays inside that field. `compileResourcePattern` compiles them that way (with colon-free wildcard classes),
+ * and the exact set engine (`findWitness` / `satisfiable`) answers "is there one ARN in every clause of a
+ * formula built from unions and complements of patterns?" with an on-the-fly product of the patterns'
+ * automata. So "Allow `*` minus Deny `arn:aws:bedrock:*:*:foundation-model/anthropic.*`" is decided exactly
+ * instead of by pairwise heuristics.
  *
  * Patterns are compiled once and cached: the analysis asks the same questions for up to a million principals.
  */
@@ -19,7 +21,7 @@ export interface GlobOptions {
   caseInsensitive?: boolean
 }
 
-/** Element kinds of a compiled pattern. The `…_NO_COLON` kinds never come from user text (see `arnServiceUniverse`). */
+/** Element kinds of a compiled pattern. The `…_NO_COLON` kinds are the wildcards of ARN fields. */
 export const EL_LITERAL = 0
 export const EL_ONE = 1
 export const EL_STAR = 2
@@ -40,21 +42,32 @@ export interface Glob {
   readonly universalFrom: Uint8Array
   /** Literal/`?` runs between unrestricted stars, for fast `globMatch`; undefined when colon classes are used. */
   readonly segments?: readonly string[]
+  /** Direct matcher for patterns that have no `segments` (ARN-structured patterns and universes). */
+  readonly test?: (value: string) => boolean
 }
 
 const MAX_CACHE = 50_000
 
-/** Insertion-ordered map that drops its oldest entry when full: bounded memory, O(1) per operation. */
+/**
+ * Insertion-ordered map that drops its oldest quarter when full: bounded memory, amortised O(1) per operation.
+ * (Evicting one entry at a time would walk the deleted slots at the front of V8's table on every insert.)
+ */
 export class FifoCache<K, V> {
   private readonly map = new Map<K, V>()
-  constructor(private readonly max: number) {}
+  private readonly max: number
+  constructor(max: number) {
+    this.max = Math.max(1, max)
+  }
   get(key: K): V | undefined {
     return this.map.get(key)
   }
   set(key: K, value: V): void {
     if (this.map.size >= this.max && !this.map.has(key)) {
-      const oldest = this.map.keys().next()
-      if (!oldest.done) this.map.delete(oldest.value)
+      let drop = Math.max(1, this.max >> 2)
+      for (const k of this.map.keys()) {
+        this.map.delete(k)
+        if (--drop === 0) break
+      }
     }
     this.map.set(key, value)
   }
@@ -72,7 +85,14 @@ function fold(s: string, ci: boolean): string {
   return ci ? s.toLowerCase() : s
 }
 
-function buildGlob(source: string, kinds: number[], codes: number[], ci: boolean, segments?: string[]): Glob {
+function buildGlob(
+  source: string,
+  kinds: number[],
+  codes: number[],
+  ci: boolean,
+  segments?: string[],
+  test?: (value: string) => boolean,
+): Glob {
   const n = kinds.length
   const universalFrom = new Uint8Array(n + 1)
   let allStars = true
@@ -88,6 +108,7 @@ function buildGlob(source: string, kinds: number[], codes: number[], ci: boolean
     hasWildcard: kinds.some((k) => k !== EL_LITERAL),
     universalFrom,
     ...(segments ? { segments } : {}),
+    ...(test ? { test } : {}),
   }
   return glob
 }
@@ -127,36 +148,120 @@ export function compileGlob(pattern: string, opts: GlobOptions = {}): Glob {
   return glob
 }
 
+/** Appends the elements of one wildcard text; `noColon` makes `*`/`?` unable to produce a colon. */
+function pushElements(text: string, noColon: boolean, kinds: number[], codes: number[]): void {
+  const star = noColon ? EL_STAR_NO_COLON : EL_STAR
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 42 /* * */) {
+      if (kinds[kinds.length - 1] === star) continue
+      kinds.push(star)
+      codes.push(0)
+    } else if (c === 63 /* ? */) {
+      kinds.push(noColon ? EL_ONE_NO_COLON : EL_ONE)
+      codes.push(0)
+    } else {
+      kinds.push(EL_LITERAL)
+      codes.push(c)
+    }
+  }
+}
+
+/**
+ * `arn:partition:service:region:account:resource` → its six fields, the resource keeping any further colons
+ * (Bedrock model ids contain one: `anthropic.claude-v2:1`). Undefined for anything with fewer than 5 colons.
+ */
+export function splitArn(value: string): string[] | undefined {
+  const out: string[] = []
+  let from = 0
+  for (let i = 0; i < 5; i++) {
+    const colon = value.indexOf(':', from)
+    if (colon < 0) return undefined
+    out.push(value.slice(from, colon))
+    from = colon + 1
+  }
+  out.push(value.slice(from))
+  return out
+}
+
+const ARN_HEAD = /^arn:/i
+
+/**
+ * Compile a `Resource`/`NotResource` entry the way IAM reads ARNs: field by field. The wildcards of the
+ * partition, service, region and account fields stay inside their field; only the resource part may span
+ * colons. A short ARN is padded with `*` fields (`arn:aws:bedrock*` = `arn:aws:bedrock*:*:*:*`), and the four
+ * leading fields are compared in lower case, as real ARNs spell them. Anything that is not an ARN (`*`) is a
+ * plain wildcard pattern.
+ */
+export function compileResourcePattern(pattern: string): Glob {
+  const key = `r${pattern}`
+  const hit = compiled.get(key)
+  if (hit) return hit
+  if (!ARN_HEAD.test(pattern)) {
+    const plain = compileGlob(pattern)
+    compiled.set(key, plain)
+    return plain
+  }
+  const parts = pattern.split(':')
+  const fields = parts.slice(1, 5).map((f) => f.toLowerCase())
+  while (fields.length < 4) fields.push('*')
+  const resource = parts.length > 5 ? parts.slice(5).join(':') : '*'
+  const kinds: number[] = []
+  const codes: number[] = []
+  pushElements('arn:', false, kinds, codes)
+  for (const f of fields) {
+    pushElements(f, true, kinds, codes)
+    pushElements(':', false, kinds, codes)
+  }
+  pushElements(resource, false, kinds, codes)
+  const fieldGlobs = fields.map((f) => compileGlob(f))
+  const resourceGlob = compileGlob(resource)
+  const test = (value: string): boolean => {
+    const v = splitArn(value)
+    if (!v || v[0] !== 'arn') return false
+    for (let i = 0; i < 4; i++) {
+      const field = v[i + 1] as string
+      if (!matchGlob(fieldGlobs[i] as Glob, field)) return false
+    }
+    return matchGlob(resourceGlob, v[5] as string)
+  }
+  const glob = buildGlob(pattern, kinds, codes, false, undefined, test)
+  compiled.set(key, glob)
+  return glob
+}
+
 const universes = new Map<string, Glob>()
 
 /**
- * Every ARN of one service: `arn:<partition>:<service>:…`. With `partition` undefined the partition is any
- * non-empty colon-free word, so `arn:aws-eusc:bedrock:…` counts but `arn:aws:s3:::bucket/x:bedrock:y` does not.
+ * Every resource ARN of one service: `arn:<partition>:<service>:<region>:<account>:<resource>`, the first four
+ * fields colon-free. With `partition` undefined the partition is any non-empty word, so
+ * `arn:aws-eusc:bedrock:…` counts but `arn:aws:s3:::bucket/x:bedrock:y` does not.
  */
 export function arnServiceUniverse(service: string, partition?: string): Glob {
   const key = `${partition ?? ''}\u0000${service}`
   const hit = universes.get(key)
   if (hit) return hit
-  let glob: Glob
+  const kinds: number[] = []
+  const codes: number[] = []
+  pushElements('arn:', false, kinds, codes)
   if (partition !== undefined) {
-    glob = compileGlob(`arn:${partition}:${service}:*`)
+    pushElements(partition, false, kinds, codes)
   } else {
-    const kinds: number[] = []
-    const codes: number[] = []
-    const lit = (s: string): void => {
-      for (let i = 0; i < s.length; i++) {
-        kinds.push(EL_LITERAL)
-        codes.push(s.charCodeAt(i))
-      }
-    }
-    lit('arn:')
     kinds.push(EL_ONE_NO_COLON, EL_STAR_NO_COLON)
     codes.push(0, 0)
-    lit(`:${service}:`)
-    kinds.push(EL_STAR)
-    codes.push(0)
-    glob = buildGlob(`arn:<any partition>:${service}:*`, kinds, codes, false)
   }
+  pushElements(`:${service}:`, false, kinds, codes)
+  pushElements('*:*:', true, kinds, codes)
+  pushElements('*', false, kinds, codes)
+  const test = (value: string): boolean => {
+    const v = splitArn(value)
+    if (!v || v[0] !== 'arn' || v[2] !== service) return false
+    const p = v[1] as string
+    if (partition !== undefined ? p !== partition : p === '') return false
+    return true
+  }
+  const source = `arn:${partition ?? '<partition>'}:${service}:<region>:<account>:*`
+  const glob = buildGlob(source, kinds, codes, false, undefined, test)
   universes.set(key, glob)
   return glob
 }
@@ -217,7 +322,16 @@ function elementAccepts(kind: number, code: number, c: number): boolean {
 export function matchGlob(glob: Glob, value: string): boolean {
   const v = fold(value, glob.caseInsensitive)
   if (glob.segments) return matchSegments(glob.segments, v)
-  // Colon classes (only in universes): simulate the automaton.
+  if (glob.test) return glob.test(v)
+  return simulateGlob(glob, v)
+}
+
+/**
+ * Match by running the pattern's automaton: the semantics `satisfiable` reasons with. Slower than
+ * `matchGlob`'s direct matchers; exported so tests can check that both agree.
+ */
+export function simulateGlob(glob: Glob, value: string): boolean {
+  const v = fold(value, glob.caseInsensitive)
   let set = closure(glob, [0])
   for (let i = 0; i < v.length && set.length > 0; i++) set = step(glob, set, v.charCodeAt(i))
   return set.includes(glob.kinds.length)
@@ -289,70 +403,53 @@ export function globIntersects(a: string, b: string, opts: GlobOptions = {}): bo
   return result
 }
 
-/** Can one element of `general` (not a star) consume the token `specific[j]`? */
+/** Can the single-character element `general[i]` (not a star) produce everything the token `specific[j]` can? */
 function consumesToken(gk: number, gc: number, sk: number, sc: number): boolean {
   if (isStar(sk)) return false
-  if (gk === EL_ONE) return true
-  if (gk === EL_LITERAL) return sk === EL_LITERAL && gc === sc
-  // a colon class in `general` only covers a specific literal that is not a colon, or a colon-free `?`
-  return sk === EL_LITERAL ? sc !== COLON : sk === EL_ONE_NO_COLON
+  switch (gk) {
+    case EL_ONE:
+      return true
+    case EL_LITERAL:
+      return sk === EL_LITERAL && gc === sc
+    default: // EL_ONE_NO_COLON
+      return sk === EL_LITERAL ? sc !== COLON : sk === EL_ONE_NO_COLON
+  }
 }
 
-function tokenRunAt(g: Glob, gFrom: number, gTo: number, s: Glob, pos: number): boolean {
-  for (let k = 0; gFrom + k < gTo; k++) {
-    const gi = gFrom + k
-    const sj = pos + k
-    if (!consumesToken(g.kinds[gi] ?? 0, g.codes[gi] ?? 0, s.kinds[sj] ?? 0, s.codes[sj] ?? 0)) return false
-  }
-  return true
+/** Can a star of `general` of kind `gk` absorb the token `specific[j]` (whatever it produces)? */
+function starAbsorbs(gk: number, sk: number, sc: number): boolean {
+  if (gk === EL_STAR) return true
+  // a colon-free star absorbs only tokens that can never produce a colon
+  return sk === EL_LITERAL ? sc !== COLON : sk === EL_ONE_NO_COLON || sk === EL_STAR_NO_COLON
 }
 
 /**
  * Sound inclusion test: read `specific` as a sequence of tokens (a literal, a `?`, a `*`) and ask whether
  * `general` matches that token string, where `general`'s `?` takes any one non-star token, its literals take
- * equal literals and only its stars may take `specific`'s stars. Leftmost placement of `general`'s star-free
- * runs is again optimal, so this is linear-ish with no backtracking.
+ * equal literals and only its stars may take `specific`'s stars (colon-free stars only colon-free tokens).
+ * Dynamic programming over (i, j), O(|general|·|specific|), no backtracking.
  */
 export function globCoversCompiled(general: Glob, specific: Glob): boolean {
-  const gk = general.kinds
-  const n = gk.length
+  const n = general.kinds.length
   const m = specific.kinds.length
-  // split general at unrestricted stars into runs [start, end)
-  const runs: Array<[number, number]> = []
-  let start = 0
+  const w = m + 1
+  const reach = new Uint8Array((n + 1) * w)
+  reach[0] = 1
   for (let i = 0; i <= n; i++) {
-    if (i === n || gk[i] === EL_STAR) {
-      runs.push([start, i])
-      start = i + 1
-    } else if (gk[i] === EL_STAR_NO_COLON) {
-      return false // only universes use this kind and they are never the general side
-    }
-  }
-  const first = runs[0] ?? [0, 0]
-  const firstLen = first[1] - first[0]
-  if (runs.length === 1) return m === firstLen && tokenRunAt(general, first[0], first[1], specific, 0)
-  const last = runs[runs.length - 1] ?? [0, 0]
-  const lastLen = last[1] - last[0]
-  if (m < firstLen + lastLen) return false
-  if (!tokenRunAt(general, first[0], first[1], specific, 0)) return false
-  if (!tokenRunAt(general, last[0], last[1], specific, m - lastLen)) return false
-  let pos = firstLen
-  const end = m - lastLen
-  for (let r = 1; r < runs.length - 1; r++) {
-    const run = runs[r] ?? [0, 0]
-    const len = run[1] - run[0]
-    if (len === 0) continue
-    let found = -1
-    for (let q = pos; q <= end - len; q++) {
-      if (tokenRunAt(general, run[0], run[1], specific, q)) {
-        found = q
-        break
+    for (let j = 0; j <= m; j++) {
+      if (!reach[i * w + j]) continue
+      if (i === n) continue
+      const gk = general.kinds[i] ?? EL_LITERAL
+      if (isStar(gk)) {
+        reach[(i + 1) * w + j] = 1 // the star stops here
+        if (j < m && starAbsorbs(gk, specific.kinds[j] ?? EL_LITERAL, specific.codes[j] ?? 0)) reach[i * w + j + 1] = 1
+      } else if (j < m) {
+        const sk = specific.kinds[j] ?? EL_LITERAL
+        if (consumesToken(gk, general.codes[i] ?? 0, sk, specific.codes[j] ?? 0)) reach[(i + 1) * w + j + 1] = 1
       }
     }
-    if (found < 0) return false
-    pos = found + len
   }
-  return true
+  return reach[n * w + m] === 1
 }
 
 const coversCache = new FifoCache<string, boolean>(MAX_CACHE)
@@ -416,14 +513,107 @@ export interface SatisfiableOptions {
 }
 
 /**
- * Is there a string that satisfies every clause (a clause is satisfied when the string is in at least one of
- * its pattern sets)? Breadth-first search over the product of all the patterns' automata; every character
- * that occurs in no pattern behaves the same, so one fresh character stands for all of them.
+ * A string that satisfies every clause (a clause is satisfied when the string is in at least one of its
+ * pattern sets), or `null` when there is none. Cheap exact shortcuts first, then a breadth-first search over
+ * the product of all the patterns' automata, which finds a shortest witness. Characters that occur in no
+ * pattern behave alike, so one fresh character (U+E000 or the next unused one) stands for all of them.
  *
  * Returns `undefined` when the search budget runs out; callers decide which answer is the safe one.
  */
+export function findWitness(clauses: readonly Clause[], opts: SatisfiableOptions = {}): string | null | undefined {
+  if (clauses.some((c) => c.length === 0)) return null
+  const quick = quickAnswer(clauses)
+  if (quick !== undefined) return quick
+  return search(clauses, opts.budget ?? 20_000)
+}
+
+/** `findWitness` as a yes/no answer (`undefined` = budget exhausted). */
 export function satisfiable(clauses: readonly Clause[], opts: SatisfiableOptions = {}): boolean | undefined {
-  const budget = opts.budget ?? 20_000
+  const w = findWitness(clauses, opts)
+  return w === undefined ? undefined : w !== null
+}
+
+/** A character no user pattern contains (policy variables use U+E001), standing for "anything else". */
+const FILLER = '\uE000'
+
+function clauseAccepts(clause: Clause, value: string): boolean {
+  for (const set of clause) {
+    const inSet = set.globs.some((g) => matchGlob(g, value))
+    if (inSet !== set.negated) return true
+  }
+  return false
+}
+
+/** Replace every `?` by a filler character and every `*` by `fill`: a concrete member of the pattern. */
+function instantiate(glob: Glob, fill: string): string {
+  let out = ''
+  for (let i = 0; i < glob.kinds.length; i++) {
+    const k = glob.kinds[i]
+    if (k === EL_LITERAL) out += String.fromCharCode(glob.codes[i] ?? 0)
+    else if (isStar(k)) out += fill
+    else out += FILLER
+  }
+  return out
+}
+
+/**
+ * Cheap exact answers for the shapes the capability analysis asks most: a clause that lists concrete ARNs
+ * (check each), a concrete member of one of the patterns that happens to satisfy everything (a witness), or a
+ * positive clause each of whose patterns is provably excluded by another clause. `undefined` = search needed.
+ */
+function quickAnswer(clauses: readonly Clause[]): string | null | undefined {
+  for (const clause of clauses) {
+    const only = clause.length === 1 ? clause[0] : undefined
+    if (only && !only.negated && only.globs.every((g) => !g.hasWildcard)) {
+      for (const g of only.globs) {
+        const value = g.segments?.[0] ?? instantiate(g, '')
+        if (clauses.every((c) => clauseAccepts(c, value))) return value
+      }
+      return null
+    }
+  }
+  const positives: Glob[] = []
+  for (const clause of clauses) {
+    for (const set of clause) if (!set.negated) for (const g of set.globs) if (positives.length < 32) positives.push(g)
+  }
+  for (const g of positives) {
+    for (const fill of ['', FILLER]) {
+      const value = instantiate(g, fill)
+      if (clauses.every((c) => clauseAccepts(c, value))) return value
+    }
+  }
+  // Patterns every solution must match (single positive pattern clauses, e.g. the service universe).
+  const forced = clauses.flatMap((c) => {
+    const only = c.length === 1 ? c[0] : undefined
+    return only && !only.negated && only.globs.length === 1 ? only.globs : []
+  })
+  const excluded = (a: Glob, own: Clause): boolean =>
+    clauses.some((other) => {
+      if (other === own) return false
+      if (other.every((set) => !set.negated)) {
+        return other.every((set) => set.globs.every((c) => !globsIntersect(a, c)))
+      }
+      if (other.every((set) => set.negated)) {
+        return other.every((set) =>
+          set.globs.some((d) => globCoversCompiled(d, a) || forced.some((q) => globCoversCompiled(d, q))),
+        )
+      }
+      return false
+    })
+  for (const clause of clauses) {
+    if (clause.every((set) => !set.negated) && clause.every((set) => set.globs.every((a) => excluded(a, clause)))) {
+      return null
+    }
+  }
+  return undefined
+}
+
+/** The product search alone, without the shortcuts of `findWitness` (exported so tests can cross-check them). */
+export function searchWitness(clauses: readonly Clause[], budget = 20_000): string | null | undefined {
+  return clauses.some((c) => c.length === 0) ? null : search(clauses, budget)
+}
+
+function search(clauses: readonly Clause[], budget: number): string | null | undefined {
   const globs: Glob[] = []
   const ids = new Map<Glob, number>()
   const idOf = (g: Glob): number => {
@@ -436,16 +626,29 @@ export function satisfiable(clauses: readonly Clause[], opts: SatisfiableOptions
     return id
   }
   const cls = clauses.map((c) => c.map((ps) => ({ negated: ps.negated, ids: ps.globs.map(idOf) })))
-  if (cls.some((c) => c.length === 0)) return false
 
-  const alphabet = new Set<number>([COLON])
+  const used = new Set<number>([COLON])
   for (const g of globs) {
-    for (let i = 0; i < g.kinds.length; i++) if (g.kinds[i] === EL_LITERAL) alphabet.add(g.codes[i] ?? 0)
+    for (let i = 0; i < g.kinds.length; i++) if (g.kinds[i] === EL_LITERAL) used.add(g.codes[i] ?? 0)
   }
   let fresh = 0xe000
-  while (alphabet.has(fresh)) fresh++
-  alphabet.add(fresh)
-  const letters = [...alphabet]
+  while (used.has(fresh)) fresh++
+  /**
+   * Only the literals at the current positions (and `:` for the colon classes) can tell two characters apart
+   * in this state; every other character leads to the same successor as `fresh`.
+   */
+  const lettersAt = (state: readonly number[][]): number[] => {
+    const out = new Set<number>([fresh])
+    state.forEach((set, g) => {
+      const glob = globs[g] as Glob
+      for (const p of set) {
+        const k = glob.kinds[p]
+        if (k === EL_LITERAL) out.add(glob.codes[p] ?? 0)
+        else if (k === EL_ONE_NO_COLON || k === EL_STAR_NO_COLON) out.add(COLON)
+      }
+    })
+    return [...out]
+  }
 
   const accepting = new Uint8Array(globs.length)
   const universal = new Uint8Array(globs.length)
@@ -484,26 +687,27 @@ export function satisfiable(clauses: readonly Clause[], opts: SatisfiableOptions
   const keyOf = (state: readonly number[][]): string => state.map((s) => s.join(',')).join('|')
   const start = globs.map((g) => closure(g, [0]))
   const first = judge(start)
-  if (first !== 0) return first === 1
+  if (first !== 0) return first === 1 ? '' : null
   const seen = new Set<string>([keyOf(start)])
-  let frontier: number[][][] = [start]
+  let frontier: Array<{ state: number[][]; text: string }> = [{ state: start, text: '' }]
   while (frontier.length > 0) {
-    const nextFrontier: number[][][] = []
-    for (const state of frontier) {
-      for (const c of letters) {
+    const nextFrontier: typeof frontier = []
+    for (const { state, text } of frontier) {
+      for (const c of lettersAt(state)) {
         const next = state.map((set, g) => step(globs[g] as Glob, set, c))
+        const verdict = judge(next)
+        if (verdict === 1) return text + String.fromCharCode(c)
+        if (verdict === -1) continue
         const key = keyOf(next)
         if (seen.has(key)) continue
         seen.add(key)
         if (seen.size > budget) return undefined
-        const verdict = judge(next)
-        if (verdict === 1) return true
-        if (verdict === 0) nextFrontier.push(next)
+        nextFrontier.push({ state: next, text: text + String.fromCharCode(c) })
       }
     }
     frontier = nextFrontier
   }
-  return false
+  return null
 }
 
 /** True when the pattern contains `*` or `?`. */

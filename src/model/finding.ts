@@ -55,6 +55,8 @@ export interface Finding {
   fix?: string
   fingerprint: string
   suppressed?: Suppression
+  /** Set only when the scan ran with `--baseline`: `unchanged` findings are in the baseline and do not fail the gate. */
+  baselineState?: 'new' | 'unchanged'
 }
 
 export interface ScanErrorEntry {
@@ -78,7 +80,13 @@ export interface ExceptionNotice {
 }
 
 export interface ScanSummary {
-  accounts: { scanned: number; failed: number; ids: string[] }
+  accounts: {
+    scanned: number
+    failed: number
+    ids: string[]
+    /** ACTIVE accounts of the organization's account list that no input covered. */
+    notCovered: string[]
+  }
   principals: { users: number; roles: number; skippedServiceLinked: number }
   bedrockCapable: { total: number; byPath: Partial<Record<AttributionPath, number>> }
   /** Share of Bedrock-capable principals with no finding, 0..1 (null when there are none). */
@@ -89,6 +97,18 @@ export interface ScanSummary {
   exceptions: ExceptionNotice[]
   /** The rules files in effect, bundled first. */
   rulesFiles: string[]
+  /** Present only when the scan ran with `--baseline`. */
+  baseline?: BaselineSummary
+}
+
+/** How the findings compare with a baseline file (`scan --baseline FILE`). */
+export interface BaselineSummary {
+  file: string
+  /** Findings not in the baseline: only these fail the gate. */
+  new: number
+  unchanged: number
+  /** Baseline entries no finding matches any more: remove them (`tagwarden baseline create`). */
+  fixed: Array<{ fingerprint: string; ruleId: string; subject: string }>
 }
 
 export interface ScanReport {

@@ -87,6 +87,9 @@ export async function runScan(opts: ScanRunOptions): Promise<ScanReport> {
       errors,
       accountsScanned: scanned,
       accountsFailed: failed,
+      accountsNotCovered: [...index.accounts.values()]
+        .filter((a) => (a.state ?? 'ACTIVE') === 'ACTIVE' && !index.scannedAccounts.has(a.id))
+        .map((a) => a.id),
       counts,
       files: fileCount,
       rulesNotEvaluated,

@@ -8,6 +8,7 @@ export interface SummaryInput {
   errors: readonly ScanErrorEntry[]
   accountsScanned: string[]
   accountsFailed: number
+  accountsNotCovered: string[]
   counts: { users: number; roles: number; skippedServiceLinked: number }
   files: number
   rulesNotEvaluated: ScanSummary['rulesNotEvaluated']
@@ -29,7 +30,7 @@ export function buildSummary(i: SummaryInput): ScanSummary {
     byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1
   }
   return {
-    accounts: { scanned: i.accountsScanned.length, failed: i.accountsFailed, ids: [...i.accountsScanned].sort() },
+    accounts: { scanned: i.accountsScanned.length, failed: i.accountsFailed, ids: [...i.accountsScanned].sort(), notCovered: [...i.accountsNotCovered].sort() },
     principals: i.counts,
     bedrockCapable: { total: capable.length, byPath },
     attributableShare: capable.length === 0 ? null : Math.round((attributable / capable.length) * 10_000) / 10_000,

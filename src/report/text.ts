@@ -79,7 +79,7 @@ function summaryLines(r: ScanReport, c: (s: Style, t: string) => string): string
   const sev = s.findings.bySeverity
   const out = [
     c('bold', 'Summary'),
-    `  accounts     ${s.accounts.scanned} scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}`,
+    `  accounts     ${s.accounts.scanned} scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}${s.accounts.notCovered.length ? `; not in the input: ${s.accounts.notCovered.join(', ')}` : ''}`,
     `  principals   ${s.principals.users} users, ${s.principals.roles} roles${s.principals.skippedServiceLinked ? ` (${s.principals.skippedServiceLinked} service-linked skipped)` : ''}`,
     `  Bedrock      ${s.bedrockCapable.total} capable${paths ? ` (${paths})` : ''}; ${share} attributable`,
     `  findings     ${sev.error} error, ${sev.warning} warning, ${sev.note} note${s.findings.suppressed ? `; ${s.findings.suppressed} suppressed` : ''}`,
