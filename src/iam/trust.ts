@@ -3,6 +3,7 @@
  * IAM principals), and what each trust statement allows (session tags, source identity) and requires
  * (tag keys, source identity, session-name constraints). Pure: the caller supplies gateway resolution.
  */
+import { globMatch as matchGlob } from './glob.js'
 import type { ConditionBlock, PolicyDocument, PrincipalBlock, Statement } from '../model/policy.js'
 import { isAccountId, isAccountRoot, isIdentityCenterRole, parseArn, principalAccount } from './arn.js'
 
@@ -119,21 +120,9 @@ const PATH_ORDER: TrustPathKind[] = ['workload', 'federation', 'gateway', 'iam-p
 // ---------------------------------------------------------------------------------------------
 // Globs and actions
 
-const globCache = new Map<string, RegExp>()
-
-/** IAM-style glob: `*` any run (including `/`), `?` one character; case-insensitive. */
-function globRegExp(pattern: string): RegExp {
-  let re = globCache.get(pattern)
-  if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
-    re = new RegExp(`^${body}$`, 'i')
-    globCache.set(pattern, re)
-  }
-  return re
-}
-
+/** IAM-style glob, case-insensitive (principal names, issuers and actions are compared without case). */
 function globMatch(pattern: string, value: string): boolean {
-  return globRegExp(pattern).test(value)
+  return matchGlob(pattern, value, { caseInsensitive: true })
 }
 
 /** Trust-relevant STS actions a statement's Action (or NotAction complement) covers. */
