@@ -1,6 +1,6 @@
 /** The exit code of a scan, decided in one place (see src/errors.ts for the map). */
 import { ExitCode } from '../errors.js'
-import { SEVERITY_RANK, type ScanReport, type Severity } from '../model/finding.js'
+import { SEVERITY_RANK, type Finding, type ScanReport, type Severity } from '../model/finding.js'
 
 export type FailOn = Severity | 'never'
 
@@ -12,11 +12,14 @@ export interface ExitPolicy {
   allowPartial?: boolean
 }
 
+/** Whether a finding fails the gate: not suppressed, not in the baseline, and at or above the threshold (or a --fail-on-rule). */
+export function failsGate(f: Finding, policy: ExitPolicy): boolean {
+  if (f.suppressed || f.baselineState === 'unchanged') return false
+  const threshold = policy.failOn === 'never' ? Infinity : SEVERITY_RANK[policy.failOn]
+  return SEVERITY_RANK[f.severity] >= threshold || (policy.failOnRules ?? []).includes(f.ruleId)
+}
+
 export function scanExitCode(report: Pick<ScanReport, 'findings' | 'errors'>, policy: ExitPolicy): ExitCode {
   if (report.errors.length > 0 && !policy.allowPartial) return ExitCode.Incomplete
-  const threshold = policy.failOn === 'never' ? Infinity : SEVERITY_RANK[policy.failOn]
-  const failing = report.findings.some(
-    (f) => !f.suppressed && (SEVERITY_RANK[f.severity] >= threshold || (policy.failOnRules ?? []).includes(f.ruleId)),
-  )
-  return failing ? ExitCode.Findings : ExitCode.Clean
+  return report.findings.some((f) => failsGate(f, policy)) ? ExitCode.Findings : ExitCode.Clean
 }

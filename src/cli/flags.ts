@@ -1,5 +1,6 @@
 /** Flags shared by several commands. */
 import { Flags } from '@oclif/core'
+import { REPORT_FORMATS } from './outputs.js'
 
 export const commonFlags = {
   rules: Flags.string({
@@ -16,11 +17,79 @@ export const commonFlags = {
 export const outputFlags = {
   format: Flags.string({
     char: 'f',
-    summary: 'Output format.',
-    options: ['text', 'json'],
+    summary: 'Format of the main output (stdout, or --output).',
+    options: [...REPORT_FORMATS],
     default: 'text',
   }),
   output: Flags.string({ char: 'o', summary: 'Write the main output to FILE instead of stdout.', helpValue: 'FILE' }),
   color: Flags.boolean({ summary: 'Colour text output (default: on a TTY unless NO_COLOR is set).', allowNo: true }),
   verbose: Flags.boolean({ char: 'v', summary: 'Show evidence (granting statements) and fixes in text output.' }),
+}
+
+/** `--<format>-output FILE` for every format: extra outputs written by the same run. */
+export const extraOutputFlags = {
+  'text-output': Flags.string({ summary: 'Also write the text report to FILE.', helpValue: 'FILE', helpGroup: 'OUTPUTS' }),
+  'json-output': Flags.string({ summary: 'Also write the JSON result (the finding contract) to FILE.', helpValue: 'FILE', helpGroup: 'OUTPUTS' }),
+  'sarif-output': Flags.string({
+    summary: 'Also write SARIF 2.1.0 for GitHub code scanning to FILE (a folder with --sarif-split-by-account).',
+    helpValue: 'FILE',
+    helpGroup: 'OUTPUTS',
+  }),
+  'markdown-output': Flags.string({
+    summary: 'Also write the Markdown summary to FILE (appended when FILE is $GITHUB_STEP_SUMMARY).',
+    helpValue: 'FILE',
+    helpGroup: 'OUTPUTS',
+  }),
+  'junit-output': Flags.string({ summary: 'Also write JUnit XML to FILE.', helpValue: 'FILE', helpGroup: 'OUTPUTS' }),
+  'github-output': Flags.string({
+    summary: 'Also write GitHub workflow-command annotations to FILE (not $GITHUB_OUTPUT; annotations only work on stdout).',
+    helpValue: 'FILE',
+    helpGroup: 'OUTPUTS',
+  }),
+}
+
+export const sarifFlags = {
+  'sarif-category': Flags.string({
+    summary: 'SARIF runAutomationDetails.id (category), e.g. tagwarden/prod-org. Overrides upload-sarif\'s `category` input.',
+    helpValue: 'CATEGORY',
+    helpGroup: 'SARIF',
+  }),
+  'sarif-include-suppressed': Flags.boolean({
+    summary: 'Keep excepted findings in SARIF, with suppressions[] (GitHub ignores suppressions and opens them as alerts).',
+    helpGroup: 'SARIF',
+  }),
+  'sarif-new-only': Flags.boolean({
+    summary: 'Leave baselined findings out of SARIF (this closes their alerts on GitHub).',
+    helpGroup: 'SARIF',
+  }),
+  'sarif-split-by-account': Flags.boolean({
+    summary: 'Write one SARIF per account (plus org) into the --sarif-output folder, each with its own category.',
+    helpGroup: 'SARIF',
+  }),
+}
+
+export const gateFlags = {
+  'fail-on': Flags.string({
+    summary: 'Lowest severity that makes the exit code 1.',
+    options: ['error', 'warning', 'note', 'never'],
+    default: 'error',
+    helpGroup: 'GATE',
+  }),
+  'fail-on-rule': Flags.string({
+    summary: 'Findings of this rule make the exit code 1 whatever their severity. Repeatable.',
+    multiple: true,
+    helpValue: 'RULE-ID',
+    helpGroup: 'GATE',
+  }),
+  'skip-rule': Flags.string({
+    summary: 'Do not run this rule (absent from every output). Repeatable.',
+    multiple: true,
+    helpValue: 'RULE-ID',
+    helpGroup: 'GATE',
+  }),
+  baseline: Flags.string({
+    summary: 'Fail only on findings not in this baseline file; the rest are marked unchanged.',
+    helpValue: 'FILE',
+    helpGroup: 'GATE',
+  }),
 }

@@ -1,37 +1,131 @@
-/** What `tagwarden scan` does once its flags are parsed: config → sources → pipeline → reporter → exit code. */
-import { writeFileSync } from 'node:fs'
+/** What `tagwarden scan` does once its flags are parsed: config → sources → pipeline → baseline → reporters → exit code. */
 import { UsageError } from '../errors.js'
 import { resolveNow } from './clock.js'
 import { scanExitCode, type FailOn } from './exit.js'
+import { planOutputs, writeOutput, writeSplitSarif, type ReportFormat } from './outputs.js'
+import { applyBaseline } from '../baseline/apply.js'
+import { readBaselineFile } from '../baseline/file.js'
+import type { ScanReport } from '../model/finding.js'
 import { loadRulesConfig } from '../rules/config.js'
+import type { ResolvedConfig } from '../rules/config-types.js'
 import { RULE_META } from '../rules/index.js'
 import { runScan } from '../pipeline/scan.js'
 import { snapshotSource } from '../pipeline/snapshot-source.js'
-import { formatJson } from '../report/json.js'
-import { formatText } from '../report/text.js'
+import { renderReport, reportRules, type RenderOptions } from '../report/index.js'
+import { renderSarifByAccount, type SarifOptions } from '../report/sarif.js'
+import { suggest } from '../util/text.js'
 
 export interface ScanCommandInput {
   inputs: string[]
-  format: 'text' | 'json'
+  format: ReportFormat
   output?: string | undefined
+  /** `--<format>-output FILE`. */
+  extraOutputs?: Partial<Record<ReportFormat, string | undefined>>
   failOn: FailOn
+  failOnRules?: string[] | undefined
+  skipRules?: string[] | undefined
+  baseline?: string | undefined
+  sarif?: { category?: string | undefined; includeSuppressed?: boolean | undefined; newOnly?: boolean | undefined; splitByAccount?: boolean | undefined }
   rules?: string | undefined
   now?: string | undefined
   color?: boolean | undefined
   verbose?: boolean | undefined
+  /** Injectable for tests. */
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  stdout?: (s: string) => void
+  stderr?: (s: string) => void
+}
+
+export interface ConfiguredScanInput {
+  inputs: string[]
+  rules?: string | undefined
+  now?: string | undefined
+  skipRules?: string[] | undefined
+  failOnRules?: string[] | undefined
+  env?: NodeJS.ProcessEnv
+}
+
+function noInput(): UsageError {
+  return new UsageError('no-input', 'nothing to scan: give at least one --input PATH', 'e.g. `tagwarden scan --input examples/demo-org`; export a snapshot with `aws iam get-account-authorization-details --output json > auth.json`')
+}
+
+/** Turns `--skip-rule` into disabled instances; rejects unknown IDs in `--skip-rule`/`--fail-on-rule`. */
+export function selectRules(config: ResolvedConfig, skip: readonly string[] = [], failOn: readonly string[] = []): ResolvedConfig {
+  const ids = config.rules.map((r) => r.id)
+  for (const [flag, list] of [['--skip-rule', skip], ['--fail-on-rule', failOn]] as const) {
+    for (const id of list) {
+      if (!ids.includes(id)) throw new UsageError('unknown-rule', `${flag} ${id}: no such rule${suggest(id, ids)}`, 'run `tagwarden rules list` for the rule IDs (custom rules from your rules file count too)')
+    }
+  }
+  if (skip.length === 0) return config
+  return { ...config, rules: config.rules.map((r) => (skip.includes(r.id) ? { ...r, enabled: false } : r)) }
+}
+
+/** Loads the rules, applies --skip-rule and runs the snapshot pipeline (shared by `scan` and `baseline create`). */
+export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ report: ScanReport; config: ResolvedConfig }> {
+  if (i.inputs.length === 0) throw noInput()
+  const now = resolveNow(i.now, i.env ?? process.env)
+  const config = selectRules(loadRulesConfig({ builtins: RULE_META, ...(i.rules !== undefined ? { rulesPath: i.rules } : {}) }), i.skipRules, i.failOnRules)
+  const report = await runScan({ config, sources: [snapshotSource(i.inputs)], now })
+  return { report, config }
 }
 
 export async function runScanCommand(i: ScanCommandInput): Promise<number> {
-  if (i.inputs.length === 0) {
-    throw new UsageError('no-input', 'nothing to scan: give at least one --input PATH', 'e.g. `tagwarden scan --input examples/demo-org`; export a snapshot with `aws iam get-account-authorization-details --output json > auth.json`')
+  const stdout = i.stdout ?? ((s: string) => void process.stdout.write(s))
+  const stderr = i.stderr ?? ((s: string) => void process.stderr.write(s))
+  const env = i.env ?? process.env
+  const cwd = i.cwd ?? process.cwd()
+  if (i.inputs.length === 0) throw noInput()
+  const sarifFlagged = i.sarif?.category !== undefined || i.sarif?.splitByAccount || i.sarif?.includeSuppressed || i.sarif?.newOnly
+  if (sarifFlagged && i.format !== 'sarif' && i.extraOutputs?.sarif === undefined) {
+    throw new UsageError('sarif-flag-without-sarif', '--sarif-* flags need a SARIF output', 'add --sarif-output FILE or --format sarif')
   }
-  const now = resolveNow(i.now)
-  const config = loadRulesConfig({ builtins: RULE_META, ...(i.rules !== undefined ? { rulesPath: i.rules } : {}) })
-  const report = await runScan({ config, sources: [snapshotSource(i.inputs)], now })
-  const toStdout = i.output === undefined || i.output === '-'
-  const color = i.color ?? (toStdout && process.stdout.isTTY === true && !process.env.NO_COLOR)
-  const text = i.format === 'json' ? formatJson(report) : formatText(report, { color, verbose: i.verbose ?? false })
-  if (toStdout) process.stdout.write(text)
-  else writeFileSync(i.output!, text)
-  return scanExitCode(report, { failOn: i.failOn })
+  if (i.sarif?.newOnly && i.baseline === undefined) {
+    throw new UsageError('sarif-new-only-without-baseline', '--sarif-new-only needs --baseline FILE', 'without a baseline every finding is new')
+  }
+  const targets = planOutputs({ format: i.format, output: i.output, extra: i.extraOutputs ?? {}, sarifSplitByAccount: i.sarif?.splitByAccount ?? false, cwd, env })
+  // Read the baseline before scanning: a typo in its path should not cost a full scan.
+  const baseline = i.baseline !== undefined ? readBaselineFile(i.baseline) : undefined
+
+  const scanned = await runConfiguredScan({ inputs: i.inputs, rules: i.rules, now: i.now, skipRules: i.skipRules, failOnRules: i.failOnRules, env })
+  let report = scanned.report
+  const enabled = scanned.config.rules.filter((r) => r.enabled)
+  if (baseline) report = applyBaseline(report, baseline, i.baseline!, { evaluatedRules: new Set(enabled.map((r) => r.id)) })
+  const rules = reportRules(report, scanned.config.rules)
+
+  const mainToStdout = targets[0]!.path === undefined
+  const sarifOpts: SarifOptions = { sourceRoot: cwd }
+  if (i.sarif?.category !== undefined) sarifOpts.category = i.sarif.category
+  if (i.sarif?.includeSuppressed) sarifOpts.includeSuppressed = true
+  if (i.sarif?.newOnly) sarifOpts.newOnly = true
+  const render: RenderOptions = {
+    sarif: sarifOpts,
+    github: { sourceRoot: cwd },
+  }
+  for (const t of targets) {
+    const color = t.format === 'text' && t.path === undefined && (i.color ?? (mainToStdout && process.stdout.isTTY === true && !env.NO_COLOR))
+    if (t.splitDir) {
+      const parts = renderSarifByAccount(report, rules, sarifOpts)
+      for (const p of parts) for (const w of p.warnings) stderr(`tagwarden: warning: ${p.key}: ${w}\n`)
+      const files = writeSplitSarif(t, parts)
+      if (files.length > 20) stderr(`tagwarden: note: wrote ${files.length} SARIF files; GitHub accepts at most 20 runs per upload, so upload them in batches (see docs/github-action.md)\n`)
+      continue
+    }
+    const out = renderReport(t.format, report, rules, { ...render, text: { color, verbose: i.verbose ?? false } })
+    for (const w of out.warnings) stderr(`tagwarden: warning: ${w}\n`)
+    writeOutput(t, out.text, { stdout })
+  }
+  if (report.summary.baseline) stderr(baselineNote(report.summary.baseline))
+  return scanExitCode(report, { failOn: i.failOn, failOnRules: i.failOnRules ?? [] })
+}
+
+function baselineNote(b: NonNullable<ScanReport['summary']['baseline']>): string {
+  const lines = [`tagwarden: baseline ${b.file}: ${b.new} new, ${b.unchanged} unchanged, ${b.fixed.length} fixed`]
+  if (b.fixed.length > 0) {
+    for (const e of b.fixed.slice(0, 20)) lines.push(`  fixed: ${e.ruleId}  ${e.subject}`)
+    if (b.fixed.length > 20) lines.push(`  … ${b.fixed.length - 20} more (see summary.baseline.fixed in the JSON output)`)
+    lines.push('  shrink the baseline: `tagwarden baseline create --from results.json` (or rerun it with --input)')
+  }
+  return `${lines.join('\n')}\n`
 }

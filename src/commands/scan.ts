@@ -1,12 +1,15 @@
 import { Command, Flags } from '@oclif/core'
-import { commonFlags, outputFlags } from '../cli/flags.js'
+import { commonFlags, extraOutputFlags, gateFlags, outputFlags, sarifFlags } from '../cli/flags.js'
+import type { ReportFormat } from '../cli/outputs.js'
 
 export default class Scan extends Command {
   static override summary = 'Audit IAM principals for Bedrock cost attribution.'
 
   static override description = `Reads raw AWS CLI/SDK JSON snapshots (--input), finds every IAM user and role that can run Amazon Bedrock inference, and checks that its spend can be attributed: required principal tags, session tags and session names for federated roles, per-user AssumeRole for LLM gateways, and long-term Bedrock API keys.
 
-Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage/config error or an incomplete result (an input that could not be read); 130 interrupted.`
+Formats: text, json (the finding contract), sarif (GitHub code scanning), markdown (step summary / PR comment), junit, github (workflow-command annotations). One run can write several: --format/--output for the main output plus --<format>-output FILE for each extra one.
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with --baseline: new findings only); 2 usage/config error or an incomplete result (an input that could not be read); 130 interrupted.`
 
   static override examples = [
     {
@@ -15,11 +18,15 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usa
     },
     {
       description: 'Audit an exported account, fail the build on warnings too',
-      command: 'aws iam get-account-authorization-details --output json > snap/auth.json\n<%= config.bin %> <%= command.id %> --input snap --fail-on warning',
+      command: 'aws iam get-account-authorization-details --output json > snap/auth.json && <%= config.bin %> <%= command.id %> --input snap --fail-on warning',
     },
     {
-      description: 'Machine-readable output',
-      command: '<%= config.bin %> <%= command.id %> --input snap --format json --output results.json',
+      description: 'CI: annotations on stdout, SARIF for code scanning, JSON for later, Markdown step summary',
+      command: '<%= config.bin %> <%= command.id %> --input snap --format github --sarif-output results.sarif --json-output results.json --markdown-output "$GITHUB_STEP_SUMMARY"',
+    },
+    {
+      description: 'Gate only on findings that are not in the baseline',
+      command: '<%= config.bin %> baseline create --from results.json && <%= config.bin %> <%= command.id %> --input snap --baseline .tagwarden-baseline.json',
     },
   ]
 
@@ -30,12 +37,10 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usa
       multiple: true,
       helpValue: 'PATH',
     }),
-    'fail-on': Flags.string({
-      summary: 'Lowest severity that makes the exit code 1.',
-      options: ['error', 'warning', 'note', 'never'],
-      default: 'error',
-    }),
+    ...gateFlags,
     ...outputFlags,
+    ...extraOutputFlags,
+    ...sarifFlags,
     ...commonFlags,
   }
 
@@ -45,9 +50,26 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usa
     const { runScanCommand } = await import('../cli/scan-command.js')
     process.exitCode = await runScanCommand({
       inputs: flags.input ?? [],
-      format: flags.format as 'text' | 'json',
+      format: flags.format as ReportFormat,
       output: flags.output,
+      extraOutputs: {
+        text: flags['text-output'],
+        json: flags['json-output'],
+        sarif: flags['sarif-output'],
+        markdown: flags['markdown-output'],
+        junit: flags['junit-output'],
+        github: flags['github-output'],
+      },
       failOn: flags['fail-on'] as 'error' | 'warning' | 'note' | 'never',
+      failOnRules: flags['fail-on-rule'],
+      skipRules: flags['skip-rule'],
+      baseline: flags.baseline,
+      sarif: {
+        category: flags['sarif-category'],
+        includeSuppressed: flags['sarif-include-suppressed'],
+        newOnly: flags['sarif-new-only'],
+        splitByAccount: flags['sarif-split-by-account'],
+      },
       rules: flags.rules,
       now: flags.now,
       color: flags.color,

@@ -69,10 +69,14 @@ export async function runScan(opts: ScanRunOptions): Promise<ScanReport> {
   errors.push(...engine.errors)
   const notices = applyExceptions(engine.findings, opts.config.exceptions, opts.now)
   const rulesNotEvaluated = [...engine.rulesNotEvaluated]
-  if (facts.some((f) => f.kind === 'user') && !facts.some((f) => f.apiKeysCollected)) {
+  // Per account: key data for one account says nothing about the users of another.
+  const uncheckedAccounts = [...new Set(facts.filter((f) => f.kind === 'user' && !f.apiKeysCollected).map((f) => f.accountId))].sort()
+  if (uncheckedAccounts.length > 0) {
     rulesNotEvaluated.push({
       ruleId: 'bedrock-api-key-long-term',
-      reason: 'no `aws iam list-service-specific-credentials` output was given, so API keys were not checked',
+      reason: facts.some((f) => f.apiKeysCollected)
+        ? `no \`aws iam list-service-specific-credentials\` output was given for account(s) ${uncheckedAccounts.join(', ')}, so their API keys were not checked`
+        : 'no `aws iam list-service-specific-credentials` output was given, so API keys were not checked',
     })
   }
   const fileCount = opts.sources.reduce((n, s) => n + s.fileCount(), 0)

@@ -22,6 +22,8 @@ export const federatedRoleSessionTags: PrincipalRule = {
     messages: {
       noTagSession:
         'Role {name} can run Bedrock inference and is assumed only through federation ({providers}), but its trust policy does not allow `sts:TagSession` and the role itself lacks {missing}: the IdP cannot pass team session tags, so federated users\' Bedrock spend is unattributed. Add a trust statement allowing `sts:TagSession` for the provider.',
+      alsoGateway:
+        'Role {name} can run Bedrock inference and is assumed through federation ({providers}) as well as by an LLM gateway, but its trust policy does not allow `sts:TagSession` for the identity provider and the role itself lacks {missing}: federated users\' Bedrock spend is unattributed. Add a trust statement allowing `sts:TagSession` for the provider.',
       identityCenter:
         'Identity Center role {name} can run Bedrock inference, lacks {missing}, and its trust policy does not allow `sts:TagSession`: user attributes cannot become session tags. Enable attributes for access control in IAM Identity Center (and keep sts:TagSession in the permission set role\'s trust).',
     },
@@ -35,14 +37,16 @@ export const federatedRoleSessionTags: PrincipalRule = {
   },
   check(p, ctx) {
     if (p.kind !== 'role' || !p.capability.capable || p.gateway || !p.trust) return []
-    if (!(p.paths.length === 1 && p.paths[0] === 'federation')) return []
+    // Owned here when federation is a path and no workload/IAM-principal path makes it principal-missing-tag's;
+    // a gateway path next to federation does not attribute the federated sessions.
+    if (!p.paths.includes('federation') || p.paths.some((x) => x === 'workload' || x === 'iam-principal')) return []
     const missing = ctx.settings.requiredTags.map((t) => t.key).filter((k) => !hasRequiredTag(p.tags, k))
     if (missing.length === 0 || p.trust.federation.allowsTagSession) return []
     const providers = p.trust.federation.providers
     const ic = p.trust.federation.identityCenter
     return [
       {
-        messageId: ic ? 'identityCenter' : 'noTagSession',
+        messageId: ic ? 'identityCenter' : p.paths.includes('gateway') ? 'alsoGateway' : 'noTagSession',
         data: { name: p.name, providers: providers.join(', ') || 'an identity provider', missing: missing.map((k) => `\`${k}\``).join(', ') },
         evidence: {
           ...capabilityEvidence(p),

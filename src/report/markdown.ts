@@ -1,0 +1,214 @@
+/**
+ * Markdown reporter: a summary for `$GITHUB_STEP_SUMMARY` and pull-request comments. Counts per rule
+ * and per account, the top findings, then collapsible details. GitHub refuses a step summary over
+ * 1 MiB, so the details stop at a byte budget with a note saying how many were left out.
+ */
+import type { Finding, ScanReport, Severity } from '../model/finding.js'
+import { ruleDocUrl } from '../rules/docs.js'
+import { compareFindings } from '../rules/fingerprint.js'
+import type { ReportRule } from './index.js'
+import { subjectLabel } from './locations.js'
+
+export interface MarkdownOptions {
+  /** Byte budget for the whole document (GitHub's step-summary limit is 1 MiB). */
+  maxBytes?: number
+  /** Rows in the "Top findings" table. */
+  top?: number
+  /** First heading; default `tagwarden`. */
+  title?: string
+}
+
+export const MARKDOWN_DEFAULT_MAX_BYTES = 1_000_000
+
+const SEVERITIES: Severity[] = ['error', 'warning', 'note']
+
+/** Escapes Markdown and HTML outside code spans (names and tag values come from AWS, not from us). */
+export function mdText(s: string): string {
+  return s
+    .split(/(`+[^`]*?`+)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_[\]~]/g, (c) => `\\${c}`).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')))
+    .join('')
+}
+
+/** A table cell: one line, pipes escaped (GFM needs `\|` even inside code spans). */
+function cell(s: string): string {
+  return mdText(s.replace(/\s*\n\s*/g, ' ')).replace(/\|/g, '\\|')
+}
+
+/** Inline code that survives any content (a backtick inside gets a longer fence). */
+function code(s: string): string {
+  const one = s.replace(/\s*\n\s*/g, ' ')
+  const longest = Math.max(0, ...(one.match(/`+/g) ?? []).map((m) => m.length))
+  const fence = '`'.repeat(longest + 1)
+  const pad = one.startsWith('`') || one.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${one}${pad}${fence}`
+}
+
+function firstSentence(s: string): string {
+  // A period followed by a space outside code spans ends the first sentence.
+  let inCode = false
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]
+    if (ch === '`') inCode = !inCode
+    else if (!inCode && ch === '.' && (s[i + 1] === ' ' || s[i + 1] === '\n')) return s.slice(0, i + 1)
+  }
+  return s
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+function ruleLink(id: string, rules: ReadonlyMap<string, ReportRule>): string {
+  const r = rules.get(id)
+  return r?.meta ? `[${code(id)}](${ruleDocUrl(r.base)})` : code(id)
+}
+
+/** Room kept for closing a section and the footer, so truncation can always be reported. */
+const CLOSING_RESERVE = 1000
+
+export function renderMarkdown(report: ScanReport, rules: readonly ReportRule[], opts: MarkdownOptions = {}): { text: string; warnings: string[] } {
+  const max = opts.maxBytes ?? MARKDOWN_DEFAULT_MAX_BYTES
+  const top = opts.top ?? 10
+  const ruleMap = new Map(rules.map((r) => [r.id, r]))
+  const s = report.summary
+  const active = report.findings.filter((f) => !f.suppressed).sort(compareFindings)
+  const suppressed = report.findings.filter((f) => f.suppressed).sort(compareFindings)
+  const baseline = s.baseline
+  const sev: Record<Severity, number> = { error: 0, warning: 0, note: 0 }
+  for (const f of active) sev[f.severity]++
+
+  const head: string[] = []
+  head.push(`## ${mdText(opts.title ?? 'tagwarden')}: ${active.length === 0 ? 'no findings' : `${plural(sev.error, 'error')}, ${plural(sev.warning, 'warning')}, ${plural(sev.note, 'note')}`}`, '')
+  if (report.errors.length > 0) {
+    head.push(`> [!WARNING]`, `> The result is incomplete: ${plural(report.errors.length, 'input error')} (see below). Exit code 2.`, '')
+  }
+  if (baseline) {
+    head.push(`**Baseline** ${code(baseline.file)}: ${baseline.new} new, ${baseline.unchanged} unchanged, ${baseline.fixed.length} fixed. Only new findings fail the gate.`, '')
+  }
+  const paths = Object.entries(s.bedrockCapable.byPath)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')
+  head.push(
+    '| Scope | |',
+    '| --- | --- |',
+    `| Accounts | ${s.accounts.scanned} scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''} |`,
+    `| Principals | ${s.principals.users} users, ${s.principals.roles} roles |`,
+    `| Bedrock-capable | ${s.bedrockCapable.total}${paths ? ` (${cell(paths)})` : ''} |`,
+    `| Attributable | ${s.attributableShare === null ? 'n/a' : `${(s.attributableShare * 100).toFixed(1)}%`} |`,
+    `| Suppressed | ${suppressed.length} |`,
+    '',
+  )
+
+  if (active.length > 0) {
+    const perRule = new Map<string, { severity: Severity; count: number; fresh: number }>()
+    for (const f of active) {
+      const e = perRule.get(f.ruleId) ?? { severity: f.severity, count: 0, fresh: 0 }
+      e.count++
+      if (f.baselineState !== 'unchanged') e.fresh++
+      perRule.set(f.ruleId, e)
+    }
+    head.push('### Findings per rule', '', `| Rule | Severity | Findings |${baseline ? ' New |' : ''}`, `| --- | --- | ---: |${baseline ? ' ---: |' : ''}`)
+    for (const [id, e] of [...perRule].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1))) {
+      head.push(`| ${ruleLink(id, ruleMap)} | ${e.severity} | ${e.count} |${baseline ? ` ${e.fresh} |` : ''}`)
+    }
+    head.push('')
+
+    const perAccount = new Map<string, Record<Severity, number>>()
+    for (const f of active) {
+      const key = f.subject.accountId ?? 'org-wide'
+      const e = perAccount.get(key) ?? { error: 0, warning: 0, note: 0 }
+      e[f.severity]++
+      perAccount.set(key, e)
+    }
+    head.push('### Findings per account', '', '| Account | Errors | Warnings | Notes |', '| --- | ---: | ---: | ---: |')
+    for (const [acct, e] of [...perAccount].sort((a, b) => SEVERITIES.reduce((d, k) => d || b[1][k] - a[1][k], 0) || (a[0] < b[0] ? -1 : 1))) {
+      head.push(`| ${cell(acct)} | ${e.error} | ${e.warning} | ${e.note} |`)
+    }
+    head.push('')
+
+    // New findings first: with a baseline they are what the reader has to act on.
+    const ranked = baseline ? [...active.filter((f) => f.baselineState !== 'unchanged'), ...active.filter((f) => f.baselineState === 'unchanged')] : active
+    head.push(`### Top findings`, '', `| Severity | Rule | Subject | Finding |`, '| --- | --- | --- | --- |')
+    for (const f of ranked.slice(0, top)) {
+      head.push(`| ${f.severity}${f.baselineState === 'new' ? ' (new)' : ''} | ${code(f.ruleId)} | ${cell(code(subjectLabel(f.subject)))} | ${cell(firstSentence(f.message))} |`)
+    }
+    if (ranked.length > top) head.push('', `${ranked.length - top} more below.`)
+    head.push('')
+  }
+
+  const out: string[] = []
+  const warnings: string[] = []
+  let used = 0
+  let omitted = 0
+  const add = (line: string, hard = false): boolean => {
+    const size = Buffer.byteLength(line, 'utf8') + 1
+    if (used + size > (hard ? max : max - CLOSING_RESERVE)) return false
+    used += size
+    out.push(line)
+    return true
+  }
+  for (const line of head) if (!add(line)) omitted++
+
+  const section = (summary: string, lines: string[]): void => {
+    if (lines.length === 0) return
+    const first = lines[0]!
+    if (!add('<details>')) {
+      omitted += lines.length
+      return
+    }
+    add(`<summary>${summary}</summary>`, true)
+    add('', true)
+    let shown = 0
+    // A section that cannot show even its first line still closes properly.
+    if (add(first)) {
+      shown = 1
+      while (shown < lines.length && add(lines[shown]!)) shown++
+    }
+    if (shown < lines.length) {
+      omitted += lines.length - shown
+      add('', true)
+      add(`_${lines.length - shown} more lines not shown (size limit); the JSON or SARIF output has everything._`, true)
+    }
+    add('', true)
+    add('</details>', true)
+    add('', true)
+  }
+
+  const byRule = new Map<string, Finding[]>()
+  for (const f of active) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f])
+  const detail: string[] = []
+  for (const [id, fs] of byRule) {
+    detail.push(`#### ${ruleLink(id, ruleMap)} (${fs.length})`, '')
+    for (const f of fs) detail.push(`- **${f.severity}**${f.baselineState === 'new' ? ' (new)' : ''} ${code(subjectLabel(f.subject))}: ${mdText(f.message.replace(/\s*\n\s*/g, ' '))}`)
+    detail.push('')
+  }
+  section(`All ${plural(active.length, 'finding')}`, detail)
+  if (baseline && baseline.fixed.length > 0) {
+    section(
+      `Baseline entries now fixed (${baseline.fixed.length}): remove them from the baseline`,
+      baseline.fixed.map((e) => `- ${code(e.ruleId)} ${code(e.subject)} (${code(e.fingerprint)})`),
+    )
+  }
+  section(
+    `Suppressed (${suppressed.length})`,
+    suppressed.map((f) => `- ${code(f.ruleId)} ${code(subjectLabel(f.subject))}: ${mdText(f.suppressed!.reason)}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`),
+  )
+  section(`Exception notices (${s.exceptions.length})`, s.exceptions.map((n) => `- **${n.kind}** ${mdText(n.message)}`))
+  section(
+    `Input errors (${report.errors.length})`,
+    report.errors.map((e) => `- ${code(e.code)} ${mdText(e.message)}${e.accountId ? ` (account ${e.accountId})` : ''}${e.hint ? `. Hint: ${mdText(e.hint)}` : ''}`),
+  )
+  if (s.rulesNotEvaluated.length > 0) {
+    section(`Rules not evaluated (${s.rulesNotEvaluated.length})`, s.rulesNotEvaluated.map((n) => `- ${code(n.ruleId)}: ${mdText(n.reason)}`))
+  }
+  if (omitted > 0) {
+    warnings.push(`Markdown: ${omitted} lines left out to stay under ${max} bytes`)
+  }
+  add(`<sub>tagwarden ${mdText(report.tool.version)} · ${report.generatedAt}</sub>`, true)
+  return { text: `${out.join('\n')}\n`, warnings }
+}
+
+export function formatMarkdown(report: ScanReport, rules: readonly ReportRule[], opts: MarkdownOptions = {}): string {
+  return renderMarkdown(report, rules, opts).text
+}

@@ -1,0 +1,89 @@
+/**
+ * The published package works on its own: `npm pack`, install the tarball into an empty project (offline,
+ * from the npm cache `npm ci` filled), and run the installed `tagwarden` through npx.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DEMO, REPO, ensureBuilt } from './cli/run-cli.js'
+
+const NETWORK_ERROR = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network/i
+
+let tmp: string
+let app: string
+let packed: string[] = []
+let tarball = ''
+/** Set when the tarball could not be installed for lack of a registry: the run tests are then skipped. */
+let skipReason: string | undefined
+
+function npm(args: string[], cwd: string, timeout = 120_000): SpawnSyncReturns<string> {
+  return spawnSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+  })
+}
+
+beforeAll(() => {
+  ensureBuilt()
+  tmp = mkdtempSync(join(tmpdir(), 'tw-pack-'))
+  // --ignore-scripts: `prepare` would rebuild dist/ while other test files run the CLI from it.
+  const pack = npm(['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], REPO)
+  if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`)
+  const info = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>
+  tarball = join(tmp, info[0]!.filename)
+  packed = info[0]!.files.map((f) => f.path)
+
+  app = join(tmp, 'app')
+  mkdirSync(app)
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'tagwarden-pack-test', version: '1.0.0', private: true }))
+  const install = (extra: string[]): SpawnSyncReturns<string> => npm(['install', tarball, '--no-audit', '--no-fund', '--ignore-scripts', ...extra], app)
+  let r = install(['--offline'])
+  if (r.status !== 0 && /ENOTCACHED|offline/i.test(r.stderr)) r = install([])
+  if (r.status !== 0) {
+    const why = r.error ? String(r.error) : r.stderr
+    if (NETWORK_ERROR.test(why)) skipReason = `the npm registry is unreachable and the cache lacks a dependency: ${why.split('\n')[0]}`
+    else throw new Error(`npm install of the tarball failed:\n${why}`)
+  }
+}, 150_000)
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true })
+})
+
+function npx(args: string[]): SpawnSyncReturns<string> {
+  // `--` keeps npx from taking `--help` for itself; `--no` forbids fetching anything.
+  return spawnSync('npx', ['--no', '--', 'tagwarden', ...args], { cwd: app, encoding: 'utf8', timeout: 20_000, env: { ...process.env, NO_COLOR: '1' } })
+}
+
+describe('the npm package', () => {
+  it('contains the built CLI and its data, and no sources or tests', () => {
+    for (const f of ['package.json', 'bin/run.js', 'dist/cli/main.js', 'dist/commands/index.js', 'rules.yaml', 'schemas/report.schema.json', 'schemas/rules.schema.json', 'data/aws-managed-policies.json']) {
+      expect(packed, f).toContain(f)
+    }
+    for (const dir of ['src/', 'test/', 'examples/', 'scripts/', 'node_modules/']) {
+      expect(packed.filter((f) => f.startsWith(dir)), dir).toEqual([])
+    }
+    expect(packed.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([])
+  })
+
+  it('installs and answers `npx tagwarden --help`', (ctx) => {
+    if (skipReason) ctx.skip(skipReason)
+    const r = npx(['--help'])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^\s+scan\s+Audit IAM principals/m)
+  })
+
+  it('scans the demo organization from the installed package (bundled rules, schema and managed-policy catalog)', (ctx) => {
+    if (skipReason) ctx.skip(skipReason)
+    const r = npx(['scan', '--input', DEMO, '--format', 'json'])
+    expect(r.status, r.stderr).toBe(1)
+    const report = JSON.parse(r.stdout) as { findings: unknown[]; errors: unknown[]; summary: { rulesFiles: string[] } }
+    expect(report.errors).toEqual([])
+    expect(report.findings).toHaveLength(11)
+    expect(report.summary.rulesFiles).toEqual(['<bundled>'])
+  })
+})
