@@ -12,7 +12,7 @@ export const federatedRoleSessionTags: PrincipalRule = {
   scope: 'principal',
   meta: {
     id: 'federated-role-session-tags',
-    summary: 'A Bedrock-capable role used only through IdP federation cannot receive session tags.',
+    summary: 'A Bedrock-capable role used through IdP federation (and not by workloads or IAM principals) cannot receive session tags.',
     rationale:
       'Principal and session tags become `iamPrincipal/<key>` cost allocation tags. A role that people assume through SAML or OIDC federation is shared by many users; unless the IdP passes team session tags (which requires `sts:TagSession` in the trust policy), its Bedrock spend lands untagged or on the role as a whole.',
     remediation:
