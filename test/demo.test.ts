@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../src/rules/config.js'
 import { RULE_META } from '../src/rules/index.js'
 import { runScan } from '../src/pipeline/scan.js'
@@ -24,7 +25,7 @@ const key = (ruleId: string, arn: string, tagKey?: string): string => `${ruleId}
 let report: ScanReport
 
 beforeAll(async () => {
-  const config = loadRulesConfigFromFiles([BUNDLED_RULES_PATH], RULE_META)
+  const config = loadRulesConfigFromFiles([BUNDLED_RULES_PATH, join(DEMO, 'tagwarden.yaml')], RULE_META)
   report = await runScan({ config, sources: [snapshotSource([DEMO])], now: new Date('2026-11-26T00:00:00Z') })
 })
 

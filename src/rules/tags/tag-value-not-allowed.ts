@@ -15,7 +15,7 @@ export const tagValueNotAllowed: PrincipalRule = {
     defaultSeverity: 'error',
     appliesTo: ['user', 'role'],
     messages: {
-      notAllowed: '{kind} {name} has `{tagKey}` = `{value}`, which is not an allowed value{suggestion}; its Bedrock spend would be attributed to a team that does not exist. Allowed: {allowed}.',
+      notAllowed: '{kind} {name} has `{tagKey}` = `{value}`{suggestion} It is not an allowed value, so its Bedrock spend would be attributed to a team that does not exist. Allowed: {allowed}.',
     },
     tags: ['cost-attribution', 'tagging', 'bedrock'],
     precision: 'very-high',
@@ -45,7 +45,7 @@ export const tagValueNotAllowed: PrincipalRule = {
           name: p.name,
           tagKey: req.key,
           value,
-          suggestion: best ? ` — did you mean \`${best}\`?` : '',
+          suggestion: best ? ` — did you mean \`${best}\`?` : '.',
           allowed,
         },
         evidence: { ...capabilityEvidence(p), value, ...(best ? { suggestion: best } : {}) },
