@@ -40,12 +40,12 @@ export function formatText(report: ScanReport, opts: TextOptions): string {
     lines.push('', c('bold', c('red', `Errors (${report.errors.length}) — the result is incomplete`)))
     for (const e of report.errors) {
       lines.push(`  ${c('red', e.code)}  ${e.message}`)
-      lines.push(`    ${c('dim', `in ${e.source}${e.accountId ? ` (account ${e.accountId})` : ''}`)}`)
+      if (!e.message.startsWith(e.source)) lines.push(`    ${c('dim', `in ${e.source}${e.accountId ? ` (account ${e.accountId})` : ''}`)}`)
       if (e.hint) lines.push(`    ${c('dim', `hint: ${e.hint}`)}`)
     }
   }
   lines.push('', ...summaryLines(report, c))
-  return `${lines.join('\n').replace(/^\n+/, '')}\n`
+  return `${lines.join('\n').replace(/^\n+/, '').replace(/\n{3,}/g, '\n\n')}\n`
 }
 
 function subjectLabel(f: Finding): string {
