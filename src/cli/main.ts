@@ -7,6 +7,9 @@ import { run, flush, Errors } from '@oclif/core'
 import { ExitCode, isTagwardenError } from '../errors.js'
 
 export async function main(argv: string[], binUrl: string): Promise<void> {
+  // The SDK warns on every run that its 2027 releases need Node 22; tagwarden pins SDK versions that
+  // support Node 20, so the warning is noise on stderr (which CI logs and users read).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
   const debug = argv.includes('--debug') || process.env.TAGWARDEN_DEBUG === '1'
   process.once('SIGINT', () => {
     process.stderr.write('\ntagwarden: interrupted\n')

@@ -5,18 +5,25 @@ import { scanExitCode, type FailOn } from './exit.js'
 import { planOutputs, writeOutput, writeSplitSarif, type ReportFormat } from './outputs.js'
 import { applyBaseline } from '../baseline/apply.js'
 import { readBaselineFile } from '../baseline/file.js'
-import type { ScanReport } from '../model/finding.js'
+import type { AwsCallStats, ScanReport } from '../model/finding.js'
 import { loadRulesConfig } from '../rules/config.js'
 import type { ResolvedConfig } from '../rules/config-types.js'
 import { RULE_META } from '../rules/index.js'
-import { runScan } from '../pipeline/scan.js'
+import { runScan, type AccountSource } from '../pipeline/scan.js'
 import { snapshotSource } from '../pipeline/snapshot-source.js'
+import { isLiveScan, liveOptionsFromFlags, type LiveFlagValues } from './live-options.js'
+import { writeFileSync } from 'node:fs'
 import { renderReport, reportRules, type RenderOptions } from '../report/index.js'
 import { renderSarifByAccount, type SarifOptions } from '../report/sarif.js'
 import { suggest } from '../util/text.js'
 
+/** The live-scan flags of `scan` (see live-options.ts), plus the shard aggregate output. */
+export type LiveScanFlags = LiveFlagValues & { 'aggregate-output'?: string | undefined; 'allow-partial'?: boolean | undefined }
+
 export interface ScanCommandInput {
   inputs: string[]
+  live?: LiveScanFlags
+  debug?: boolean | undefined
   format: ReportFormat
   output?: string | undefined
   /** `--<format>-output FILE`. */
@@ -30,6 +37,8 @@ export interface ScanCommandInput {
   now?: string | undefined
   color?: boolean | undefined
   verbose?: boolean | undefined
+  /** Produces the report instead of scanning (`merge` reuses the outputs and the gate this way). */
+  obtain?: () => Promise<{ report: ScanReport; config: ResolvedConfig }>
   /** Injectable for tests. */
   cwd?: string
   env?: NodeJS.ProcessEnv
@@ -39,15 +48,16 @@ export interface ScanCommandInput {
 
 export interface ConfiguredScanInput {
   inputs: string[]
+  /** Live flags; a live scan runs with --live/--org, or when no offline source is given. */
+  live?: LiveScanFlags
+  debug?: boolean | undefined
+  verbose?: boolean | undefined
+  stderr?: (s: string) => void
   rules?: string | undefined
   now?: string | undefined
   skipRules?: string[] | undefined
   failOnRules?: string[] | undefined
   env?: NodeJS.ProcessEnv
-}
-
-function noInput(): UsageError {
-  return new UsageError('no-input', 'nothing to scan: give at least one --input PATH', 'e.g. `tagwarden scan --input examples/demo-org`; export a snapshot with `aws iam get-account-authorization-details --output json > auth.json`')
 }
 
 /** Turns `--skip-rule` into disabled instances; rejects unknown IDs in `--skip-rule`/`--fail-on-rule`. */
@@ -62,12 +72,57 @@ export function selectRules(config: ResolvedConfig, skip: readonly string[] = []
   return { ...config, rules: config.rules.map((r) => (skip.includes(r.id) ? { ...r, enabled: false } : r)) }
 }
 
-/** Loads the rules, applies --skip-rule and runs the snapshot pipeline (shared by `scan` and `baseline create`). */
+/**
+ * Loads the rules, applies --skip-rule, builds the sources and runs the pipeline (shared by `scan` and
+ * `baseline create`). Offline inputs never trigger AWS calls unless --live/--org asks for them too;
+ * with no offline input at all, the caller's AWS account is scanned live.
+ */
 export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ report: ScanReport; config: ResolvedConfig }> {
-  if (i.inputs.length === 0) throw noInput()
+  const stderr = i.stderr ?? ((s: string) => void process.stderr.write(s))
+  const live = i.live ?? {}
+  const offline = i.inputs.length > 0
+  const wantLive = isLiveScan(live) || !offline
+  // Validate every flag before reading anything.
+  const liveOptions = wantLive ? liveOptionsFromFlags(live) : undefined
+  if (!wantLive && (live.shard !== undefined || live['aggregate-output'] !== undefined)) {
+    throw new UsageError('flag-needs-org', '--shard and --aggregate-output need a live --org scan', 'add --org (and --live to combine with --input)')
+  }
+  if (live['aggregate-output'] !== undefined && live.shard === undefined) {
+    throw new UsageError('aggregate-needs-shard', '--aggregate-output needs --shard K/N', 'e.g. --org --shard 1/4 --aggregate-output shard-1.json')
+  }
   const now = resolveNow(i.now, i.env ?? process.env)
   const config = selectRules(loadRulesConfig({ builtins: RULE_META, ...(i.rules !== undefined ? { rulesPath: i.rules } : {}) }), i.skipRules, i.failOnRules)
-  const report = await runScan({ config, sources: [snapshotSource(i.inputs)], now })
+  const sources: AccountSource[] = []
+  if (offline) sources.push(snapshotSource(i.inputs))
+  let liveStats: (() => { calls: AwsCallStats }) | undefined
+  if (liveOptions) {
+    // The AWS SDK loads only now, when a live scan really runs.
+    const { liveSource } = await import('../pipeline/live-source.js')
+    const src = liveSource({
+      ...liveOptions,
+      onNotice: (m) => stderr(`tagwarden: note: ${m}\n`),
+      ...(i.debug ? { debug: (line: string) => stderr(`tagwarden: debug: ${line}\n`) } : {}),
+    })
+    sources.push(src)
+    liveStats = () => src.stats()
+  }
+  let report: ScanReport
+  if (liveOptions?.shard) {
+    const { runShardScan } = await import('../pipeline/shard-merge.js')
+    const out = await runShardScan({ config, sources, now, shard: liveOptions.shard })
+    report = out.report
+    if (live['aggregate-output'] !== undefined) writeFileSync(live['aggregate-output'], `${JSON.stringify(out.aggregate)}\n`)
+  } else {
+    report = await runScan({ config, sources, now })
+  }
+  if (liveStats) {
+    const stats = liveStats()
+    report.summary.aws = { calls: stats.calls }
+    if (i.verbose) {
+      const { formatCallStats } = await import('../scanners/live/calls.js')
+      stderr(formatCallStats(stats.calls))
+    }
+  }
   return { report, config }
 }
 
@@ -76,7 +131,6 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
   const stderr = i.stderr ?? ((s: string) => void process.stderr.write(s))
   const env = i.env ?? process.env
   const cwd = i.cwd ?? process.cwd()
-  if (i.inputs.length === 0) throw noInput()
   const sarifFlagged = i.sarif?.category !== undefined || i.sarif?.splitByAccount || i.sarif?.includeSuppressed || i.sarif?.newOnly
   if (sarifFlagged && i.format !== 'sarif' && i.extraOutputs?.sarif === undefined) {
     throw new UsageError('sarif-flag-without-sarif', '--sarif-* flags need a SARIF output', 'add --sarif-output FILE or --format sarif')
@@ -88,7 +142,18 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
   // Read the baseline before scanning: a typo in its path should not cost a full scan.
   const baseline = i.baseline !== undefined ? readBaselineFile(i.baseline) : undefined
 
-  const scanned = await runConfiguredScan({ inputs: i.inputs, rules: i.rules, now: i.now, skipRules: i.skipRules, failOnRules: i.failOnRules, env })
+  const scanned = i.obtain ? await i.obtain() : await runConfiguredScan({
+    inputs: i.inputs,
+    rules: i.rules,
+    now: i.now,
+    skipRules: i.skipRules,
+    failOnRules: i.failOnRules,
+    env,
+    stderr,
+    ...(i.live ? { live: i.live } : {}),
+    debug: i.debug,
+    verbose: i.verbose,
+  })
   let report = scanned.report
   const enabled = scanned.config.rules.filter((r) => r.enabled)
   if (baseline) report = applyBaseline(report, baseline, i.baseline!, { evaluatedRules: new Set(enabled.map((r) => r.id)) })
@@ -117,7 +182,7 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
     writeOutput(t, out.text, { stdout })
   }
   if (report.summary.baseline) stderr(baselineNote(report.summary.baseline))
-  return scanExitCode(report, { failOn: i.failOn, failOnRules: i.failOnRules ?? [] })
+  return scanExitCode(report, { failOn: i.failOn, failOnRules: i.failOnRules ?? [], allowPartial: i.live?.['allow-partial'] ?? false })
 }
 
 function baselineNote(b: NonNullable<ScanReport['summary']['baseline']>): string {

@@ -1,11 +1,14 @@
 import { Command, Flags } from '@oclif/core'
+import { liveFlagsFor } from '../cli/live-flags.js'
 import { commonFlags, extraOutputFlags, gateFlags, outputFlags, sarifFlags } from '../cli/flags.js'
 import type { ReportFormat } from '../cli/outputs.js'
 
 export default class Scan extends Command {
   static override summary = 'Audit IAM principals for Bedrock cost attribution.'
 
-  static override description = `Reads raw AWS CLI/SDK JSON snapshots (--input), finds every IAM user and role that can run Amazon Bedrock inference, and checks that its spend can be attributed: required principal tags, session tags and session names for federated roles, per-user AssumeRole for LLM gateways, and long-term Bedrock API keys.
+  static override description = `Reads IAM from raw AWS CLI/SDK JSON snapshots (--input) or live from AWS, finds every IAM user and role that can run Amazon Bedrock inference, and checks that its spend can be attributed: required principal tags, session tags and session names for federated roles, per-user AssumeRole for LLM gateways, and long-term Bedrock API keys.
+
+Sources: with --input (or other offline sources) nothing is read from AWS unless --live or --org asks for it too; with no offline source, the caller's AWS account is scanned live with the standard credential chain (--profile, --region). --org scans every ACTIVE account of the Organization through --role-name (read-only calls only; see docs/live-scan.md).
 
 Formats: text, json (the finding contract), sarif (GitHub code scanning), markdown (step summary / PR comment), junit, github (workflow-command annotations). One run can write several: --format/--output for the main output plus --<format>-output FILE for each extra one.
 
@@ -19,6 +22,10 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
     {
       description: 'Audit an exported account, fail the build on warnings too',
       command: 'aws iam get-account-authorization-details --output json > snap/auth.json && <%= config.bin %> <%= command.id %> --input snap --fail-on warning',
+    },
+    {
+      description: 'Audit the whole AWS Organization live through a read-only audit role',
+      command: '<%= config.bin %> <%= command.id %> --org --role-name tagwarden-audit --json-output results.json',
     },
     {
       description: 'CI: annotations on stdout, SARIF for code scanning, JSON for later, Markdown step summary',
@@ -41,6 +48,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
     ...outputFlags,
     ...extraOutputFlags,
     ...sarifFlags,
+    ...liveFlagsFor('scan'),
     ...commonFlags,
   }
 
@@ -50,6 +58,25 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
     const { runScanCommand } = await import('../cli/scan-command.js')
     process.exitCode = await runScanCommand({
       inputs: flags.input ?? [],
+      live: {
+        live: flags.live,
+        org: flags.org,
+        accounts: flags.accounts,
+        'exclude-accounts': flags['exclude-accounts'],
+        ou: flags.ou,
+        'role-name': flags['role-name'],
+        'external-id': flags['external-id'],
+        profile: flags.profile,
+        region: flags.region,
+        concurrency: flags.concurrency,
+        'max-attempts': flags['max-attempts'],
+        scps: flags.scps,
+        shard: flags.shard,
+        quiet: flags.quiet,
+        'aggregate-output': flags['aggregate-output'],
+        'allow-partial': flags['allow-partial'],
+      },
+      debug: flags.debug,
       format: flags.format as ReportFormat,
       output: flags.output,
       extraOutputs: {

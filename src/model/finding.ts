@@ -79,6 +79,17 @@ export interface ExceptionNotice {
   message: string
 }
 
+/** Per-operation AWS call counts of a live scan. */
+export interface AwsCallStats {
+  /** Operation (`iam:GetAccountAuthorizationDetails`) → calls, retries not included. */
+  calls: Record<string, number>
+  /** Operation → extra attempts after throttling or transient errors. */
+  retries: Record<string, number>
+  /** Account → operation → calls. */
+  byAccount: Record<string, Record<string, number>>
+  total: number
+}
+
 export interface ScanSummary {
   accounts: {
     scanned: number
@@ -97,6 +108,8 @@ export interface ScanSummary {
   exceptions: ExceptionNotice[]
   /** The rules files in effect, bundled first. */
   rulesFiles: string[]
+  /** Live scans: AWS calls made. */
+  aws?: { calls: AwsCallStats }
   /** Present only when the scan ran with `--baseline`. */
   baseline?: BaselineSummary
 }

@@ -35,39 +35,61 @@ export interface ScanRunOptions {
   onAccount?: (accountId: string, ok: boolean) => void
 }
 
+/** Read and analyse every account (phase one), then resolve trust org-wide and run the rules (phase two). */
 export async function runScan(opts: ScanRunOptions): Promise<ScanReport> {
+  return finishScan(await runPhaseOne(opts), opts.config, opts.now)
+}
+
+/** Everything phase one produces: what phase two needs and nothing per principal beyond the facts. */
+export interface PhaseOne {
+  facts: PrincipalFacts[]
+  index: OrgIndex
+  errors: ScanErrorEntry[]
+  counts: { users: number; roles: number; skippedServiceLinked: number }
+  scanned: string[]
+  failed: number
+  files: number
+}
+
+export async function runPhaseOne(opts: {
+  config: ResolvedConfig
+  sources: AccountSource[]
+  onAccount?: (accountId: string, ok: boolean) => void
+}): Promise<PhaseOne> {
   const index = emptyIndex()
   const cache = new PolicyEvalCache()
-  const errors: ScanErrorEntry[] = []
-  const facts: PrincipalFacts[] = []
-  const counts = { users: 0, roles: 0, skippedServiceLinked: 0 }
-  const scanned: string[] = []
-  let failed = 0
-
+  const p: PhaseOne = { facts: [], index, errors: [], counts: { users: 0, roles: 0, skippedServiceLinked: 0 }, scanned: [], failed: 0, files: 0 }
   for (const source of opts.sources) {
-    errors.push(...(await source.prepare(index)).errors)
+    p.errors.push(...(await source.prepare(index)).errors)
     for await (const acct of source.accounts()) {
-      errors.push(...acct.errors)
+      p.errors.push(...acct.errors)
       if (!acct.inventory) {
-        failed++
+        p.failed++
         opts.onAccount?.(acct.accountId, false)
         continue
       }
       const a = analyzeAccount(acct.inventory, { settings: opts.config.settings, cache, index })
-      facts.push(...a.facts)
-      errors.push(...a.errors)
-      counts.users += a.counts.users
-      counts.roles += a.counts.roles
-      counts.skippedServiceLinked += a.counts.skippedServiceLinked
-      if (!scanned.includes(a.accountId)) scanned.push(a.accountId)
+      p.facts.push(...a.facts)
+      p.errors.push(...a.errors)
+      p.counts.users += a.counts.users
+      p.counts.roles += a.counts.roles
+      p.counts.skippedServiceLinked += a.counts.skippedServiceLinked
+      if (!p.scanned.includes(a.accountId)) p.scanned.push(a.accountId)
       opts.onAccount?.(acct.accountId, true)
     }
   }
+  p.files = opts.sources.reduce((n, s) => n + s.fileCount(), 0)
+  return p
+}
 
-  resolvePrincipalPaths(facts, index, opts.config.settings)
-  const engine = runRules(facts, index, opts.config, RULE_REGISTRY)
+/** Phase two and the report, exactly as `runScan` does them. Mutates the facts (trust, paths). */
+export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date): ScanReport {
+  const { facts, index } = p
+  const errors = [...p.errors]
+  resolvePrincipalPaths(facts, index, config.settings)
+  const engine = runRules(facts, index, config, RULE_REGISTRY)
   errors.push(...engine.errors)
-  const notices = applyExceptions(engine.findings, opts.config.exceptions, opts.now)
+  const notices = applyExceptions(engine.findings, config.exceptions, now)
   const rulesNotEvaluated = [...engine.rulesNotEvaluated]
   // Per account: key data for one account says nothing about the users of another.
   const uncheckedAccounts = [...new Set(facts.filter((f) => f.kind === 'user' && !f.apiKeysCollected).map((f) => f.accountId))].sort()
@@ -79,27 +101,27 @@ export async function runScan(opts: ScanRunOptions): Promise<ScanReport> {
         : 'no `aws iam list-service-specific-credentials` output was given, so API keys were not checked',
     })
   }
-  const fileCount = opts.sources.reduce((n, s) => n + s.fileCount(), 0)
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'tagwarden', version: toolVersion() },
-    generatedAt: opts.now.toISOString(),
+    generatedAt: now.toISOString(),
     findings: engine.findings,
     summary: buildSummary({
       facts,
       findings: engine.findings,
       errors,
-      accountsScanned: scanned,
-      accountsFailed: failed,
+      accountsScanned: p.scanned,
+      accountsFailed: p.failed,
       accountsNotCovered: [...index.accounts.values()]
         .filter((a) => (a.state ?? 'ACTIVE') === 'ACTIVE' && !index.scannedAccounts.has(a.id))
         .map((a) => a.id),
-      counts,
-      files: fileCount,
+      counts: p.counts,
+      files: p.files,
       rulesNotEvaluated,
       exceptions: notices,
-      rulesFiles: opts.config.files,
+      rulesFiles: config.files,
     }),
     errors,
   }
 }
+

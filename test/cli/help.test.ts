@@ -51,11 +51,12 @@ describe.concurrent('usage errors', () => {
     expect(r.stderr).not.toMatch(STACK_FRAME)
   })
 
-  it('exit 2 when nothing is given to scan, and say how to give it', async () => {
+  it('with no offline input scans live AWS, and without credentials says so once: exit 2, no stack trace', async () => {
     const r = await runCli(['scan'])
     expect(r.status).toBe(2)
-    expect(r.stderr).toMatch(/^tagwarden: error: nothing to scan: give at least one --input PATH$/m)
-    expect(r.stderr).toMatch(/^\s+hint: e\.g\. `tagwarden scan --input examples\/demo-org`/m)
+    expect(r.stderr).toMatch(/^tagwarden: error: no AWS credentials found/m)
+    expect(r.stderr).toMatch(/^\s+hint: configure AWS credentials/m)
+    expect(r.stderr).not.toMatch(/^\s+at /m)
     expect(r.stdout).toBe('')
   })
 })

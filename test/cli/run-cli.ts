@@ -43,10 +43,18 @@ export function ensureBuilt(): void {
   if (!existsSync(BUILT)) throw new Error('dist/ was not built')
 }
 
-/** Environment without the user's colour, clock and debug settings, so results do not depend on the shell. */
+/**
+ * Environment without the user's colour, clock, debug and AWS settings, so results do not depend on the
+ * shell — and a scan that falls back to live AWS finds no credentials instead of probing the network
+ * (instance metadata is switched off; no test may reach an address off this machine).
+ */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env }
   for (const k of ['NO_COLOR', 'FORCE_COLOR', 'TAGWARDEN_NOW', 'TAGWARDEN_DEBUG']) delete env[k]
+  for (const k of Object.keys(env)) if (k.startsWith('AWS_')) delete env[k]
+  env.AWS_EC2_METADATA_DISABLED = 'true'
+  env.AWS_CONFIG_FILE = '/nonexistent/tagwarden-test/config'
+  env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/tagwarden-test/credentials'
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k]
     else env[k] = v

@@ -1,0 +1,279 @@
+/**
+ * The live scanner as an `AccountSource`: the caller's account, or every account of an AWS Organization
+ * entered through an audit role, read concurrently and yielded one at a time in account-ID order.
+ *
+ * Import this module lazily (only when a live scan runs): it loads the AWS SDK.
+ */
+import { randomBytes } from 'node:crypto'
+import pLimit from 'p-limit'
+import type { OrgIndex } from '../analysis/org-index.js'
+import type { ScanErrorEntry } from '../model/finding.js'
+import type { AccountInventory } from '../model/inventory.js'
+import { assumeAuditRole, collectAccount, inventoryFromRaw, roleArnFor } from '../scanners/live/account.js'
+import { CallCounter, type CallStats } from '../scanners/live/calls.js'
+import { ClientFactory, ReadOnlyViolation, type ClientSettings, type CredentialSource } from '../scanners/live/clients.js'
+import { awsErrorEntry } from '../scanners/live/errors.js'
+import { discoverOrg, type OrgDiscovery } from '../scanners/live/org.js'
+import { ouPathOf, scpLevelsFor } from '../scanners/live/org-model.js'
+import { createProgress, NO_PROGRESS, type Progress } from '../scanners/live/progress.js'
+import type { LiveRecorder } from '../scanners/live/recorder.js'
+import { Redactor } from '../scanners/live/redact.js'
+import { defaultCredentials, identifyCaller, resolveRegion, type Caller } from '../scanners/live/session.js'
+import type { AccountSource } from './scan.js'
+import type { Shard } from './shard.js'
+
+export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole'
+export const DEFAULT_CONCURRENCY = 8
+export const DEFAULT_MAX_ATTEMPTS = 5
+
+export interface LiveScanOptions {
+  /** Scan the whole Organization (else only the caller's account). */
+  org?: boolean
+  accounts?: string[]
+  excludeAccounts?: string[]
+  /** OU IDs (`ou-…`); accounts anywhere below them are scanned. */
+  ous?: string[]
+  roleName?: string
+  externalId?: string
+  profile?: string
+  region?: string
+  concurrency?: number
+  maxAttempts?: number
+  shard?: Shard
+  /** Read and apply service control policies (default true). */
+  scps?: boolean
+  /** Part of the AssumeRole session name `tagwarden-<runId>`; random by default. */
+  runId?: string
+  /** No progress bar. */
+  quiet?: boolean
+  /** Where the progress bar goes (default stderr; only drawn on a TTY). */
+  progressStream?: NodeJS.WriteStream
+  /** `--debug`: one line per AWS call, credentials never included. */
+  debug?: (line: string) => void
+  /** Said once each (SCPs unreadable, an empty --ou…); the CLI prints them on stderr. */
+  onNotice?: (message: string) => void
+  /** `collect`: receives every raw output. */
+  recorder?: LiveRecorder
+  // Advanced and tests.
+  /** Send every request to this endpoint (tests: the local fake AWS). */
+  endpoint?: string
+  /** Instead of the default credential chain. */
+  credentials?: CredentialSource
+  /** Where HTTPS_PROXY, NO_PROXY, AWS_CA_BUNDLE, AWS_REGION are read (default process.env). */
+  env?: Record<string, string | undefined>
+  /** Retry backoff base in ms (default: the SDK's). */
+  retryBaseDelayMs?: number
+  requestTimeoutMs?: number
+}
+
+export interface LiveScanStats {
+  runId: string
+  mode: 'account' | 'org'
+  region?: string
+  caller?: Caller
+  accounts: { planned: number; scanned: number; failed: number; skipped: Array<{ id: string; reason: string }> }
+  calls: CallStats
+  notices: string[]
+}
+
+export interface LiveSource extends AccountSource {
+  stats(): LiveScanStats
+}
+
+type AccountResult = { accountId: string; inventory?: AccountInventory; errors: ScanErrorEntry[] }
+
+export function newRunId(now = Date.now()): string {
+  return `${now.toString(36)}-${randomBytes(3).toString('hex')}`
+}
+
+export function liveSource(opts: LiveScanOptions): LiveSource {
+  const runId = opts.runId ?? newRunId()
+  const counter = new CallCounter()
+  const redactor = new Redactor()
+  const notices: string[] = []
+  const concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY)
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)
+  const roleName = opts.roleName ?? DEFAULT_ROLE_NAME
+  const env = opts.env ?? process.env
+  const debug = opts.debug ? (line: string) => opts.debug?.(redactor.redact(line)) : undefined
+  const stats: LiveScanStats = {
+    runId,
+    mode: opts.org ? 'org' : 'account',
+    accounts: { planned: 0, scanned: 0, failed: 0, skipped: [] },
+    calls: counter.snapshot(),
+    notices,
+  }
+  let factory: ClientFactory | undefined
+  let caller: Caller | undefined
+  let baseCredentials: CredentialSource | undefined
+  let discovery: OrgDiscovery | undefined
+  let selected: string[] = []
+
+  const notice = (m: string): void => {
+    notices.push(m)
+    opts.onNotice?.(m)
+  }
+
+  const scanOne = async (accountId: string): Promise<AccountResult | { fatal: unknown }> => {
+    const f = factory!
+    const who = caller!
+    try {
+      let credentials = baseCredentials!
+      if (accountId !== who.accountId) {
+        const roleArn = roleArnFor({ partition: who.partition, accountId, roleName })
+        try {
+          // Counted under the target account: the call is part of reading it.
+          const assumed = await assumeAuditRole(f.sts(baseCredentials!, accountId), {
+            partition: who.partition,
+            accountId,
+            roleName,
+            sessionName: `tagwarden-${runId}`.slice(0, 64),
+            ...(opts.externalId !== undefined ? { externalId: opts.externalId } : {}),
+          })
+          redactor.add(assumed.secretAccessKey, assumed.sessionToken)
+          credentials = assumed
+        } catch (e) {
+          if (e instanceof ReadOnlyViolation) return { fatal: e }
+          const entry = awsErrorEntry(
+            e,
+            { operation: 'sts:AssumeRole', accountId, subject: roleArn, callerArn: who.arn, roleName, externalIdGiven: opts.externalId !== undefined, maxAttempts },
+            redactor,
+          )
+          return { accountId, errors: [entry] }
+        }
+      }
+      const collected = await collectAccount(f.iam(credentials, accountId), { accountId, maxAttempts, redactor })
+      if (!collected.raw) return { accountId, errors: collected.errors }
+      const { inventory, errors } = inventoryFromRaw(collected.raw, who.partition)
+      const levels = discovery ? scpLevelsFor(discovery.model, accountId) : undefined
+      if (levels) inventory.scpLevels = levels
+      try {
+        await opts.recorder?.account(collected.raw)
+      } catch (e) {
+        // A snapshot that silently lacks an account would be worse than no snapshot.
+        return { fatal: e }
+      }
+      return { accountId, inventory, errors: [...collected.errors, ...errors] }
+    } catch (e) {
+      if (e instanceof ReadOnlyViolation) return { fatal: e }
+      const code = (e as { code?: string })?.code ?? 'internal-error'
+      return {
+        accountId,
+        errors: [
+          {
+            source: `account ${accountId}`,
+            accountId,
+            code,
+            message: redactor.redact(`reading account ${accountId} failed: ${(e as Error)?.message ?? String(e)}`),
+            hint: 'run again with --debug; if it persists, please report it',
+          },
+        ],
+      }
+    }
+  }
+
+  return {
+    async prepare(index: OrgIndex) {
+      const region = await resolveRegion(opts.region, opts.profile, env)
+      stats.region = region
+      const settings: ClientSettings = {
+        region,
+        maxAttempts,
+        env,
+        counter,
+        redactor,
+        ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
+        ...(opts.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: opts.retryBaseDelayMs } : {}),
+        ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
+        ...(debug ? { debug } : {}),
+      }
+      factory = new ClientFactory(settings)
+      try {
+        baseCredentials = opts.credentials ?? defaultCredentials({ region, ...(opts.profile ? { profile: opts.profile } : {}) }, redactor)
+        if (typeof baseCredentials === 'object') redactor.add(baseCredentials.secretAccessKey, baseCredentials.sessionToken)
+        caller = await identifyCaller({ sts: factory.sts(baseCredentials, 'caller') }, redactor)
+        stats.caller = caller
+        debug?.(`caller ${caller.arn} (account ${caller.accountId}, partition ${caller.partition}), region ${region}`)
+        if (!opts.org) {
+          selected = [caller.accountId]
+          stats.accounts.planned = 1
+          return { errors: [] }
+        }
+        discovery = await discoverOrg(
+          factory.organizations(baseCredentials, caller.accountId),
+          {
+            ...(opts.accounts ? { accounts: opts.accounts } : {}),
+            ...(opts.excludeAccounts ? { excludeAccounts: opts.excludeAccounts } : {}),
+            ...(opts.ous ? { ous: opts.ous } : {}),
+            ...(opts.shard ? { shard: opts.shard } : {}),
+            readScps: opts.scps ?? true,
+          },
+          { callerArn: caller.arn, maxAttempts, redactor, concurrency },
+        )
+        for (const n of discovery.notices) notice(n)
+        selected = discovery.selected
+        stats.accounts.planned = selected.length
+        stats.accounts.skipped = discovery.skipped
+        const inScope = new Set(selected)
+        // Only accounts in scope count as "not covered" when they fail; filtered-out ones were left out on purpose.
+        for (const a of discovery.model.accounts) if (inScope.has(a.id)) index.accounts.set(a.id, a)
+        for (const id of selected) {
+          const path = ouPathOf(discovery.model, id)
+          if (path) index.ouPaths.set(id, path)
+        }
+        await opts.recorder?.org(discovery.raw, { selected, skipped: discovery.skipped })
+        return { errors: [...discovery.errors] }
+      } catch (e) {
+        factory.destroy()
+        throw e
+      }
+    },
+
+    async *accounts() {
+      if (!factory || !caller) throw new Error('liveSource.accounts() called before prepare()')
+      const limit = pLimit(concurrency)
+      const progress: Progress = opts.org ? createProgress({ quiet: opts.quiet ?? false, ...(opts.progressStream ? { stream: opts.progressStream } : {}) }) : NO_PROGRESS
+      // Up to two windows of accounts are in flight or waiting to be consumed: memory stays bounded while
+      // a slow account does not stall the others. Results are yielded in account-ID order.
+      const window = concurrency * 2
+      const pending: Array<Promise<AccountResult | { fatal: unknown }>> = []
+      let next = 0
+      const fill = (consumed: number): void => {
+        while (next < selected.length && next - consumed < window) {
+          const id = selected[next++]!
+          pending.push(
+            limit(() => scanOne(id)).then((r) => {
+              if (!('fatal' in r)) progress.tick(r.inventory !== undefined)
+              return r
+            }),
+          )
+        }
+      }
+      progress.start(selected.length)
+      try {
+        for (let i = 0; i < selected.length; i++) {
+          fill(i)
+          const r = await pending[i]!
+          if ('fatal' in r) throw r.fatal
+          if (r.inventory) stats.accounts.scanned++
+          else stats.accounts.failed++
+          yield r
+        }
+      } finally {
+        progress.stop()
+        limit.clearQueue()
+        factory.destroy()
+        stats.calls = counter.snapshot()
+      }
+    },
+
+    fileCount() {
+      return 0
+    },
+
+    stats() {
+      stats.calls = counter.snapshot()
+      return stats
+    },
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The read-only guarantee: the one list of AWS operations tagwarden may call, each with the reason it is
+ * needed. A middleware on every client refuses anything else before it is signed or sent, so no code path
+ * (ours or a future one) can change an account. `docs/iam/tagwarden-audit-policy.json` grants exactly
+ * these IAM actions; a test keeps the two in step.
+ *
+ * Adding an operation: add a row here with its reason and, if it needs a new IAM action, to the policy.
+ * `List*`, `Get*` and `Describe*` operations plus `sts:AssumeRole` and `sts:GetCallerIdentity` are
+ * read-only by name; any other operation (e.g. one that starts a read-only report job) must say in
+ * `readOnlyBecause` why it changes nothing in the account.
+ */
+
+export interface AllowedOperation {
+  /** SDK service ID, as in the client name without `Client` (`IAM`, `STS`, `Organizations`). */
+  service: string
+  /** Operation name, as in `<Operation>Command`. */
+  operation: string
+  /** The IAM action it needs (`iam:GetAccountAuthorizationDetails`); empty when no permission is needed. */
+  action: string
+  reason: string
+  /** Required when the name is not List*, Get* or Describe*: why the call still changes nothing. */
+  readOnlyBecause?: string
+}
+
+export const READ_ONLY_OPERATIONS: readonly AllowedOperation[] = Object.freeze([
+  {
+    service: 'STS',
+    operation: 'GetCallerIdentity',
+    action: '',
+    reason: 'who is scanning: the caller’s account, partition and ARN; fails fast on missing or expired credentials',
+  },
+  {
+    service: 'STS',
+    operation: 'AssumeRole',
+    action: 'sts:AssumeRole',
+    reason: 'enter each member account of an org scan through the audit role (--role-name)',
+  },
+  {
+    service: 'IAM',
+    operation: 'GetAccountAuthorizationDetails',
+    action: 'iam:GetAccountAuthorizationDetails',
+    reason: 'users, groups, roles (tags, trust policies) and managed policies of an account, a page of up to 1000 at a time',
+  },
+  {
+    service: 'IAM',
+    operation: 'ListServiceSpecificCredentials',
+    action: 'iam:ListServiceSpecificCredentials',
+    reason: 'long-term Bedrock API keys of all users (AllUsers=true), one call per page',
+  },
+  {
+    service: 'IAM',
+    operation: 'ListSAMLProviders',
+    action: 'iam:ListSAMLProviders',
+    reason: 'names the SAML identity providers that federated roles trust',
+  },
+  {
+    service: 'IAM',
+    operation: 'ListOpenIDConnectProviders',
+    action: 'iam:ListOpenIDConnectProviders',
+    reason: 'names the OIDC identity providers that federated and workload roles trust',
+  },
+  {
+    service: 'Organizations',
+    operation: 'DescribeOrganization',
+    action: 'organizations:DescribeOrganization',
+    reason: 'the management account (SCPs never restrict it) and the organization ID',
+  },
+  {
+    service: 'Organizations',
+    operation: 'ListAccounts',
+    action: 'organizations:ListAccounts',
+    reason: 'the accounts of an org scan (--org), with their State',
+  },
+  {
+    service: 'Organizations',
+    operation: 'ListRoots',
+    action: 'organizations:ListRoots',
+    reason: 'the root of the OU tree and whether service control policies are enabled on it',
+  },
+  {
+    service: 'Organizations',
+    operation: 'ListParents',
+    action: 'organizations:ListParents',
+    reason: 'each account’s OU path (--ou filters, rule scopes by OU, the SCP levels that apply to it)',
+  },
+  {
+    service: 'Organizations',
+    operation: 'ListPolicies',
+    action: 'organizations:ListPolicies',
+    reason: 'the service control policies of the organization (Filter=SERVICE_CONTROL_POLICY)',
+  },
+  {
+    service: 'Organizations',
+    operation: 'DescribePolicy',
+    action: 'organizations:DescribePolicy',
+    reason: 'the content of each service control policy',
+  },
+  {
+    service: 'Organizations',
+    operation: 'ListTargetsForPolicy',
+    action: 'organizations:ListTargetsForPolicy',
+    reason: 'where each service control policy is attached (root, OUs, accounts)',
+  },
+])
+
+const READ_ONLY_PREFIXES = ['List', 'Get', 'Describe']
+const STS_EXCEPTIONS = new Set(['AssumeRole', 'GetCallerIdentity'])
+
+/** Whether an operation name has a read-only form; the allowlist test holds every row to this. */
+export function isReadOnlyName(service: string, operation: string): boolean {
+  if (service === 'STS') return STS_EXCEPTIONS.has(operation)
+  return READ_ONLY_PREFIXES.some((p) => operation.startsWith(p) && /^[A-Z]/.test(operation.slice(p.length)))
+}
+
+const ALLOWED = new Set(READ_ONLY_OPERATIONS.map((o) => `${o.service}:${o.operation}`))
+
+export function isAllowedOperation(service: string, operation: string): boolean {
+  return ALLOWED.has(`${service}:${operation}`)
+}
+
+/** The IAM actions the audit role needs (docs/iam/tagwarden-audit-policy.json), sorted. */
+export function requiredActions(): string[] {
+  return [...new Set(READ_ONLY_OPERATIONS.map((o) => o.action).filter((a) => a !== '' && a !== 'sts:AssumeRole'))].sort()
+}

@@ -1,0 +1,132 @@
+/**
+ * Reading a `collect` folder back: the Organizations outputs and envelopes become the same `OrgModel` the
+ * live scan built (OU paths, SCP levels, management account), and the manifest's AWS failures are
+ * reported again, so `scan --input DIR` gives the live scan's findings and exit code.
+ *
+ * `collectedSnapshotSource` is `snapshotSource` plus that; for snapshots without collect files it
+ * behaves exactly like `snapshotSource`.
+ */
+import type { ScanErrorEntry } from '../model/finding.js'
+import type { AccountSource } from '../pipeline/scan.js'
+import { buildOrgModel, emptyRawOrg, ouPathOf, scpLevelsFor, type OrgModel, type RawOrgOutputs } from '../scanners/live/org-model.js'
+import { DEFAULT_RECOGNISERS, isJsonObject, loadAccount, loadOrgFiles, planSnapshot, type SnapshotPlan, type SnapshotRecogniser } from '../scanners/snapshot/index.js'
+import { parseJson, readText } from '../scanners/snapshot/read.js'
+import { CollectKind, COLLECT_RECOGNISERS } from './recognisers.js'
+import type { CollectManifest } from './layout.js'
+
+export const SNAPSHOT_RECOGNISERS: readonly SnapshotRecogniser[] = [...DEFAULT_RECOGNISERS, ...COLLECT_RECOGNISERS]
+
+export interface CollectedOrg {
+  manifests: CollectManifest[]
+  raw: RawOrgOutputs
+  model: OrgModel
+  errors: ScanErrorEntry[]
+}
+
+async function readJson(file: string): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; error: ScanErrorEntry }> {
+  const text = await readText(file)
+  const parsed = text.ok ? parseJson(text.text) : undefined
+  if (!text.ok || !parsed?.ok || !isJsonObject(parsed.value)) {
+    return {
+      ok: false,
+      error: { source: file, code: 'unreadable-file', message: `${file}: cannot be read as JSON`, hint: 'collect the folder again with `tagwarden collect --out NEW_DIR`' },
+    }
+  }
+  return { ok: true, value: parsed.value }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+
+/** The Organizations data and manifests among a plan's files. */
+export async function loadCollectedOrg(plan: Pick<SnapshotPlan, 'otherFiles' | 'orgFiles'>): Promise<CollectedOrg> {
+  const raw = emptyRawOrg()
+  const manifests: CollectManifest[] = []
+  const errors: ScanErrorEntry[] = []
+  const targets: Array<{ policyId: string; file: string; output: unknown }> = []
+  const relevant = new Set<string>(Object.values(CollectKind).filter((k) => k !== CollectKind.IdentityProviders))
+  for (const { file, kind } of plan.otherFiles) {
+    if (!relevant.has(kind)) continue
+    const r = await readJson(file)
+    if (!r.ok) {
+      errors.push(r.error)
+      continue
+    }
+    const obj = r.value
+    switch (kind) {
+      case CollectKind.Manifest:
+        manifests.push(obj.TagwardenCollectManifest as CollectManifest)
+        break
+      case CollectKind.Organization:
+        raw.describeOrganization = obj
+        break
+      case CollectKind.Roots:
+        raw.listRoots.push(obj)
+        break
+      case CollectKind.Policies:
+        raw.listPolicies.push(obj)
+        break
+      case CollectKind.Policy:
+        raw.describePolicy.push(obj)
+        break
+      case CollectKind.Envelope: {
+        const env = obj.TagwardenEnvelope as { operation?: unknown; request?: Record<string, unknown> }
+        const request = isJsonObject(env.request) ? env.request : {}
+        if (env.operation === 'organizations:ListParents' && str(request.ChildId)) {
+          raw.listParents.push({ childId: str(request.ChildId)!, output: obj.Response })
+        } else if (env.operation === 'organizations:ListTargetsForPolicy' && str(request.PolicyId)) {
+          targets.push({ policyId: str(request.PolicyId)!, file, output: obj.Response })
+        }
+        break
+      }
+    }
+  }
+  // The account list pages are org files for the snapshot scanner too; the model needs them for the
+  // management account.
+  for (const file of plan.orgFiles) {
+    const r = await readJson(file)
+    if (r.ok && Array.isArray(r.value.Accounts)) raw.listAccounts.push(r.value)
+  }
+  targets.sort((a, b) => a.policyId.localeCompare(b.policyId) || a.file.localeCompare(b.file, 'en', { numeric: true }))
+  raw.listTargetsForPolicy = targets.map(({ policyId, output }) => ({ policyId, output }))
+  const built = buildOrgModel(raw, 'organization/')
+  errors.push(...built.errors)
+  return { manifests, raw, model: built.model, errors }
+}
+
+/**
+ * A snapshot source that also understands `collect` folders: OU paths and SCP levels from the collected
+ * Organizations outputs, accounts in scope from the manifest, and the manifest's AWS failures.
+ */
+export function collectedSnapshotSource(inputs: string[]): AccountSource {
+  let plan: SnapshotPlan | undefined
+  let org: CollectedOrg | undefined
+  const options = { recognisers: SNAPSHOT_RECOGNISERS }
+  return {
+    async prepare(index) {
+      plan = await planSnapshot(inputs, options)
+      const listed = await loadOrgFiles(plan, options)
+      org = await loadCollectedOrg(plan)
+      // With a manifest, only the accounts that were in scope count as not covered when missing.
+      const inScope = org.manifests.length > 0 ? new Set(org.manifests.flatMap((m) => m.accounts?.selected ?? [])) : undefined
+      for (const a of listed.accounts) if (!inScope || inScope.has(a.id)) index.accounts.set(a.id, a)
+      for (const { accountId } of plan.accounts) {
+        const path = ouPathOf(org.model, accountId)
+        if (path) index.ouPaths.set(accountId, path)
+      }
+      const collectErrors = org.manifests.flatMap((m) => m.errors ?? [])
+      return { errors: [...plan.errors, ...listed.errors, ...org.errors, ...collectErrors] }
+    },
+    async *accounts() {
+      if (!plan || !org) throw new Error('collectedSnapshotSource.accounts() called before prepare()')
+      for (const entry of plan.accounts) {
+        const { inventory, errors } = await loadAccount(entry, options)
+        const levels = scpLevelsFor(org.model, entry.accountId)
+        if (levels) inventory.scpLevels = levels
+        yield { accountId: entry.accountId, inventory, errors }
+      }
+    },
+    fileCount() {
+      return plan?.fileCount ?? 0
+    },
+  }
+}

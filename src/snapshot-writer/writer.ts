@@ -1,0 +1,68 @@
+/** Writes what a live scan read, as it reads it (one account at a time), in the layout of `layout.ts`. */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import type { RawAccountOutputs } from '../scanners/live/account.js'
+import type { RawOrgOutputs } from '../scanners/live/org-model.js'
+import type { LiveRecorder } from '../scanners/live/recorder.js'
+import { envelope, MANIFEST_FILE, ORG_DIR, pageFileName, safeFileId, type CollectManifest, type ManifestFile } from './layout.js'
+
+export interface SnapshotWriter extends LiveRecorder {
+  /** Relative paths written so far. */
+  files(): string[]
+  writeManifest(manifest: CollectManifest): Promise<string>
+}
+
+export function snapshotWriter(outDir: string): SnapshotWriter {
+  const written: string[] = []
+  const put = async (rel: string, value: unknown): Promise<void> => {
+    const full = join(outDir, rel)
+    await mkdir(dirname(full), { recursive: true })
+    await writeFile(full, `${JSON.stringify(value, null, 2)}\n`)
+    written.push(rel)
+  }
+  const pages = async (dir: string, base: string, outputs: readonly unknown[]): Promise<void> => {
+    for (const [i, o] of outputs.entries()) await put(join(dir, pageFileName(base, i + 1, outputs.length)), o)
+  }
+
+  return {
+    async org(raw: RawOrgOutputs) {
+      if (raw.describeOrganization !== undefined) await put(join(ORG_DIR, 'describe-organization.json'), raw.describeOrganization)
+      await pages(ORG_DIR, 'list-accounts', raw.listAccounts)
+      await pages(ORG_DIR, 'list-roots', raw.listRoots)
+      await pages(ORG_DIR, 'list-policies-scp', raw.listPolicies)
+      for (const d of raw.describePolicy) {
+        const id = (d as { Policy?: { PolicySummary?: { Id?: string } } }).Policy?.PolicySummary?.Id ?? 'unknown'
+        await put(join(ORG_DIR, 'describe-policy', `${safeFileId(id)}.json`), d)
+      }
+      const byPolicy = new Map<string, unknown[]>()
+      for (const t of raw.listTargetsForPolicy) byPolicy.set(t.policyId, [...(byPolicy.get(t.policyId) ?? []), t.output])
+      for (const [policyId, outs] of byPolicy) {
+        for (const [i, o] of outs.entries()) {
+          await put(
+            join(ORG_DIR, 'list-targets-for-policy', pageFileName(safeFileId(policyId), i + 1, outs.length)),
+            envelope('organizations:ListTargetsForPolicy', { PolicyId: policyId }, o),
+          )
+        }
+      }
+      for (const p of raw.listParents) {
+        await put(join(ORG_DIR, 'list-parents', `${safeFileId(p.childId)}.json`), envelope('organizations:ListParents', { ChildId: p.childId }, p.output))
+      }
+    },
+
+    async account(raw: RawAccountOutputs) {
+      const dir = safeFileId(raw.accountId)
+      await pages(dir, 'get-account-authorization-details', raw.authorizationDetails)
+      if (raw.serviceSpecificCredentials) await pages(dir, 'list-service-specific-credentials', raw.serviceSpecificCredentials)
+      if (raw.samlProviders !== undefined) await put(join(dir, 'list-saml-providers.json'), raw.samlProviders)
+      if (raw.openIdConnectProviders !== undefined) await put(join(dir, 'list-open-id-connect-providers.json'), raw.openIdConnectProviders)
+    },
+
+    files: () => [...written],
+
+    async writeManifest(manifest) {
+      const file: ManifestFile = { TagwardenCollectManifest: manifest }
+      await put(MANIFEST_FILE, file)
+      return join(outDir, MANIFEST_FILE)
+    },
+  }
+}
