@@ -70,7 +70,7 @@ export function analyzeAccount(inv: AccountInventory, opts: AnalyzeOptions): Acc
       skippedServiceLinked++
       return
     }
-    const notes: string[] = []
+    const notes: string[] = [...(p.origin?.notEvaluated ?? [])]
     const identity: AttachedPolicy[] = []
     for (const ip of p.inlinePolicies) identity.push({ source: { kind: 'inline', name: ip.name }, document: ip.document })
     for (const arn of p.attachedPolicyArns) {

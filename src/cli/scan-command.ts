@@ -20,8 +20,17 @@ import { suggest } from '../util/text.js'
 /** The live-scan flags of `scan` (see live-options.ts), plus the shard aggregate output. */
 export type LiveScanFlags = LiveFlagValues & { 'aggregate-output'?: string | undefined; 'allow-partial'?: boolean | undefined }
 
+/** `--iac` and its companions (see iac-options.ts). */
+export interface IacScanFlags {
+  paths: string[]
+  tfDir?: string | undefined
+  changedOnly?: string | undefined
+  basePath?: string | undefined
+}
+
 export interface ScanCommandInput {
   inputs: string[]
+  iac?: IacScanFlags
   live?: LiveScanFlags
   debug?: boolean | undefined
   format: ReportFormat
@@ -48,11 +57,13 @@ export interface ScanCommandInput {
 
 export interface ConfiguredScanInput {
   inputs: string[]
+  iac?: IacScanFlags
   /** Live flags; a live scan runs with --live/--org, or when no offline source is given. */
   live?: LiveScanFlags
   debug?: boolean | undefined
   verbose?: boolean | undefined
   stderr?: (s: string) => void
+  cwd?: string
   rules?: string | undefined
   now?: string | undefined
   skipRules?: string[] | undefined
@@ -80,7 +91,11 @@ export function selectRules(config: ResolvedConfig, skip: readonly string[] = []
 export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ report: ScanReport; config: ResolvedConfig }> {
   const stderr = i.stderr ?? ((s: string) => void process.stderr.write(s))
   const live = i.live ?? {}
-  const offline = i.inputs.length > 0
+  const iacPaths = i.iac?.paths ?? []
+  const offline = i.inputs.length > 0 || iacPaths.length > 0
+  if (iacPaths.length === 0 && (i.iac?.tfDir !== undefined || i.iac?.changedOnly !== undefined)) {
+    throw new UsageError('flag-needs-iac', '--tf-dir and --changed-only go with --iac PATH', 'e.g. `tagwarden scan --iac infra/ --changed-only origin/main`')
+  }
   const wantLive = isLiveScan(live) || !offline
   // Validate every flag before reading anything.
   const liveOptions = wantLive ? liveOptionsFromFlags(live) : undefined
@@ -93,7 +108,19 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
   const now = resolveNow(i.now, i.env ?? process.env)
   const config = selectRules(loadRulesConfig({ builtins: RULE_META, ...(i.rules !== undefined ? { rulesPath: i.rules } : {}) }), i.skipRules, i.failOnRules)
   const sources: AccountSource[] = []
-  if (offline) sources.push(snapshotSource(i.inputs))
+  if (i.inputs.length > 0) sources.push(snapshotSource(i.inputs))
+  if (iacPaths.length > 0) {
+    const { iacSource } = await import('../pipeline/iac-source.js')
+    sources.push(
+      iacSource(iacPaths, {
+        // Keys whose value is only known at deploy time count as present: the source needs to know them.
+        requiredTagKeys: config.settings.requiredTags.map((t) => t.key),
+        basePath: i.iac?.basePath ?? i.cwd ?? process.cwd(),
+        ...(i.iac?.tfDir !== undefined ? { tfDir: i.iac.tfDir } : {}),
+        ...(i.iac?.changedOnly !== undefined ? { changedOnly: i.iac.changedOnly } : {}),
+      }),
+    )
+  }
   let liveStats: (() => { calls: AwsCallStats }) | undefined
   if (liveOptions) {
     // The AWS SDK loads only now, when a live scan really runs.
@@ -144,6 +171,8 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
 
   const scanned = i.obtain ? await i.obtain() : await runConfiguredScan({
     inputs: i.inputs,
+    ...(i.iac ? { iac: i.iac } : {}),
+    cwd,
     rules: i.rules,
     now: i.now,
     skipRules: i.skipRules,

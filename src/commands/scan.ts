@@ -1,5 +1,8 @@
 import { Command, Flags } from '@oclif/core'
 import { liveFlagsFor } from '../cli/live-flags.js'
+import { IAC_FLAGS } from '../cli/iac-options.js'
+
+const IAC = Object.fromEntries(IAC_FLAGS.map((f) => [f.name, `${f.summary} Default: ${f.default}.`])) as Record<string, string>
 import { commonFlags, extraOutputFlags, gateFlags, outputFlags, sarifFlags } from '../cli/flags.js'
 import type { ReportFormat } from '../cli/outputs.js'
 
@@ -22,6 +25,10 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
     {
       description: 'Audit an exported account, fail the build on warnings too',
       command: 'aws iam get-account-authorization-details --output json > snap/auth.json && <%= config.bin %> <%= command.id %> --input snap --fail-on warning',
+    },
+    {
+      description: 'Pre-deploy gate on infrastructure as code (CloudFormation, CDK cdk.out, Terraform plan JSON), SARIF with line numbers',
+      command: '<%= config.bin %> <%= command.id %> --iac infra/ --iac cdk.out --changed-only origin/main --format sarif --output results.sarif',
     },
     {
       description: 'Audit the whole AWS Organization live through a read-only audit role',
@@ -48,6 +55,10 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
     ...outputFlags,
     ...extraOutputFlags,
     ...sarifFlags,
+    iac: Flags.string({ summary: IAC.iac, multiple: true, helpValue: 'PATH' }),
+    'tf-dir': Flags.string({ summary: IAC['tf-dir'], helpValue: 'DIR', helpGroup: 'IAC' }),
+    'changed-only': Flags.string({ summary: IAC['changed-only'], helpValue: 'BASE_REF', helpGroup: 'IAC' }),
+    'base-path': Flags.string({ summary: IAC['base-path'], helpValue: 'DIR', helpGroup: 'IAC' }),
     ...liveFlagsFor('scan'),
     ...commonFlags,
   }
@@ -58,6 +69,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
     const { runScanCommand } = await import('../cli/scan-command.js')
     process.exitCode = await runScanCommand({
       inputs: flags.input ?? [],
+      iac: { paths: flags.iac ?? [], tfDir: flags['tf-dir'], changedOnly: flags['changed-only'], basePath: flags['base-path'] },
       live: {
         live: flags.live,
         org: flags.org,

@@ -108,6 +108,8 @@ export interface ScanSummary {
   exceptions: ExceptionNotice[]
   /** The rules files in effect, bundled first. */
   rulesFiles: string[]
+  /** Notes about the inputs that are not errors (never change the exit code). */
+  notes: string[]
   /** Live scans: AWS calls made. */
   aws?: { calls: AwsCallStats }
   /** Present only when the scan ran with `--baseline`. */

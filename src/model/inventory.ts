@@ -21,6 +21,16 @@ export interface Origin {
   constructPath?: string
   /** JSON pointer-ish path inside the file, for errors. */
   pointer?: string
+  /** IaC: position of the property to edit for tag findings (`Tags`), when it exists. */
+  tagsAt?: { line: number; column: number }
+  /** IaC: position of the trust policy property (`AssumeRolePolicyDocument`). */
+  trustAt?: { line: number; column: number }
+  /** IaC: suppressions written next to the resource (`Metadata.tagwarden.ignore`, `# tagwarden:ignore`). */
+  suppressions?: Array<{ rule: string; reason?: string; location: string }>
+  /** IaC: deploy-time values that could not be evaluated, and how they were treated. */
+  notEvaluated?: string[]
+  /** IaC: tag keys whose value is only known at deploy time (they count as present). */
+  unknownTagKeys?: string[]
 }
 
 export interface InlinePolicy {
@@ -116,6 +126,8 @@ export interface AccountInventory {
    * account, which SCPs do not restrict.
    */
   scpLevels?: AttachedPolicy[][]
+  /** Notes about the source that are not errors (e.g. IaC values not evaluated, suppressions without a reason). */
+  notes?: string[]
 }
 
 export function emptyAccount(accountId: string, partition = 'aws'): AccountInventory {

@@ -15,6 +15,7 @@ import { runRules } from '../rules/engine.js'
 import { applyExceptions } from '../rules/exceptions.js'
 import { RULE_REGISTRY } from '../rules/index.js'
 import { buildSummary } from './summary.js'
+import { applyIacFixHints } from './iac-fixes.js'
 import { toolVersion } from '../version.js'
 
 /** A source of accounts for phase one: the snapshot scanner, the live scanner, or IaC. */
@@ -46,6 +47,8 @@ export interface PhaseOne {
   index: OrgIndex
   errors: ScanErrorEntry[]
   counts: { users: number; roles: number; skippedServiceLinked: number }
+  /** Notes of the sources (not errors). */
+  notes: string[]
   scanned: string[]
   failed: number
   files: number
@@ -58,7 +61,7 @@ export async function runPhaseOne(opts: {
 }): Promise<PhaseOne> {
   const index = emptyIndex()
   const cache = new PolicyEvalCache()
-  const p: PhaseOne = { facts: [], index, errors: [], counts: { users: 0, roles: 0, skippedServiceLinked: 0 }, scanned: [], failed: 0, files: 0 }
+  const p: PhaseOne = { facts: [], index, errors: [], counts: { users: 0, roles: 0, skippedServiceLinked: 0 }, notes: [], scanned: [], failed: 0, files: 0 }
   for (const source of opts.sources) {
     p.errors.push(...(await source.prepare(index)).errors)
     for await (const acct of source.accounts()) {
@@ -68,6 +71,7 @@ export async function runPhaseOne(opts: {
         opts.onAccount?.(acct.accountId, false)
         continue
       }
+      if (acct.inventory.notes) p.notes.push(...acct.inventory.notes)
       const a = analyzeAccount(acct.inventory, { settings: opts.config.settings, cache, index })
       p.facts.push(...a.facts)
       p.errors.push(...a.errors)
@@ -89,10 +93,12 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date): Scan
   resolvePrincipalPaths(facts, index, config.settings)
   const engine = runRules(facts, index, config, RULE_REGISTRY)
   errors.push(...engine.errors)
+  applyIacFixHints(engine.findings, facts, config)
   const notices = applyExceptions(engine.findings, config.exceptions, now)
   const rulesNotEvaluated = [...engine.rulesNotEvaluated]
   // Per account: key data for one account says nothing about the users of another.
-  const uncheckedAccounts = [...new Set(facts.filter((f) => f.kind === 'user' && !f.apiKeysCollected).map((f) => f.accountId))].sort()
+  // IaC pseudo accounts have no API keys to list.
+  const uncheckedAccounts = [...new Set(facts.filter((f) => f.kind === 'user' && !f.apiKeysCollected && /^\d{12}$/.test(f.accountId)).map((f) => f.accountId))].sort()
   if (uncheckedAccounts.length > 0) {
     rulesNotEvaluated.push({
       ruleId: 'bedrock-api-key-long-term',
@@ -120,6 +126,7 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date): Scan
       rulesNotEvaluated,
       exceptions: notices,
       rulesFiles: config.files,
+      notes: p.notes,
     }),
     errors,
   }

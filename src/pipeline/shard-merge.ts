@@ -45,6 +45,8 @@ export interface ShardAggregate {
     ouPaths: Array<[string, string[]]>
   }
   counts: PhaseOne['counts']
+  /** Notes of the shard's sources (optional for aggregates of earlier versions). */
+  notes?: string[]
   files: number
   /** Gateway identities found in this shard's accounts. */
   gateways: GatewayEntry[]
@@ -84,6 +86,7 @@ export function buildAggregate(p: PhaseOne, config: ResolvedConfig, shard: Shard
       ouPaths: [...p.index.ouPaths],
     },
     counts: { ...p.counts },
+    notes: p.notes,
     files: p.files,
     gateways: [...p.index.gatewaysByArn.values()],
     tagKeys,
@@ -160,7 +163,7 @@ export function mergeShards(aggregates: readonly ShardAggregate[], config: Resol
   }
 
   const index = emptyIndex()
-  const p: PhaseOne = { facts: [], index, errors: [], counts: { users: 0, roles: 0, skippedServiceLinked: 0 }, scanned: [], failed: 0, files: 0 }
+  const p: PhaseOne = { facts: [], index, errors: [], counts: { users: 0, roles: 0, skippedServiceLinked: 0 }, notes: [], scanned: [], failed: 0, files: 0 }
   // Shards in K order, so the merged errors and accounts read like one scan's.
   const ordered = [...aggregates].sort((a, b) => Number((a.shard ?? '1/1').split('/')[0]) - Number((b.shard ?? '1/1').split('/')[0]))
   for (const a of ordered) {
@@ -176,6 +179,7 @@ export function mergeShards(aggregates: readonly ShardAggregate[], config: Resol
     p.counts.roles += a.counts.roles
     p.counts.skippedServiceLinked += a.counts.skippedServiceLinked
     p.files += a.files
+    p.notes.push(...(a.notes ?? []))
     for (const g of a.gateways) {
       index.gatewaysByArn.set(g.arn, g)
       if (g.id) index.gatewaysById.set(g.id, g)

@@ -14,6 +14,7 @@ export interface SummaryInput {
   rulesNotEvaluated: ScanSummary['rulesNotEvaluated']
   exceptions: ExceptionNotice[]
   rulesFiles: string[]
+  notes: string[]
 }
 
 export function buildSummary(i: SummaryInput): ScanSummary {
@@ -39,5 +40,6 @@ export function buildSummary(i: SummaryInput): ScanSummary {
     inputs: { files: i.files, errors: i.errors.length },
     exceptions: i.exceptions,
     rulesFiles: i.rulesFiles,
+    notes: i.notes,
   }
 }

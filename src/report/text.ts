@@ -31,6 +31,11 @@ export function formatText(report: ScanReport, opts: TextOptions): string {
       lines.push(`  ${c('dim', f.ruleId)}  ${subjectLabel(f)}  ${c('dim', `— ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`)}`)
     }
   }
+  if (report.summary.notes.length > 0) {
+    lines.push('', c('bold', `Notes (${report.summary.notes.length})`))
+    for (const n of report.summary.notes.slice(0, 50)) lines.push(`  ${c('dim', n)}`)
+    if (report.summary.notes.length > 50) lines.push(`  ${c('dim', `… ${report.summary.notes.length - 50} more in summary.notes of the JSON output`)}`)
+  }
   const notices = report.summary.exceptions
   if (notices.length > 0) {
     lines.push('', c('bold', 'Exceptions'))
@@ -79,7 +84,7 @@ function summaryLines(r: ScanReport, c: (s: Style, t: string) => string): string
   const sev = s.findings.bySeverity
   const out = [
     c('bold', 'Summary'),
-    `  accounts     ${s.accounts.scanned} scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}${s.accounts.notCovered.length ? `; not in the input: ${s.accounts.notCovered.join(', ')}` : ''}`,
+    `  ${s.accounts.ids.some((id) => id.startsWith('iac:')) ? 'sources ' : 'accounts'}     ${s.accounts.scanned} scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}${s.accounts.notCovered.length ? `; not in the input: ${s.accounts.notCovered.join(', ')}` : ''}`,
     `  principals   ${s.principals.users} users, ${s.principals.roles} roles${s.principals.skippedServiceLinked ? ` (${s.principals.skippedServiceLinked} service-linked skipped)` : ''}`,
     `  Bedrock      ${s.bedrockCapable.total} capable${paths ? ` (${paths})` : ''}; ${share} attributable`,
     `  findings     ${sev.error} error, ${sev.warning} warning, ${sev.note} note${s.findings.suppressed ? `; ${s.findings.suppressed} suppressed` : ''}`,

@@ -9,7 +9,7 @@ import { globMatch } from '../iam/glob.js'
 import type { Finding, ScanErrorEntry, Subject } from '../model/finding.js'
 import type { ResolvedConfig, RuleInstance, RuleScope } from './config-types.js'
 import { compareFindings, fingerprintOf } from './fingerprint.js'
-import type { RuleModule, RuleReport } from './types.js'
+import type { RuleMeta, RuleModule, RuleReport } from './types.js'
 
 export interface EngineResult {
   findings: Finding[]
@@ -21,12 +21,20 @@ export function renderMessage(template: string, data: Record<string, string | nu
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? String(data[k]) : m))
 }
 
-export function principalSubject(p: PrincipalFacts): Subject {
-  const s: Subject = { kind: p.kind, arn: p.arn, accountId: p.accountId, name: p.name }
+/** A 12-digit AWS account ID (IaC inventories use pseudo accounts such as `iac:<file>`). */
+const ACCOUNT_ID_RE = /^\d{12}$/
+
+export function principalSubject(p: PrincipalFacts, locus?: RuleMeta['locus']): Subject {
+  const s: Subject = { kind: p.kind, arn: p.arn, name: p.name }
+  if (ACCOUNT_ID_RE.test(p.accountId)) s.accountId = p.accountId
   if (p.origin?.file && (p.origin.line !== undefined || p.origin.logicalId || p.origin.address)) {
     s.file = p.origin.file
-    if (p.origin.line !== undefined) s.line = p.origin.line
-    if (p.origin.column !== undefined) s.column = p.origin.column
+    // Point at the property to edit when the rule says which one and the resource has it.
+    const at = locus === 'tags' ? p.origin.tagsAt : locus === 'trust' ? p.origin.trustAt : undefined
+    const line = at?.line ?? p.origin.line
+    const column = at ? at.column : p.origin.column
+    if (line !== undefined) s.line = line
+    if (column !== undefined) s.column = column
     if (p.origin.logicalId) s.logicalId = p.origin.logicalId
     if (p.origin.address) s.address = p.origin.address
     if (p.origin.constructPath) s.constructPath = p.origin.constructPath
@@ -102,7 +110,7 @@ function ruleFailure(inst: RuleInstance, subject: string, e: unknown, accountId?
 function toFinding(inst: RuleInstance, rule: RuleModule, r: RuleReport, p: PrincipalFacts | undefined): Finding {
   const template = rule.meta.messages[r.messageId]
   if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown messageId ${r.messageId}`)
-  const subject: Subject = r.subject ?? (p ? principalSubject(p) : { kind: 'org' })
+  const subject: Subject = r.subject ?? (p ? principalSubject(p, rule.meta.locus) : { kind: 'org' })
   if (r.tagKey !== undefined) subject.tagKey = r.tagKey
   const f: Finding = {
     ruleId: inst.id,
@@ -117,5 +125,8 @@ function toFinding(inst: RuleInstance, rule: RuleModule, r: RuleReport, p: Princ
   const principalArn = p?.arn ?? (subject.kind === 'user' || subject.kind === 'role' ? subject.arn : undefined)
   if (principalArn) f.principalArn = principalArn
   if (r.fix) f.fix = r.fix
+  // Inline suppressions written next to an IaC resource.
+  const inline = p?.origin?.suppressions?.find((x) => x.rule === inst.id || x.rule === inst.base)
+  if (inline) f.suppressed = { kind: 'inline', reason: inline.reason ?? '(no reason given)', source: inline.location }
   return f
 }

@@ -5,6 +5,8 @@ import type { Finding, Subject } from '../model/finding.js'
 export function subjectIdentity(s: Subject): string {
   // A user can hold two API keys: each key is its own subject.
   if (s.kind === 'api-key') return `${s.arn ?? s.accountId ?? ''}/api-key/${s.name ?? ''}`
+  // IaC: the resource in its file, not the ARN (two templates may declare the same role name).
+  if (s.file && (s.constructPath || s.address || s.logicalId)) return `${s.file}#${s.constructPath ?? s.address ?? s.logicalId}`
   if (s.arn) return s.arn
   if (s.kind === 'iac-resource') return `${s.file ?? ''}#${s.constructPath ?? s.address ?? s.logicalId ?? ''}`
   if (s.kind === 'tag-key') return `tag-key:${s.tagKey ?? ''}`

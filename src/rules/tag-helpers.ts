@@ -21,12 +21,21 @@ export function hasRequiredTag(tags: readonly Tag[], key: string): boolean {
 
 export function describeTagProblem(key: string, s: TagState): string {
   if (s.state === 'blank') return `its \`${key}\` tag is empty`
-  if (s.state === 'missing' && s.nearMiss) return `it has \`${s.nearMiss.key}\` instead — cost allocation tags are case-sensitive, so \`${s.nearMiss.key}\` does not count as \`${key}\``
+  if (s.state === 'missing' && s.nearMiss) return `it has \`${s.nearMiss.key}\` instead (cost allocation tags are case-sensitive: \`${s.nearMiss.key}\` is not \`${key}\`)`
   return `it has no \`${key}\` tag`
 }
 
-/** The CLI command that fixes a missing tag on a live principal. */
-export function tagCommand(p: { kind: 'user' | 'role'; name: string }, key: string, value = '<value>'): string {
+/**
+ * How to fix a missing or wrong tag: the CLI command for a live principal; for an IaC resource, where to
+ * add it (the full snippet goes into the finding's fix).
+ */
+export function tagCommand(
+  p: { kind: 'user' | 'role'; name: string; origin?: { logicalId?: string; address?: string; constructPath?: string } },
+  key: string,
+  value = '<value>',
+): string {
+  const resource = p.origin?.constructPath ?? p.origin?.address ?? p.origin?.logicalId
+  if (resource) return `add ${key}=${value} to the tags of ${resource}`
   return p.kind === 'user'
     ? `aws iam tag-user --user-name ${p.name} --tags Key=${key},Value=${value}`
     : `aws iam tag-role --role-name ${p.name} --tags Key=${key},Value=${value}`

@@ -23,6 +23,8 @@ export interface RuleMeta {
   /** SARIF `properties.tags`. */
   tags: string[]
   precision: 'very-high' | 'high' | 'medium' | 'low'
+  /** For IaC findings: the property the fix goes in (`tags` → the Tags property, `trust` → the trust policy). */
+  locus?: 'tags' | 'trust'
   /** Options this rule accepts (JSON Schema `properties`), for validation and docs. */
   options?: Record<string, { type: string; description: string; items?: { type: string } }>
   /** Compliant and non-compliant examples (snippets), for `rules explain` and docs. */

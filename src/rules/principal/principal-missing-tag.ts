@@ -20,10 +20,11 @@ export const principalMissingTag: PrincipalRule = {
     appliesTo: ['user', 'role'],
     messages: {
       missing:
-        '{kind} {name} can run Bedrock inference ({actions}) but {problem}, so its Bedrock spend cannot be attributed by `{tagKey}`. Tag it: `{command}`.',
+        '{kind} {name} can run Bedrock inference ({actions}) but {problem}, so its Bedrock spend cannot be attributed by `{tagKey}`. To fix: {command}.',
     },
     tags: ['cost-attribution', 'tagging', 'bedrock'],
     precision: 'very-high',
+    locus: 'tags',
     options: {
       tagKeys: { type: 'array', items: { type: 'string' }, description: 'Required keys for this rule instance (default: the `tags.required` keys).' },
     },
@@ -50,7 +51,7 @@ export const principalMissingTag: PrincipalRule = {
           actions: summarizeActions(p.capability.actions),
           problem: describeTagProblem(key, s),
           tagKey: key,
-          command: tagCommand(p, key),
+          command: p.origin?.logicalId || p.origin?.address || p.origin?.constructPath ? tagCommand(p, key) : `\`${tagCommand(p, key)}\``,
         },
         evidence: {
           ...capabilityEvidence(p),

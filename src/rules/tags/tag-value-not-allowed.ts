@@ -19,6 +19,7 @@ export const tagValueNotAllowed: PrincipalRule = {
     },
     tags: ['cost-attribution', 'tagging', 'bedrock'],
     precision: 'very-high',
+    locus: 'tags',
     examples: {
       nonCompliant: '# tags.required: [{key: team, allowedValues: [search, ads]}]\n# Role tags: [{Key: team, Value: serach}]',
       compliant: '# Role tags: [{Key: team, Value: search}]',
@@ -29,6 +30,8 @@ export const tagValueNotAllowed: PrincipalRule = {
     const out: RuleReport[] = []
     for (const req of ctx.settings.requiredTags) {
       if (!req.allowedValues && !req.pattern) continue
+      // A value only known at deploy time (IaC) counts as present and cannot be judged.
+      if (p.origin?.unknownTagKeys?.includes(req.key)) continue
       const s = tagState(p.tags, req.key)
       if (s.state !== 'present') continue
       const value = s.value

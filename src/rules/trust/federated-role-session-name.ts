@@ -22,6 +22,7 @@ export const federatedRoleSessionName: PrincipalRule = {
     },
     tags: ['cost-attribution', 'federation', 'session-name', 'bedrock'],
     precision: 'medium',
+    locus: 'trust',
     examples: {
       nonCompliant: '{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:saml-provider/Okta"},"Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}',
       compliant:

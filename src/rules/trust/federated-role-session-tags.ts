@@ -29,6 +29,7 @@ export const federatedRoleSessionTags: PrincipalRule = {
     },
     tags: ['cost-attribution', 'federation', 'session-tags', 'bedrock'],
     precision: 'high',
+    locus: 'trust',
     examples: {
       nonCompliant: '{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:saml-provider/Okta"},"Action":"sts:AssumeRoleWithSAML"}',
       compliant:

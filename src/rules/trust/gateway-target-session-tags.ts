@@ -24,6 +24,7 @@ export const gatewayTargetSessionTags: PrincipalRule = {
     },
     tags: ['cost-attribution', 'gateway', 'session-tags', 'bedrock'],
     precision: 'high',
+    locus: 'trust',
     examples: {
       nonCompliant: '{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/llm-gateway-exec"},"Action":"sts:AssumeRole"}',
       compliant:

@@ -23,6 +23,7 @@ export const gatewayTargetSourceIdentity: PrincipalRule = {
     },
     tags: ['cost-attribution', 'gateway', 'source-identity', 'bedrock'],
     precision: 'high',
+    locus: 'trust',
     examples: {
       nonCompliant: '{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/llm-gateway-exec"},"Action":"sts:AssumeRole"}',
       compliant:

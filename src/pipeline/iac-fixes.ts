@@ -1,0 +1,28 @@
+/**
+ * Findings on IaC resources get their fix in the language of the input (the YAML, CDK or HCL to add)
+ * instead of the `aws iam …` command the rules write for live principals.
+ */
+import type { PrincipalFacts } from '../analysis/facts.js'
+import type { Finding } from '../model/finding.js'
+import type { ResolvedConfig } from '../rules/config-types.js'
+import { FIX_KIND_BY_RULE, iacFixHint, isIacOrigin, type FixInput } from '../scanners/iac/index.js'
+
+export function applyIacFixHints(findings: Finding[], facts: readonly PrincipalFacts[], config: ResolvedConfig): void {
+  const iacFacts = new Map(facts.filter((f) => isIacOrigin(f.origin)).map((f) => [f.arn, f]))
+  if (iacFacts.size === 0) return
+  const baseOf = new Map(config.rules.map((r) => [r.id, r.base]))
+  for (const f of findings) {
+    const p = f.principalArn ? iacFacts.get(f.principalArn) : undefined
+    if (!p || !isIacOrigin(p.origin)) continue
+    const kind = FIX_KIND_BY_RULE[baseOf.get(f.ruleId) ?? f.ruleId]
+    if (!kind) continue
+    const input: FixInput = {
+      tagKeys: f.subject.tagKey ? [f.subject.tagKey] : config.settings.requiredTags.map((t) => t.key),
+    }
+    const ev = f.evidence as { providers?: string[]; gateways?: Array<{ arn: string }>; suggestion?: string }
+    if (ev.providers?.[0]) input.principal = { type: 'Federated', value: ev.providers[0] }
+    else if (ev.gateways?.[0]) input.principal = { type: 'AWS', value: ev.gateways[0].arn }
+    if (ev.suggestion) input.tagValue = ev.suggestion
+    f.fix = iacFixHint(kind, p.origin, input)
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * `--changed-only BASE_REF`: which files changed since the merge base of BASE_REF and HEAD, counting
+ * uncommitted and untracked changes too. A file git does not track at all (a generated `cdk.out` or
+ * `plan.json`, usually git-ignored) always counts as changed: it cannot be compared.
+ */
+import { execFileSync } from 'node:child_process'
+import { resolve } from 'node:path'
+
+export interface ChangeSet {
+  /** Is the absolute path unchanged since the base? */
+  unchanged(absPath: string): boolean
+}
+
+export type ChangeSetResult = { ok: true; changes: ChangeSet } | { ok: false; message: string }
+
+function git(cwd: string, args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 })
+}
+
+function gitError(e: unknown): string {
+  const err = e as { stderr?: string; message?: string; code?: string }
+  if (err.code === 'ENOENT') return 'git is not installed'
+  const text = (err.stderr ?? err.message ?? String(e)).trim().split('\n')[0] ?? ''
+  return text.replace(/^fatal: /, '')
+}
+
+/** Files changed since `baseRef`, for files under `cwd`'s repository. Never throws. */
+export function changedSince(baseRef: string, cwd: string, candidates: readonly string[]): ChangeSetResult {
+  let top: string
+  let base: string
+  try {
+    top = git(cwd, ['rev-parse', '--show-toplevel']).trim()
+  } catch (e) {
+    return { ok: false, message: `--changed-only needs a git checkout: ${gitError(e)}` }
+  }
+  try {
+    base = git(top, ['merge-base', baseRef, 'HEAD']).trim()
+  } catch (e) {
+    return { ok: false, message: `--changed-only ${baseRef}: cannot find a merge base with HEAD (${gitError(e)}); fetch the base branch first, e.g. \`git fetch origin main\`` }
+  }
+  const changed = new Set<string>()
+  const tracked = new Set<string>()
+  try {
+    for (const f of git(top, ['diff', '--name-only', '-z', base, '--']).split('\0')) if (f) changed.add(resolve(top, f))
+    for (const f of git(top, ['ls-files', '-z', '--others', '--exclude-standard']).split('\0')) if (f) changed.add(resolve(top, f))
+    for (let i = 0; i < candidates.length; i += 200) {
+      const chunk = candidates.slice(i, i + 200)
+      for (const f of git(top, ['ls-files', '-z', '--full-name', '--', ...chunk]).split('\0')) if (f) tracked.add(resolve(top, f))
+    }
+  } catch (e) {
+    return { ok: false, message: `--changed-only ${baseRef}: ${gitError(e)}` }
+  }
+  return { ok: true, changes: { unchanged: (p) => tracked.has(p) && !changed.has(p) } }
+}
