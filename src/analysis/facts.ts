@@ -8,6 +8,7 @@ import type { TrustAnalysis } from '../iam/trust.js'
 import type { Origin, ServiceSpecificCredential, Tag } from '../model/inventory.js'
 import type { AttributionPath } from '../model/finding.js'
 import type { PolicyDocument } from '../model/policy.js'
+import type { BedrockUsageEvidence } from '../usage/classify.js'
 
 export interface PrincipalFacts {
   kind: 'user' | 'role'
@@ -30,6 +31,8 @@ export interface PrincipalFacts {
   /** Whether the account's API keys were collected at all (else the API-key rule is not evaluated). */
   apiKeysCollected: boolean
   lastUsed?: { date?: string; region?: string }
+  /** Bedrock use seen by IAM Access Advisor (`scan --usage`) or CUR spend; absent when neither was read. */
+  bedrockUsage?: BedrockUsageEvidence[]
   /** Gaps in the analysis of this principal (e.g. a managed policy that could not be resolved). */
   notes: string[]
   /** Set in the org phase when the role is a declared LLM gateway. */

@@ -2,6 +2,11 @@
 import BaselineCreate from './baseline/create.js'
 import Collect from './collect.js'
 import Diff from './diff.js'
+import Init from './init.js'
+import RulesExplain from './rules/explain.js'
+import RulesList from './rules/list.js'
+import RulesTest from './rules/test.js'
+import RulesValidate from './rules/validate.js'
 import Merge from './merge.js'
 import Scan from './scan.js'
 
@@ -11,4 +16,9 @@ export const COMMANDS = {
   merge: Merge,
   'baseline:create': BaselineCreate,
   diff: Diff,
+  init: Init,
+  'rules:list': RulesList,
+  'rules:explain': RulesExplain,
+  'rules:validate': RulesValidate,
+  'rules:test': RulesTest,
 }

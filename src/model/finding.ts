@@ -42,6 +42,15 @@ export interface Suppression {
   source?: string
 }
 
+/** How the finding's principal has been used (`scan` marks every principal finding). */
+export interface FindingUsage {
+  state: 'bedrock-used' | 'used-other-services' | 'never-used' | 'unknown'
+  /** The evidence: IAM Access Advisor, CUR spend, or RoleLastUsed. */
+  source?: 'access-advisor' | 'cur' | 'role-last-used'
+  /** `bedrock-used`: last Bedrock use; `used-other-services`: last use of any service. */
+  lastUsed?: string
+}
+
 export interface Finding {
   ruleId: string
   severity: Severity
@@ -55,6 +64,8 @@ export interface Finding {
   fix?: string
   fingerprint: string
   suppressed?: Suppression
+  /** Principal findings only. */
+  usage?: FindingUsage
   /** Set only when the scan ran with `--baseline`: `unchanged` findings are in the baseline and do not fail the gate. */
   baselineState?: 'new' | 'unchanged'
 }

@@ -17,6 +17,7 @@ import { RULE_REGISTRY } from '../rules/index.js'
 import { buildSummary } from './summary.js'
 import { applyIacFixHints } from './iac-fixes.js'
 import { toolVersion } from '../version.js'
+import { annotateUsage, filterUsedWithin, usageByPrincipal } from '../usage/window.js'
 
 /** A source of accounts for phase one: the snapshot scanner, the live scanner, or IaC. */
 export interface AccountSource {
@@ -26,6 +27,11 @@ export interface AccountSource {
   accounts(): AsyncIterable<{ inventory?: AccountInventory; accountId: string; errors: ScanErrorEntry[] }>
   /** Number of files read (0 for live sources). */
   fileCount(): number
+  /**
+   * `scan --usage`: Bedrock use of the account's Bedrock-capable principals (IAM Access Advisor), set on
+   * their `bedrockUsage`; called right after the account is analysed, while its credentials are at hand.
+   */
+  collectUsage?(accountId: string, principals: PrincipalFacts[]): Promise<ScanErrorEntry[]>
 }
 
 export interface ScanRunOptions {
@@ -34,11 +40,13 @@ export interface ScanRunOptions {
   now: Date
   /** Called after each account (progress reporting). */
   onAccount?: (accountId: string, ok: boolean) => void
+  /** `--used-within`: keep only findings about principals that used Bedrock in this many days. */
+  usedWithinDays?: number
 }
 
 /** Read and analyse every account (phase one), then resolve trust org-wide and run the rules (phase two). */
 export async function runScan(opts: ScanRunOptions): Promise<ScanReport> {
-  return finishScan(await runPhaseOne(opts), opts.config, opts.now)
+  return finishScan(await runPhaseOne(opts), opts.config, opts.now, opts.usedWithinDays)
 }
 
 /** Everything phase one produces: what phase two needs and nothing per principal beyond the facts. */
@@ -73,6 +81,7 @@ export async function runPhaseOne(opts: {
       }
       if (acct.inventory.notes) p.notes.push(...acct.inventory.notes)
       const a = analyzeAccount(acct.inventory, { settings: opts.config.settings, cache, index })
+      if (source.collectUsage) p.errors.push(...(await source.collectUsage(a.accountId, a.facts.filter((f) => f.capability.capable))))
       p.facts.push(...a.facts)
       p.errors.push(...a.errors)
       p.counts.users += a.counts.users
@@ -87,14 +96,17 @@ export async function runPhaseOne(opts: {
 }
 
 /** Phase two and the report, exactly as `runScan` does them. Mutates the facts (trust, paths). */
-export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date): ScanReport {
+export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedWithinDays?: number): ScanReport {
   const { facts, index } = p
   const errors = [...p.errors]
   resolvePrincipalPaths(facts, index, config.settings)
   const engine = runRules(facts, index, config, RULE_REGISTRY)
+  const usage = usageByPrincipal(facts)
+  let findings = annotateUsage(engine.findings, usage)
+  if (usedWithinDays !== undefined) findings = filterUsedWithin(findings, usage, usedWithinDays, now)
   errors.push(...engine.errors)
-  applyIacFixHints(engine.findings, facts, config)
-  const notices = applyExceptions(engine.findings, config.exceptions, now)
+  applyIacFixHints(findings, facts, config)
+  const notices = applyExceptions(findings, config.exceptions, now)
   const rulesNotEvaluated = [...engine.rulesNotEvaluated]
   // Per account: key data for one account says nothing about the users of another.
   // IaC pseudo accounts have no API keys to list.
@@ -111,10 +123,10 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date): Scan
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'tagwarden', version: toolVersion() },
     generatedAt: now.toISOString(),
-    findings: engine.findings,
+    findings: findings,
     summary: buildSummary({
       facts,
-      findings: engine.findings,
+      findings: findings,
       errors,
       accountsScanned: p.scanned,
       accountsFailed: p.failed,

@@ -9,6 +9,13 @@ export interface TagRequirement {
   pattern?: string
 }
 
+/** `tags.prohibited[]`: a key that must not be used, and the key to use instead. */
+export interface ProhibitedTag {
+  key: string
+  replacement?: string
+  reason?: string
+}
+
 export interface GatewaySettings {
   /** Role-name globs, matched case-insensitively. */
   namePatterns: string[]
@@ -20,6 +27,8 @@ export interface GatewaySettings {
 
 export interface ResolvedSettings {
   requiredTags: TagRequirement[]
+  /** `tags.prohibited` (rule `tag-prohibited`). */
+  prohibitedTags?: ProhibitedTag[]
   inferenceActions: string[]
   workloadOidcIssuers: string[]
   gateways: GatewaySettings

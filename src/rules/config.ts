@@ -13,6 +13,7 @@ import type { Severity } from '../model/finding.js'
 import type {
   ExceptionRule,
   Position,
+  ProhibitedTag,
   ResolvedConfig,
   ResolvedSettings,
   RuleInstance,
@@ -49,8 +50,8 @@ interface RawException {
 interface RawRulesFile {
   version: 1
   extends?: 'default' | 'none'
-  tags?: { required?: TagRequirement[] }
-  settings?: Partial<Omit<ResolvedSettings, 'requiredTags' | 'gateways'>> & {
+  tags?: { required?: TagRequirement[]; prohibited?: ProhibitedTag[] }
+  settings?: Partial<Omit<ResolvedSettings, 'requiredTags' | 'prohibitedTags' | 'gateways'>> & {
     gateways?: Partial<ResolvedSettings['gateways']>
   }
   rules?: Record<string, RawRuleSetting>
@@ -187,6 +188,7 @@ function mergeSettings(base: ResolvedSettings, raw: RawRulesFile): ResolvedSetti
   const s = raw.settings ?? {}
   return {
     requiredTags: raw.tags?.required ?? base.requiredTags,
+    prohibitedTags: raw.tags?.prohibited ?? base.prohibitedTags,
     inferenceActions: s.inferenceActions ?? base.inferenceActions,
     workloadOidcIssuers: s.workloadOidcIssuers ?? base.workloadOidcIssuers,
     gateways: {
@@ -199,6 +201,7 @@ function mergeSettings(base: ResolvedSettings, raw: RawRulesFile): ResolvedSetti
 
 const EMPTY_SETTINGS: ResolvedSettings = {
   requiredTags: [],
+  prohibitedTags: [],
   inferenceActions: [],
   workloadOidcIssuers: [],
   gateways: { namePatterns: [], tags: {}, arns: [] },

@@ -73,8 +73,8 @@ export function runRules(
       rulesNotEvaluated.push({ ruleId: inst.id, reason: `no built-in rule ${inst.base}` })
       continue
     }
-    const ctx = { settings: config.settings, options: inst.options, index }
     if (rule.scope === 'org') {
+      const ctx = { settings: config.settings, options: inst.options, index, principals: facts.filter((p) => inScope(inst.scope, p, index)) }
       try {
         for (const r of rule.check(ctx)) findings.push(toFinding(inst, rule, r, undefined))
       } catch (e) {
@@ -82,6 +82,7 @@ export function runRules(
       }
       continue
     }
+    const ctx = { settings: config.settings, options: inst.options, index, principals: facts }
     for (const p of facts) {
       if (!inScope(inst.scope, p, index)) continue
       try {

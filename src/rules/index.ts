@@ -11,6 +11,11 @@ import { gatewayDirectInvoke } from './trust/gateway-direct-invoke.js'
 import { gatewayTargetSourceIdentity } from './trust/gateway-target-source-identity.js'
 import { gatewayTargetSessionTags } from './trust/gateway-target-session-tags.js'
 import { tagValueNotAllowed } from './tags/tag-value-not-allowed.js'
+import { tagKeyCaseDrift } from './tags/tag-key-case-drift.js'
+import { tagValueWhitespace } from './tags/tag-value-whitespace.js'
+import { tagProhibited } from './tags/tag-prohibited.js'
+import { tagValueNearDuplicate } from './tags/tag-value-near-duplicate.js'
+import { bedrockCapableUnused } from './usage/bedrock-capable-unused.js'
 
 export const RULES: readonly RuleModule[] = [
   principalMissingTag,
@@ -21,6 +26,11 @@ export const RULES: readonly RuleModule[] = [
   gatewayTargetSourceIdentity,
   gatewayTargetSessionTags,
   tagValueNotAllowed,
+  tagKeyCaseDrift,
+  tagValueWhitespace,
+  tagProhibited,
+  tagValueNearDuplicate,
+  bedrockCapableUnused,
 ]
 
 export const RULE_REGISTRY: ReadonlyMap<string, RuleModule> = new Map(RULES.map((r) => [r.meta.id, r]))
@@ -37,4 +47,9 @@ export const RULE_FILES: Readonly<Record<string, string>> = {
   'gateway-target-source-identity': 'trust/gateway-target-source-identity.ts',
   'gateway-target-session-tags': 'trust/gateway-target-session-tags.ts',
   'tag-value-not-allowed': 'tags/tag-value-not-allowed.ts',
+  'tag-key-case-drift': 'tags/tag-key-case-drift.ts',
+  'tag-value-whitespace': 'tags/tag-value-whitespace.ts',
+  'tag-prohibited': 'tags/tag-prohibited.ts',
+  'tag-value-near-duplicate': 'tags/tag-value-near-duplicate.ts',
+  'bedrock-capable-unused': 'usage/bedrock-capable-unused.ts',
 }

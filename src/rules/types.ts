@@ -48,6 +48,11 @@ export interface RuleContext {
   /** Options for this rule instance (a custom rule's own options, merged over the defaults). */
   options: Record<string, unknown>
   index: OrgIndex
+  /**
+   * The principals the analysis kept (Bedrock-capable ones, gateways, API-key holders) in the rule
+   * instance's scope: what org-level rules compare across the organization. Always set by the engine.
+   */
+  principals?: readonly PrincipalFacts[]
 }
 
 export interface PrincipalRule {

@@ -87,19 +87,38 @@ export const READ_ONLY_OPERATIONS: readonly AllowedOperation[] = Object.freeze([
     service: 'Organizations',
     operation: 'ListPolicies',
     action: 'organizations:ListPolicies',
-    reason: 'the service control policies of the organization (Filter=SERVICE_CONTROL_POLICY)',
+    reason: 'the service control policies of the organization (Filter=SERVICE_CONTROL_POLICY); `init --from-tag-policy aws`: its tag policies (Filter=TAG_POLICY)',
   },
   {
     service: 'Organizations',
     operation: 'DescribePolicy',
     action: 'organizations:DescribePolicy',
-    reason: 'the content of each service control policy',
+    reason: 'the content of each service control policy (and of each tag policy for `init --from-tag-policy aws`)',
   },
   {
     service: 'Organizations',
     operation: 'ListTargetsForPolicy',
     action: 'organizations:ListTargetsForPolicy',
     reason: 'where each service control policy is attached (root, OUs, accounts)',
+  },
+  {
+    service: 'Organizations',
+    operation: 'DescribeEffectivePolicy',
+    action: 'organizations:DescribeEffectivePolicy',
+    reason: '`init --from-tag-policy aws --account ID`: the effective tag policy of one account (PolicyType=TAG_POLICY)',
+  },
+  {
+    service: 'IAM',
+    operation: 'GenerateServiceLastAccessedDetails',
+    action: 'iam:GenerateServiceLastAccessedDetails',
+    reason: '`scan --usage`: starts the IAM Access Advisor report of one Bedrock-capable principal (SERVICE_LEVEL)',
+    readOnlyBecause: 'it only starts a report job that IAM keeps for a few hours; no IAM entity, policy or setting of the account changes',
+  },
+  {
+    service: 'IAM',
+    operation: 'GetServiceLastAccessedDetails',
+    action: 'iam:GetServiceLastAccessedDetails',
+    reason: '`scan --usage`: polls that report and reads when the principal last used the bedrock service',
   },
 ])
 

@@ -1,0 +1,54 @@
+import type { PrincipalRule } from '../types.js'
+import { capabilityEvidence } from '../evidence.js'
+import { summarizeActions } from '../tag-helpers.js'
+import { classifyUsage, describeUnused } from '../../usage/classify.js'
+
+/**
+ * A principal that may run Bedrock but never has: nothing to attribute yet, and a permission nobody
+ * needs. Bedrock non-use is known from IAM Access Advisor (`scan --usage`) or CUR spend, or from a
+ * role that was never used at all (empty RoleLastUsed). Gateways are left to gateway-direct-invoke,
+ * which already asks for their Bedrock permissions to go.
+ */
+export const bedrockCapableUnused: PrincipalRule = {
+  scope: 'principal',
+  meta: {
+    id: 'bedrock-capable-unused',
+    summary: 'A Bedrock-capable IAM user or role has never used Bedrock (per IAM Access Advisor or CUR), or is a role that was never used at all.',
+    rationale:
+      'A permission that is never exercised is pure risk: it carries no spend to attribute today, but the moment someone starts using it, Bedrock charges arrive on a principal that nobody reviewed for tags. Removing unused Bedrock access keeps the set of principals that must be attributable small (least privilege).',
+    remediation:
+      'Remove the Bedrock inference permissions from the principal (detach or narrow the granting policy shown in the evidence), or delete the role if nothing uses it. If it is about to be used, tag it now and add an exception with an expiry.',
+    defaultSeverity: 'note',
+    appliesTo: ['user', 'role'],
+    messages: {
+      unused: '{kind} {name} can run Bedrock inference ({actions}) but {evidence}. Remove its Bedrock permissions (least privilege): an unused permission has no spend to attribute, only risk.',
+    },
+    tags: ['least-privilege', 'bedrock', 'usage'],
+    precision: 'high',
+    examples: {
+      nonCompliant: '# Role allowed bedrock:InvokeModel, RoleLastUsed: {}\n# (or IAM Access Advisor: bedrock LastAuthenticated absent for 400 days)',
+      compliant: '# Role allowed bedrock:InvokeModel, Access Advisor: bedrock last authenticated 2026-11-20\n# (or the Bedrock permission removed)',
+    },
+  },
+  check(p) {
+    if (!p.capability.capable || p.gateway) return []
+    // `bedrockUsage` is set by `scan --usage` (Access Advisor) or CUR spend; absent otherwise.
+    const usage = classifyUsage(p)
+    if (usage.bedrock !== 'unused') return []
+    return [
+      {
+        messageId: 'unused',
+        data: {
+          kind: p.kind === 'user' ? 'IAM user' : 'Role',
+          name: p.name,
+          actions: summarizeActions(p.capability.actions),
+          evidence: describeUnused(usage),
+        },
+        evidence: {
+          ...capabilityEvidence(p),
+          usage: { state: usage.state, ...(usage.source ? { source: usage.source } : {}), ...(usage.lastUsed ? { lastUsed: usage.lastUsed } : {}), ...(usage.windowStart ? { windowStart: usage.windowStart } : {}) },
+        },
+      },
+    ]
+  },
+}
