@@ -16,6 +16,9 @@ import { writeFileSync } from 'node:fs'
 import { renderReport, reportRules, type RenderOptions } from '../report/index.js'
 import { renderSarifByAccount, type SarifOptions } from '../report/sarif.js'
 import { suggest } from '../util/text.js'
+import { costExplorerSettings, type CostExplorerFlagValues } from './spend-options.js'
+import { costExplorerFileSource } from '../scanners/cost-explorer/files.js'
+import type { SpendSource } from '../spend/source.js'
 
 /** The live-scan flags of `scan` (see live-options.ts), plus the shard aggregate output. */
 export type LiveScanFlags = LiveFlagValues & { 'aggregate-output'?: string | undefined; 'allow-partial'?: boolean | undefined }
@@ -30,6 +33,8 @@ export interface IacScanFlags {
 
 export interface ScanCommandInput {
   inputs: string[]
+  /** `--cost-explorer`, `--since`, `--cache-dir`. */
+  costExplorer?: CostExplorerFlagValues
   iac?: IacScanFlags
   live?: LiveScanFlags
   debug?: boolean | undefined
@@ -57,6 +62,7 @@ export interface ScanCommandInput {
 
 export interface ConfiguredScanInput {
   inputs: string[]
+  costExplorer?: CostExplorerFlagValues
   iac?: IacScanFlags
   /** Live flags; a live scan runs with --live/--org, or when no offline source is given. */
   live?: LiveScanFlags
@@ -106,6 +112,8 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
     throw new UsageError('aggregate-needs-shard', '--aggregate-output needs --shard K/N', 'e.g. --org --shard 1/4 --aggregate-output shard-1.json')
   }
   const now = resolveNow(i.now, i.env ?? process.env)
+  // Before anything is read or paid for.
+  const ce = costExplorerSettings(i.costExplorer ?? {}, now)
   const config = selectRules(loadRulesConfig({ builtins: RULE_META, ...(i.rules !== undefined ? { rulesPath: i.rules } : {}) }), i.skipRules, i.failOnRules)
   const sources: AccountSource[] = []
   if (i.inputs.length > 0) sources.push(snapshotSource(i.inputs))
@@ -133,6 +141,23 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
     sources.push(src)
     liveStats = () => src.stats()
   }
+  // Spend: the Cost Explorer API with --cost-explorer (billable, opt-in), else saved `aws ce` outputs among the inputs.
+  let spend: SpendSource | undefined
+  if (ce.enabled) {
+    const { costExplorerLiveSource } = await import('../scanners/cost-explorer/live.js')
+    spend = costExplorerLiveSource({
+      notice: (l) => stderr(`${l}\n`),
+      ...(ce.since !== undefined ? { since: ce.since } : {}),
+      ...(ce.cacheDir !== undefined ? { cacheDir: ce.cacheDir } : {}),
+      ...(live.profile !== undefined ? { profile: live.profile } : {}),
+      ...(live.region !== undefined ? { region: live.region } : {}),
+      ...(live['max-attempts'] !== undefined ? { maxAttempts: live['max-attempts'] } : {}),
+      ...(i.env ? { env: i.env } : {}),
+      ...(i.debug ? { debug: (line: string) => stderr(`tagwarden: debug: ${line}\n`) } : {}),
+    })
+  } else if (i.inputs.length > 0) {
+    spend = costExplorerFileSource()
+  }
   let report: ScanReport
   if (liveOptions?.shard) {
     const { runShardScan } = await import('../pipeline/shard-merge.js')
@@ -140,7 +165,7 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
     report = out.report
     if (live['aggregate-output'] !== undefined) writeFileSync(live['aggregate-output'], `${JSON.stringify(out.aggregate)}\n`)
   } else {
-    report = await runScan({ config, sources, now })
+    report = await runScan({ config, sources, now, ...(spend ? { spend } : {}) })
   }
   if (liveStats) {
     const stats = liveStats()
@@ -171,6 +196,7 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
 
   const scanned = i.obtain ? await i.obtain() : await runConfiguredScan({
     inputs: i.inputs,
+    ...(i.costExplorer ? { costExplorer: i.costExplorer } : {}),
     ...(i.iac ? { iac: i.iac } : {}),
     cwd,
     rules: i.rules,

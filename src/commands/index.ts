@@ -9,6 +9,7 @@ import RulesTest from './rules/test.js'
 import RulesValidate from './rules/validate.js'
 import Merge from './merge.js'
 import Scan from './scan.js'
+import Spend from './spend.js'
 
 export const COMMANDS = {
   scan: Scan,
@@ -21,4 +22,5 @@ export const COMMANDS = {
   'rules:explain': RulesExplain,
   'rules:validate': RulesValidate,
   'rules:test': RulesTest,
+  spend: Spend,
 }

@@ -5,6 +5,7 @@ import { IAC_FLAGS } from '../cli/iac-options.js'
 const IAC = Object.fromEntries(IAC_FLAGS.map((f) => [f.name, `${f.summary} Default: ${f.default}.`])) as Record<string, string>
 import { commonFlags, extraOutputFlags, gateFlags, outputFlags, sarifFlags } from '../cli/flags.js'
 import type { ReportFormat } from '../cli/outputs.js'
+import { costExplorerFlags } from '../cli/spend-options.js'
 
 export default class Scan extends Command {
   static override summary = 'Audit IAM principals for Bedrock cost attribution.'
@@ -60,6 +61,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
     'changed-only': Flags.string({ summary: IAC['changed-only'], helpValue: 'BASE_REF', helpGroup: 'IAC' }),
     'base-path': Flags.string({ summary: IAC['base-path'], helpValue: 'DIR', helpGroup: 'IAC' }),
     ...liveFlagsFor('scan'),
+    ...costExplorerFlags,
     ...commonFlags,
   }
 
@@ -69,6 +71,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
     const { runScanCommand } = await import('../cli/scan-command.js')
     process.exitCode = await runScanCommand({
       inputs: flags.input ?? [],
+      costExplorer: { 'cost-explorer': flags['cost-explorer'], since: flags.since, 'cache-dir': flags['cache-dir'] },
       iac: { paths: flags.iac ?? [], tfDir: flags['tf-dir'], changedOnly: flags['changed-only'], basePath: flags['base-path'] },
       live: {
         live: flags.live,

@@ -3,6 +3,7 @@
  * (text, SARIF, Markdown, JUnit) is derived from it. Its JSON Schema is `schemas/report.schema.json`;
  * bump `REPORT_SCHEMA_VERSION` on any incompatible change.
  */
+import type { SpendCoverage } from '../spend/coverage.js'
 
 export const REPORT_SCHEMA_VERSION = '1.0'
 
@@ -68,6 +69,16 @@ export interface Finding {
   usage?: FindingUsage
   /** Set only when the scan ran with `--baseline`: `unchanged` findings are in the baseline and do not fail the gate. */
   baselineState?: 'new' | 'unchanged'
+  /** Bedrock spend behind the finding (spend rules; per principal with CUR 2.0). */
+  spend?: FindingSpend
+}
+
+export interface FindingSpend {
+  total: number
+  unattributed: number
+  currency: string
+  /** `end` exclusive; both YYYY-MM-DD. */
+  period: { start: string; end: string }
 }
 
 export interface ScanErrorEntry {
@@ -125,6 +136,8 @@ export interface ScanSummary {
   aws?: { calls: AwsCallStats }
   /** Present only when the scan ran with `--baseline`. */
   baseline?: BaselineSummary
+  /** Whether Bedrock spend was checked (Cost Explorer) and how; present when the run had a spend source. */
+  spend?: SpendCoverage
 }
 
 /** How the findings compare with a baseline file (`scan --baseline FILE`). */

@@ -18,6 +18,8 @@ import { buildSummary } from './summary.js'
 import { applyIacFixHints } from './iac-fixes.js'
 import { toolVersion } from '../version.js'
 import { annotateUsage, filterUsedWithin, usageByPrincipal } from '../usage/window.js'
+import { spendCoverage, spendTagKeys } from '../spend/coverage.js'
+import type { SpendLoadResult, SpendSource } from '../spend/source.js'
 
 /** A source of accounts for phase one: the snapshot scanner, the live scanner, or IaC. */
 export interface AccountSource {
@@ -32,6 +34,8 @@ export interface AccountSource {
    * their `bedrockUsage`; called right after the account is analysed, while its credentials are at hand.
    */
   collectUsage?(accountId: string, principals: PrincipalFacts[]): Promise<ScanErrorEntry[]>
+  /** Files recognised but read elsewhere, e.g. saved Cost Explorer outputs (snapshot sources). */
+  otherFiles?(): ReadonlyArray<{ file: string; kind: string }>
 }
 
 export interface ScanRunOptions {
@@ -42,11 +46,21 @@ export interface ScanRunOptions {
   onAccount?: (accountId: string, ok: boolean) => void
   /** `--used-within`: keep only findings about principals that used Bedrock in this many days. */
   usedWithinDays?: number
+  /**
+   * Bedrock spend for the spend rules: saved `aws ce` outputs among the inputs (`costExplorerFileSource()`)
+   * or the Cost Explorer API (`--cost-explorer`). Absent: spend is not part of the run, the summary is silent.
+   */
+  spend?: SpendSource
 }
 
 /** Read and analyse every account (phase one), then resolve trust org-wide and run the rules (phase two). */
 export async function runScan(opts: ScanRunOptions): Promise<ScanReport> {
-  return finishScan(await runPhaseOne(opts), opts.config, opts.now, opts.usedWithinDays)
+  const p = await runPhaseOne(opts)
+  // After phase one: the snapshot planner has found the Cost Explorer files by now.
+  const spend = opts.spend
+    ? await opts.spend.load({ tagKeys: spendTagKeys(opts.config), now: opts.now, otherFiles: opts.sources.flatMap((s) => s.otherFiles?.() ?? []) })
+    : undefined
+  return finishScan(p, opts.config, opts.now, opts.usedWithinDays, spend)
 }
 
 /** Everything phase one produces: what phase two needs and nothing per principal beyond the facts. */
@@ -96,11 +110,11 @@ export async function runPhaseOne(opts: {
 }
 
 /** Phase two and the report, exactly as `runScan` does them. Mutates the facts (trust, paths). */
-export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedWithinDays?: number): ScanReport {
+export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedWithinDays?: number, spend?: SpendLoadResult): ScanReport {
   const { facts, index } = p
-  const errors = [...p.errors]
+  const errors = [...p.errors, ...(spend?.errors ?? [])]
   resolvePrincipalPaths(facts, index, config.settings)
-  const engine = runRules(facts, index, config, RULE_REGISTRY)
+  const engine = runRules(facts, index, config, RULE_REGISTRY, spend?.data ? { spend: spend.data } : {})
   const usage = usageByPrincipal(facts)
   let findings = annotateUsage(engine.findings, usage)
   if (usedWithinDays !== undefined) findings = filterUsedWithin(findings, usage, usedWithinDays, now)
@@ -119,6 +133,9 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
         : 'no `aws iam list-service-specific-credentials` output was given, so API keys were not checked',
     })
   }
+  // Only when the run had a spend source: an IAM-only run says nothing about spend.
+  const spendCov = spend ? spendCoverage(spend, config) : undefined
+  if (spendCov) rulesNotEvaluated.push(...spendCov.rulesNotEvaluated)
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'tagwarden', version: toolVersion() },
@@ -139,6 +156,7 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
       exceptions: notices,
       rulesFiles: config.files,
       notes: p.notes,
+      ...(spendCov ? { spend: spendCov.summary } : {}),
     }),
     errors,
   }

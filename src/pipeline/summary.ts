@@ -1,5 +1,6 @@
 /** Builds the coverage summary of a scan: what was read, what is Bedrock-capable, what is attributable. */
 import type { PrincipalFacts } from '../analysis/facts.js'
+import type { SpendCoverage } from '../spend/coverage.js'
 import type { AttributionPath, ExceptionNotice, Finding, ScanErrorEntry, ScanSummary, Severity } from '../model/finding.js'
 
 export interface SummaryInput {
@@ -15,6 +16,8 @@ export interface SummaryInput {
   exceptions: ExceptionNotice[]
   rulesFiles: string[]
   notes: string[]
+  /** Present when the run had a spend source. */
+  spend?: SpendCoverage
 }
 
 export function buildSummary(i: SummaryInput): ScanSummary {
@@ -41,5 +44,6 @@ export function buildSummary(i: SummaryInput): ScanSummary {
     exceptions: i.exceptions,
     rulesFiles: i.rulesFiles,
     notes: i.notes,
+    ...(i.spend ? { spend: i.spend } : {}),
   }
 }

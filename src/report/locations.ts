@@ -132,5 +132,7 @@ function principalPath(s: Subject, type: 'user' | 'role'): string[] {
 export function subjectLabel(s: Subject): string {
   if (s.file) return `${s.file}${s.line ? `:${s.line}` : ''}${s.logicalId ? ` ${s.logicalId}` : s.address ? ` ${s.address}` : ''}`
   if (s.kind === 'api-key' && s.arn) return `${s.arn} (API key ${s.name ?? '?'})`
+  if (s.kind === 'account' && s.accountId) return `account ${s.accountId}${s.name ? ` ${s.name}` : ''}${s.tagKey ? ` (${s.tagKey})` : ''}`
+  if (s.kind === 'org' && !s.arn) return `organization${s.tagKey ? ` (${s.tagKey})` : ''}`
   return s.arn ?? (s.tagKey !== undefined ? `tag key ${s.tagKey}` : s.accountId ? `account ${s.accountId}${s.name ? ` ${s.name}` : ''}` : (s.name ?? s.kind))
 }

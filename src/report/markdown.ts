@@ -8,6 +8,7 @@ import { ruleDocUrl } from '../rules/docs.js'
 import { compareFindings } from '../rules/fingerprint.js'
 import type { ReportRule } from './index.js'
 import { subjectLabel } from './locations.js'
+import { spendCoverageMarkdownRow } from './spend-markdown.js'
 
 export interface MarkdownOptions {
   /** Byte budget for the whole document (GitHub's step-summary limit is 1 MiB). */
@@ -97,6 +98,7 @@ export function renderMarkdown(report: ScanReport, rules: readonly ReportRule[],
     `| Bedrock-capable | ${s.bedrockCapable.total}${paths ? ` (${cell(paths)})` : ''} |`,
     `| Attributable | ${s.attributableShare === null ? 'n/a' : `${(s.attributableShare * 100).toFixed(1)}%`} |`,
     `| Suppressed | ${suppressed.length} |`,
+    ...(s.spend ? [spendCoverageMarkdownRow(s.spend)] : []),
     '',
   )
 

@@ -3,6 +3,7 @@
  * the output is otherwise identical, so tests compare plain text.
  */
 import type { Finding, ScanReport, Severity } from '../model/finding.js'
+import { spendCoverageLine } from '../spend/coverage.js'
 
 export interface TextOptions {
   color: boolean
@@ -56,6 +57,8 @@ export function formatText(report: ScanReport, opts: TextOptions): string {
 function subjectLabel(f: Finding): string {
   const s = f.subject
   if (s.file) return `${s.file}${s.line ? `:${s.line}` : ''}${s.logicalId ? ` ${s.logicalId}` : s.address ? ` ${s.address}` : ''}`
+  if (s.kind === 'account' && s.accountId) return `account ${s.accountId}${s.tagKey ? ` (${s.tagKey})` : ''}`
+  if (s.kind === 'org' && !s.arn) return `organization${s.tagKey ? ` (${s.tagKey})` : ''}`
   return s.arn ?? (s.tagKey ? `tag key ${s.tagKey}` : s.accountId ? `account ${s.accountId}` : s.kind)
 }
 
@@ -89,6 +92,7 @@ function summaryLines(r: ScanReport, c: (s: Style, t: string) => string): string
     `  Bedrock      ${s.bedrockCapable.total} capable${paths ? ` (${paths})` : ''}; ${share} attributable`,
     `  findings     ${sev.error} error, ${sev.warning} warning, ${sev.note} note${s.findings.suppressed ? `; ${s.findings.suppressed} suppressed` : ''}`,
   ]
+  if (s.spend) out.push(`  spend        ${spendCoverageLine(s.spend)}`)
   for (const n of s.rulesNotEvaluated) out.push(c('dim', `  not evaluated: ${n.ruleId} — ${n.reason}`))
   if (r.errors.length > 0) out.push(c('red', `  input errors ${r.errors.length} (exit code 2: the result is incomplete)`))
   return out

@@ -6,10 +6,10 @@
 import type { PrincipalFacts } from '../analysis/facts.js'
 import type { OrgIndex } from '../analysis/org-index.js'
 import { globMatch } from '../iam/glob.js'
-import type { Finding, ScanErrorEntry, Subject } from '../model/finding.js'
+import { SEVERITY_RANK, type Finding, type ScanErrorEntry, type Subject } from '../model/finding.js'
 import type { ResolvedConfig, RuleInstance, RuleScope } from './config-types.js'
 import { compareFindings, fingerprintOf } from './fingerprint.js'
-import type { RuleMeta, RuleModule, RuleReport } from './types.js'
+import type { RuleMeta, RuleContext, RuleModule, RuleReport } from './types.js'
 
 export interface EngineResult {
   findings: Finding[]
@@ -62,6 +62,8 @@ export function runRules(
   index: OrgIndex,
   config: ResolvedConfig,
   registry: ReadonlyMap<string, RuleModule>,
+  /** Run-wide data for the rules that need it (Cost Explorer spend). */
+  extra: Pick<RuleContext, 'spend'> = {},
 ): EngineResult {
   const findings: Finding[] = []
   const errors: ScanErrorEntry[] = []
@@ -74,7 +76,7 @@ export function runRules(
       continue
     }
     if (rule.scope === 'org') {
-      const ctx = { settings: config.settings, options: inst.options, index, principals: facts.filter((p) => inScope(inst.scope, p, index)) }
+      const ctx = { settings: config.settings, options: inst.options, index, principals: facts.filter((p) => inScope(inst.scope, p, index)), ...extra }
       try {
         for (const r of rule.check(ctx)) findings.push(toFinding(inst, rule, r, undefined))
       } catch (e) {
@@ -82,7 +84,7 @@ export function runRules(
       }
       continue
     }
-    const ctx = { settings: config.settings, options: inst.options, index, principals: facts }
+    const ctx = { settings: config.settings, options: inst.options, index, principals: facts, ...extra }
     for (const p of facts) {
       if (!inScope(inst.scope, p, index)) continue
       try {
@@ -115,7 +117,8 @@ function toFinding(inst: RuleInstance, rule: RuleModule, r: RuleReport, p: Princ
   if (r.tagKey !== undefined) subject.tagKey = r.tagKey
   const f: Finding = {
     ruleId: inst.id,
-    severity: inst.severity,
+    // A rule may report below its configured severity (a lower threshold), never above it.
+    severity: r.severity !== undefined && SEVERITY_RANK[r.severity] < SEVERITY_RANK[inst.severity] ? r.severity : inst.severity,
     message: renderMessage(template, r.data),
     messageId: r.messageId,
     data: r.data,
@@ -126,6 +129,7 @@ function toFinding(inst: RuleInstance, rule: RuleModule, r: RuleReport, p: Princ
   const principalArn = p?.arn ?? (subject.kind === 'user' || subject.kind === 'role' ? subject.arn : undefined)
   if (principalArn) f.principalArn = principalArn
   if (r.fix) f.fix = r.fix
+  if (r.spend) f.spend = r.spend
   // Inline suppressions written next to an IaC resource.
   const inline = p?.origin?.suppressions?.find((x) => x.rule === inst.id || x.rule === inst.base)
   if (inline) f.suppressed = { kind: 'inline', reason: inline.reason ?? '(no reason given)', source: inline.location }

@@ -17,6 +17,9 @@ import { tagProhibited } from './tags/tag-prohibited.js'
 import { tagValueNearDuplicate } from './tags/tag-value-near-duplicate.js'
 import { bedrockCapableUnused } from './usage/bedrock-capable-unused.js'
 
+import { costTagInactive } from './spend/cost-tag-inactive.js'
+import { untaggedBedrockSpend } from './spend/untagged-bedrock-spend.js'
+
 export const RULES: readonly RuleModule[] = [
   principalMissingTag,
   bedrockApiKeyLongTerm,
@@ -31,6 +34,8 @@ export const RULES: readonly RuleModule[] = [
   tagProhibited,
   tagValueNearDuplicate,
   bedrockCapableUnused,
+  costTagInactive,
+  untaggedBedrockSpend,
 ]
 
 export const RULE_REGISTRY: ReadonlyMap<string, RuleModule> = new Map(RULES.map((r) => [r.meta.id, r]))
@@ -52,4 +57,6 @@ export const RULE_FILES: Readonly<Record<string, string>> = {
   'tag-prohibited': 'tags/tag-prohibited.ts',
   'tag-value-near-duplicate': 'tags/tag-value-near-duplicate.ts',
   'bedrock-capable-unused': 'usage/bedrock-capable-unused.ts',
+  'cost-tag-inactive': 'spend/cost-tag-inactive.ts',
+  'untagged-bedrock-spend': 'spend/untagged-bedrock-spend.ts',
 }

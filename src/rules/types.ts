@@ -3,9 +3,10 @@
  * AWS, the environment or the clock; everything it needs arrives in its context.
  */
 import type { PrincipalFacts } from '../analysis/facts.js'
-import type { Evidence, Severity, SubjectKind, Subject } from '../model/finding.js'
+import type { Evidence, FindingSpend, Severity, SubjectKind, Subject } from '../model/finding.js'
 import type { OrgIndex } from '../analysis/org-index.js'
 import type { ResolvedSettings } from './config-types.js'
+import type { SpendData } from '../spend/model.js'
 
 export interface RuleMeta {
   /** Stable kebab-case ID, equal to the module's file name. */
@@ -41,6 +42,10 @@ export interface RuleReport {
   tagKey?: string
   evidence?: Evidence
   fix?: string
+  /** Only below the configured severity: for rules whose level depends on the data (spend thresholds). */
+  severity?: Severity
+  /** Bedrock spend behind the finding; copied to `Finding.spend`. */
+  spend?: FindingSpend
 }
 
 export interface RuleContext {
@@ -53,6 +58,8 @@ export interface RuleContext {
    * instance's scope: what org-level rules compare across the organization. Always set by the engine.
    */
   principals?: readonly PrincipalFacts[]
+  /** Bedrock spend (Cost Explorer), when the scan had a spend source and it answered. */
+  spend?: SpendData
 }
 
 export interface PrincipalRule {

@@ -128,5 +128,8 @@ export function collectedSnapshotSource(inputs: string[]): AccountSource {
     fileCount() {
       return plan?.fileCount ?? 0
     },
+    otherFiles() {
+      return plan?.otherFiles ?? []
+    },
   }
 }

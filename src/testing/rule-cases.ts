@@ -26,6 +26,7 @@ import { RULE_META } from '../rules/index.js'
 import { subjectIdentity } from '../rules/fingerprint.js'
 import { runScan } from '../pipeline/scan.js'
 import { snapshotSource } from '../pipeline/snapshot-source.js'
+import { costExplorerFileSource } from '../scanners/cost-explorer/files.js'
 import type { Finding, ScanReport } from '../model/finding.js'
 
 export interface ExpectedFinding {
@@ -88,6 +89,7 @@ export async function runRuleCase(c: RuleCase, opts: { baseRulesFiles?: string[]
     const report = await runScan({
       config,
       sources: [snapshotSource([inputDir])],
+      spend: costExplorerFileSource(),
       now: new Date(c.now ? `${c.now}T00:00:00Z` : '2026-11-26T00:00:00Z'),
     })
     const problems = compare(c, report.findings)

@@ -120,6 +120,24 @@ export const READ_ONLY_OPERATIONS: readonly AllowedOperation[] = Object.freeze([
     action: 'iam:GetServiceLastAccessedDetails',
     reason: '`scan --usage`: polls that report and reads when the principal last used the bedrock service',
   },
+  {
+    service: 'CostExplorer',
+    operation: 'ListCostAllocationTags',
+    action: 'ce:ListCostAllocationTags',
+    reason: '--cost-explorer: whether each required key is an active IAM-principal cost allocation tag, and the exact key string to group by (USD 0.01 per page)',
+  },
+  {
+    service: 'CostExplorer',
+    operation: 'GetDimensionValues',
+    action: 'ce:GetDimensionValues',
+    reason: '--cost-explorer: the SERVICE values of Bedrock and its Marketplace models (search "Bedrock") (USD 0.01 per page)',
+  },
+  {
+    service: 'CostExplorer',
+    operation: 'GetCostAndUsage',
+    action: 'ce:GetCostAndUsage',
+    reason: '--cost-explorer: Bedrock spend per linked account and required tag value, usage only; one query per key (USD 0.01 per page)',
+  },
 ])
 
 const READ_ONLY_PREFIXES = ['List', 'Get', 'Describe']

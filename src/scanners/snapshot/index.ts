@@ -18,6 +18,7 @@ import { parseJson, readPrefix, readText } from './read.js'
 import { recognise } from './recogniser.js'
 import type { AccountFileRecogniser, AccountReadContext, JsonObject, SnapshotRecogniser } from './recogniser.js'
 import { serviceCredentialsRecogniser } from './service-credentials.js'
+import { COST_EXPLORER_RECOGNISERS } from '../cost-explorer/recognisers.js'
 import { walkInputs } from './walk.js'
 
 export type {
@@ -62,6 +63,8 @@ export const DEFAULT_RECOGNISERS: readonly SnapshotRecogniser[] = [
   serviceCredentialsRecogniser,
   orgAccountsRecogniser,
   tagwardenReportRecogniser,
+  // Saved `aws ce` outputs: listed in `plan.otherFiles`, read by the spend source (src/scanners/cost-explorer).
+  ...COST_EXPLORER_RECOGNISERS,
 ]
 
 /** Enough for the first entity of any realistic export; larger prefixes only cost I/O. */

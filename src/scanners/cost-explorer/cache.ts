@@ -1,0 +1,75 @@
+/**
+ * `--cache-dir`: every Cost Explorer answer (each page) on disk, keyed by the request and the UTC day,
+ * so a re-run on the same day makes no billable request. A new day means new keys: the bill of an open
+ * month changes daily, and yesterday's answer must not stand in for today's.
+ *
+ * Layout: `<dir>/cost-explorer/<YYYY-MM-DD>/<Operation>-<hash>.json`, each holding the request and the
+ * response (no credentials: Cost Explorer answers carry none). Old days are never read again and may
+ * be deleted.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+export interface ResponseCache {
+  get(operation: string, request: unknown): Promise<unknown>
+  put(operation: string, request: unknown, response: unknown): Promise<void>
+}
+
+/** JSON with sorted object keys: the same request always hashes the same. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v as Record<string, unknown>)
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`
+  }
+  return JSON.stringify(v) ?? 'null'
+}
+
+interface CacheEntry {
+  tagwardenCostExplorerCache: 1
+  operation: string
+  /** Who asked (the caller's account), when known: two payers never share an answer. */
+  scope: string
+  request: unknown
+  fetchedAt: string
+  response: unknown
+}
+
+export function diskCache(dir: string, opts: { now: Date; scope?: string }): ResponseCache {
+  const day = opts.now.toISOString().slice(0, 10)
+  const scope = opts.scope ?? ''
+  const folder = join(dir, 'cost-explorer', day)
+  const pathOf = (operation: string, request: unknown): string =>
+    join(folder, `${operation}-${createHash('sha256').update(canonicalJson({ operation, scope, request })).digest('hex').slice(0, 32)}.json`)
+  return {
+    async get(operation, request) {
+      let text: string
+      try {
+        text = await readFile(pathOf(operation, request), 'utf8')
+      } catch {
+        return undefined
+      }
+      try {
+        const entry = JSON.parse(text) as Partial<CacheEntry>
+        // A hash collision or a hand-edited file: ask AWS rather than trust it.
+        if (entry.tagwardenCostExplorerCache !== 1 || entry.operation !== operation || canonicalJson(entry.request) !== canonicalJson(request)) return undefined
+        return entry.response
+      } catch {
+        return undefined
+      }
+    },
+    async put(operation, request, response) {
+      await mkdir(folder, { recursive: true })
+      const entry: CacheEntry = { tagwardenCostExplorerCache: 1, operation, scope, request, fetchedAt: opts.now.toISOString(), response }
+      const target = pathOf(operation, request)
+      // Write then rename: a run killed mid-write leaves no half file that a later run would read.
+      const tmp = `${target}.${randomBytes(4).toString('hex')}.tmp`
+      await writeFile(tmp, `${JSON.stringify(entry, null, 2)}\n`)
+      await rename(tmp, target)
+    },
+  }
+}
