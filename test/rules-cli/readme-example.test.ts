@@ -1,5 +1,5 @@
 /**
- * The README's rules section (draft: docs/README-rules.md) shows example files and the output of
+ * The README's rules section (README.md) shows example files and the output of
  * `tagwarden rules test` on them. The files it shows are the files in examples/rules-test/, and the
  * output it shows is what the harness prints for them.
  */
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { runRulesTest } from '../../src/cli/rules-test.js'
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url))
-const README = readFileSync(join(REPO, 'docs/README-rules.md'), 'utf8')
+const README = readFileSync(join(REPO, 'README.md'), 'utf8')
 
 /** The fenced block that follows each `<!-- kind: value -->` marker. */
 function blocks(kind: 'file' | 'output'): Array<{ value: string; body: string }> {
