@@ -131,6 +131,21 @@ export const LIVE_FLAGS: readonly LiveFlagSpec[] = [
     helpGroup: 'AWS',
   },
   {
+    name: 'usage',
+    type: 'boolean',
+    summary: 'Ask IAM Access Advisor when each Bedrock-capable principal last used Bedrock (two extra read calls per such principal); marks findings bedrock-used / never-used and enables bedrock-capable-unused.',
+    commands: ['scan'],
+    helpGroup: 'AWS',
+  },
+  {
+    name: 'usage-limit',
+    type: 'integer',
+    summary: 'With --usage: ask about at most N principals across the scan.',
+    min: 1,
+    commands: ['scan'],
+    helpGroup: 'AWS',
+  },
+  {
     name: 'shard',
     type: 'string',
     summary: 'With --org: scan only shard K of N (1-based; by account-ID hash), e.g. one CI matrix job each; combine with `tagwarden merge`.',
@@ -187,6 +202,8 @@ export interface LiveFlagValues {
   scps?: boolean
   shard?: string
   quiet?: boolean
+  usage?: boolean
+  'usage-limit'?: number
 }
 
 const ACCOUNT_ID_RE = /^\d{12}$/
@@ -239,5 +256,8 @@ export function liveOptionsFromFlags(flags: LiveFlagValues): LiveScanOptions {
   if (flags.profile !== undefined) opts.profile = flags.profile
   if (flags.region !== undefined) opts.region = flags.region
   if (flags.shard !== undefined) opts.shard = parseShard(flags.shard)
+  if (flags['usage-limit'] !== undefined && !flags.usage) throw new UsageError('flag-needs-usage', '--usage-limit needs --usage', 'add --usage')
+  if (flags.usage) opts.usage = true
+  if (flags['usage-limit'] !== undefined) opts.usageLimit = flags['usage-limit']
   return opts
 }

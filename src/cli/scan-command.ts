@@ -37,6 +37,8 @@ export interface ScanCommandInput {
   costExplorer?: CostExplorerFlagValues
   iac?: IacScanFlags
   live?: LiveScanFlags
+  /** `--used-within 90d`. */
+  usedWithin?: string | undefined
   debug?: boolean | undefined
   format: ReportFormat
   output?: string | undefined
@@ -66,6 +68,8 @@ export interface ConfiguredScanInput {
   iac?: IacScanFlags
   /** Live flags; a live scan runs with --live/--org, or when no offline source is given. */
   live?: LiveScanFlags
+  /** `--used-within 90d`. */
+  usedWithin?: string | undefined
   debug?: boolean | undefined
   verbose?: boolean | undefined
   stderr?: (s: string) => void
@@ -110,6 +114,14 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
   }
   if (live['aggregate-output'] !== undefined && live.shard === undefined) {
     throw new UsageError('aggregate-needs-shard', '--aggregate-output needs --shard K/N', 'e.g. --org --shard 1/4 --aggregate-output shard-1.json')
+  }
+  let usedWithinDays: number | undefined
+  if (i.usedWithin !== undefined) {
+    // Without Bedrock use evidence every principal is `unknown`, and the window would drop every finding.
+    if (!liveOptions?.usage) throw new UsageError('used-within-needs-evidence', '--used-within needs evidence of Bedrock use', 'add --usage to a live scan (IAM Access Advisor)')
+    if (liveOptions.shard) throw new UsageError('used-within-with-shard', '--used-within cannot be combined with --shard', 'apply the window when merging is not supported yet; scan without --shard')
+    const { parseUsedWithin } = await import('../usage/window.js')
+    usedWithinDays = parseUsedWithin(i.usedWithin)
   }
   const now = resolveNow(i.now, i.env ?? process.env)
   // Before anything is read or paid for.
@@ -165,7 +177,7 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
     report = out.report
     if (live['aggregate-output'] !== undefined) writeFileSync(live['aggregate-output'], `${JSON.stringify(out.aggregate)}\n`)
   } else {
-    report = await runScan({ config, sources, now, ...(spend ? { spend } : {}) })
+    report = await runScan({ config, sources, now, ...(spend ? { spend } : {}), ...(usedWithinDays !== undefined ? { usedWithinDays } : {}) })
   }
   if (liveStats) {
     const stats = liveStats()
@@ -208,6 +220,7 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
     ...(i.live ? { live: i.live } : {}),
     debug: i.debug,
     verbose: i.verbose,
+    usedWithin: i.usedWithin,
   })
   let report = scanned.report
   const enabled = scanned.config.rules.filter((r) => r.enabled)

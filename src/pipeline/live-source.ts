@@ -20,6 +20,7 @@ import type { LiveRecorder } from '../scanners/live/recorder.js'
 import { Redactor } from '../scanners/live/redact.js'
 import { defaultCredentials, identifyCaller, resolveRegion, type Caller } from '../scanners/live/session.js'
 import type { AccountSource } from './scan.js'
+import { collectBedrockAccess, UsageBudget } from '../usage/access-advisor.js'
 import type { Shard } from './shard.js'
 
 export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole'
@@ -42,6 +43,10 @@ export interface LiveScanOptions {
   shard?: Shard
   /** Read and apply service control policies (default true). */
   scps?: boolean
+  /** `--usage`: ask IAM Access Advisor when each Bedrock-capable principal last used Bedrock. */
+  usage?: boolean
+  /** `--usage-limit N`: principals asked about at most, across the whole scan. */
+  usageLimit?: number
   /** Part of the AssumeRole session name `tagwarden-<runId>`; random by default. */
   runId?: string
   /** No progress bar. */
@@ -108,6 +113,9 @@ export function liveSource(opts: LiveScanOptions): LiveSource {
   let baseCredentials: CredentialSource | undefined
   let discovery: OrgDiscovery | undefined
   let selected: string[] = []
+  // --usage: an account's credentials are kept until its principals have been asked about.
+  const usageCredentials = new Map<string, CredentialSource>()
+  const usageBudget = opts.usage ? new UsageBudget(opts.usageLimit ?? Infinity) : undefined
 
   const notice = (m: string): void => {
     notices.push(m)
@@ -142,6 +150,7 @@ export function liveSource(opts: LiveScanOptions): LiveSource {
           return { accountId, errors: [entry] }
         }
       }
+      if (usageBudget) usageCredentials.set(accountId, credentials)
       const collected = await collectAccount(f.iam(credentials, accountId), { accountId, maxAttempts, redactor })
       if (!collected.raw) return { accountId, errors: collected.errors }
       const { inventory, errors } = inventoryFromRaw(collected.raw, who.partition)
@@ -269,6 +278,20 @@ export function liveSource(opts: LiveScanOptions): LiveSource {
 
     fileCount() {
       return 0
+    },
+
+    async collectUsage(accountId, principals) {
+      const credentials = usageCredentials.get(accountId)
+      usageCredentials.delete(accountId)
+      if (!usageBudget || !credentials || !factory || principals.length === 0) return []
+      const before = usageBudget.skipped
+      const result = await collectBedrockAccess(factory.iam(credentials, accountId), principals, { accountId, budget: usageBudget })
+      for (const p of principals) {
+        const ev = result.evidence.get(p.arn)
+        if (ev) p.bedrockUsage = [ev]
+      }
+      if (usageBudget.skipped > 0 && before === 0) notice(`--usage-limit ${opts.usageLimit} reached: the Bedrock use of further principals stays unknown`)
+      return result.errors
     },
 
     stats() {
