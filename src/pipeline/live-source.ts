@@ -69,6 +69,8 @@ export interface LiveScanOptions {
   /** Retry backoff base in ms (default: the SDK's). */
   retryBaseDelayMs?: number
   requestTimeoutMs?: number
+  /** `--usage`: delay between polls of one Access Advisor report (default 1 s); tests set it low. */
+  usagePollIntervalMs?: number
 }
 
 export interface LiveScanStats {
@@ -150,9 +152,10 @@ export function liveSource(opts: LiveScanOptions): LiveSource {
           return { accountId, errors: [entry] }
         }
       }
-      if (usageBudget) usageCredentials.set(accountId, credentials)
       const collected = await collectAccount(f.iam(credentials, accountId), { accountId, maxAttempts, redactor })
       if (!collected.raw) return { accountId, errors: collected.errors }
+      // Only for an account that yields an inventory: the pipeline asks about no other, so no other would let go of them.
+      if (usageBudget) usageCredentials.set(accountId, credentials)
       const { inventory, errors } = inventoryFromRaw(collected.raw, who.partition)
       const levels = discovery ? scpLevelsFor(discovery.model, accountId) : undefined
       if (levels) inventory.scpLevels = levels
@@ -285,7 +288,11 @@ export function liveSource(opts: LiveScanOptions): LiveSource {
       usageCredentials.delete(accountId)
       if (!usageBudget || !credentials || !factory || principals.length === 0) return []
       const before = usageBudget.skipped
-      const result = await collectBedrockAccess(factory.iam(credentials, accountId), principals, { accountId, budget: usageBudget })
+      const result = await collectBedrockAccess(factory.iam(credentials, accountId), principals, {
+        accountId,
+        budget: usageBudget,
+        ...(opts.usagePollIntervalMs !== undefined ? { pollIntervalMs: opts.usagePollIntervalMs } : {}),
+      })
       for (const p of principals) {
         const ev = result.evidence.get(p.arn)
         if (ev) p.bedrockUsage = [ev]

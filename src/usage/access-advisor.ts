@@ -149,15 +149,17 @@ export async function collectBedrockAccess(iam: IamSender, principals: ReadonlyA
     namespaces: opts.namespaces ?? BEDROCK_NAMESPACES,
   }
   const result: AccessAdvisorResult = { evidence: new Map(), errors: [], skipped: [] }
-  const queue: string[] = []
-  for (const p of principals) {
-    if (opts.budget && !opts.budget.take()) result.skipped.push(p.arn)
-    else queue.push(p.arn)
-  }
+  const queue = principals.map((p) => p.arn)
   let denied = false
   const source = `live ${opts.accountId} IAM Access Advisor`
   const worker = async (): Promise<void> => {
     for (let arn = queue.shift(); arn !== undefined && !denied; arn = queue.shift()) {
+      // The budget is taken only when a principal is really asked about: after a denial, the account's
+      // remaining principals must not use up what other accounts could still be asked.
+      if (opts.budget && !opts.budget.take()) {
+        result.skipped.push(arn)
+        continue
+      }
       try {
         const ev = await askOne(iam, arn, o)
         if (ev === 'timeout') {

@@ -26,6 +26,26 @@ export interface FakeAccount {
   assumableRoles: Record<string, { externalId?: string }>
   /** Operations (`iam:GetAccountAuthorizationDetails`) that answer AccessDenied for this account. */
   denied?: string[]
+  /**
+   * IAM Access Advisor data by entity ARN (user, role, group or managed policy): the services its policies
+   * allow, as `GetServiceLastAccessedDetails` lists them. An entity without an entry lists no service.
+   * To deny Access Advisor in an account, put `iam:GenerateServiceLastAccessedDetails` in `denied`.
+   */
+  lastAccessed?: Record<string, FakeServiceLastAccessed[]>
+}
+
+/**
+ * One `ServiceLastAccessed` entry; dates as ISO strings. `ServiceName` defaults to the namespace,
+ * `LastAuthenticatedEntity` to the entity asked about and `TotalAuthenticatedEntities` to 1 when
+ * `LastAuthenticated` is set (else 0), as IAM reports them for a user or role.
+ */
+export interface FakeServiceLastAccessed {
+  ServiceNamespace: string
+  ServiceName?: string
+  LastAuthenticated?: string
+  LastAuthenticatedEntity?: string
+  LastAuthenticatedRegion?: string
+  TotalAuthenticatedEntities?: number
 }
 
 export interface FakeOu {
@@ -73,6 +93,8 @@ export interface World {
   partition: string
   /** IAM may return fewer items than MaxItems; cap its pages to force several with little data. */
   iamMaxPageSize?: number
+  /** `GetServiceLastAccessedDetails` answers IN_PROGRESS this many times per job before COMPLETED (default 1). */
+  accessAdvisorPendingPolls?: number
   accounts: Map<string, FakeAccount>
   org?: FakeOrg
   principals: Map<string, FakePrincipal>
