@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 // @ts-expect-error -- plain ESM script without type declarations
 import { buildScanArgs, run, splitArgs } from '../../scripts/action-entry.mjs'
-import { DEMO, REPO_ROOT } from '../report/helpers.js'
+import type { ScanReport, Severity } from '../../src/model/finding.js'
+import { DEMO_INPUTS, REPO_ROOT } from '../report/helpers.js'
 
 interface Built {
   args: string[]
@@ -113,7 +114,7 @@ describe('run (the real CLI on the demo snapshot)', () => {
       GITHUB_WORKSPACE: dir,
       GITHUB_OUTPUT: ghOut,
       GITHUB_STEP_SUMMARY: summary,
-      INPUT_ARGS: `--input '${DEMO}'`,
+      INPUT_ARGS: DEMO_INPUTS.map((d) => `--input '${d}'`).join(' '),
       INPUT_SARIF_FILE: 'results/tagwarden.sarif',
       INPUT_JSON_FILE: 'tagwarden.json',
     }
@@ -126,12 +127,16 @@ describe('run (the real CLI on the demo snapshot)', () => {
     }
     expect(runEntry({ env, spawn })).toBe(0)
     expect(outputs(ghOut)).toEqual({ 'exit-code': '1', 'sarif-file': 'results/tagwarden.sarif', 'json-file': 'tagwarden.json' })
-    expect(stdout.split('\n').filter((l) => l.startsWith('::error '))).toHaveLength(8)
-    const sarif = JSON.parse(readFileSync(join(dir, 'results/tagwarden.sarif'), 'utf8')) as { runs: Array<{ results: unknown[] }> }
-    expect(sarif.runs[0]!.results).toHaveLength(11)
-    expect(existsSync(join(dir, 'tagwarden.json'))).toBe(true)
+    // The annotations, the SARIF and the step summary all carry what the JSON result lists.
+    const report = JSON.parse(readFileSync(join(dir, 'tagwarden.json'), 'utf8')) as ScanReport
+    expect(report.errors).toEqual([])
+    const count = (sev: Severity): number => report.findings.filter((f) => f.severity === sev).length
+    expect(count('error')).toBeGreaterThan(0)
+    expect(stdout.split('\n').filter((l) => l.startsWith('::error '))).toHaveLength(Math.min(count('error'), 10))
+    const sarif = JSON.parse(readFileSync(join(dir, 'results/tagwarden.sarif'), 'utf8')) as { runs: Array<{ results: Array<{ partialFingerprints: Record<string, string> }> }> }
+    expect(sarif.runs[0]!.results.map((r) => r.partialFingerprints['tagwarden/v1']).sort()).toEqual(report.findings.map((f) => f.fingerprint).sort())
     const md = readFileSync(summary, 'utf8')
-    expect(md.startsWith('# earlier step\n## tagwarden: 8 errors, 3 warnings, 0 notes')).toBe(true)
+    expect(md.startsWith(`# earlier step\n## tagwarden: ${count('error')} errors, ${count('warning')} warnings, ${count('note')} notes\n`)).toBe(true)
   })
 })
 

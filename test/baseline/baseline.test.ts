@@ -1,6 +1,6 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { Ajv } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,7 +13,7 @@ import { runScanCommand, type ScanCommandInput } from '../../src/cli/scan-comman
 import { UsageError } from '../../src/errors.js'
 import type { ScanReport } from '../../src/model/finding.js'
 import type { SarifLog } from '../../src/report/sarif.js'
-import { DEMO, REPO_ROOT, readJson, scanDemo } from '../report/helpers.js'
+import { DEMO, DEMO_INPUTS, REPO_ROOT, readJson, scanDemo } from '../report/helpers.js'
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object, whose `default` is the plugin.
 const addFormats = addFormatsModule.default
@@ -58,7 +58,7 @@ const usageCode = async (p: Promise<unknown> | (() => unknown)): Promise<string 
 /** A copy of the demo where one more untagged Bedrock role exists and summarizer-ecs-task is gone. */
 function changedDemo(): string {
   const copy = join(dir, 'changed-demo')
-  cpSync(DEMO, copy, { recursive: true })
+  for (const d of DEMO_INPUTS) cpSync(d, join(copy, relative(DEMO, d)), { recursive: true })
   const page = join(copy, '222222222222/get-account-authorization-details-page2.json')
   const data = JSON.parse(readFileSync(page, 'utf8')) as { RoleDetailList: Array<Record<string, unknown>> }
   const template = data.RoleDetailList.find((r) => r.RoleName === 'summarizer-ecs-task')!
@@ -122,17 +122,21 @@ describe('applyBaseline', () => {
 describe('gate with a baseline (end to end)', () => {
   it('baseline create, then a scan with one new finding fails only for that one', async () => {
     const results = join(dir, 'results.json')
-    const first = await scan({ inputs: [DEMO], output: results })
+    const first = await scan({ inputs: DEMO_INPUTS, output: results })
     expect(first.code).toBe(1)
+    const all = (readJson(results) as ScanReport).findings.length
+    // Every demo finding but one stays: summarizer-ecs-task's is fixed, translator-ecs-task's is new.
+    const kept = all - 1
+    expect(all).toBeGreaterThan(1)
 
     let err = ''
     expect(await runBaselineCreate({ from: results, inputs: [], output: join(dir, 'baseline.json'), stderr: (s) => (err += s) })).toBe(0)
-    expect(err).toMatch(/baseline with 11 finding\(s\) written/)
+    expect(err).toContain(`baseline with ${all} finding(s) written`)
     const baseline = join(dir, 'baseline.json')
 
-    const same = await scan({ inputs: [DEMO], baseline, output: join(dir, 'same.json') })
+    const same = await scan({ inputs: DEMO_INPUTS, baseline, output: join(dir, 'same.json') })
     expect(same.code).toBe(0)
-    expect(same.stderr).toContain('11 unchanged, 0 fixed')
+    expect(same.stderr).toContain(`${all} unchanged, 0 fixed`)
 
     const changed = changedDemo()
     const out = await scan({
@@ -145,7 +149,7 @@ describe('gate with a baseline (end to end)', () => {
     const report = readJson(join(dir, 'changed.json')) as ScanReport
     const fresh = report.findings.filter((f) => f.baselineState === 'new')
     expect(fresh.map((f) => [f.ruleId, f.subject.arn])).toEqual([['principal-missing-tag', 'arn:aws:iam::222222222222:role/translator-ecs-task']])
-    expect(report.findings.filter((f) => f.baselineState === 'unchanged')).toHaveLength(10)
+    expect(report.findings.filter((f) => f.baselineState === 'unchanged')).toHaveLength(kept)
     expect(report.summary.baseline!.fixed.map((e) => e.subject)).toEqual(['arn:aws:iam::222222222222:role/summarizer-ecs-task'])
     expect(out.stderr).toContain('fixed: principal-missing-tag  arn:aws:iam::222222222222:role/summarizer-ecs-task')
 
@@ -155,8 +159,8 @@ describe('gate with a baseline (end to end)', () => {
     const sarif = readJson(join(dir, 'changed.sarif')) as SarifLog
     const states = sarif.runs[0]!.results.map((r) => r.baselineState)
     expect(states.filter((s) => s === 'new')).toHaveLength(1)
-    expect(states.filter((s) => s === 'unchanged')).toHaveLength(10)
-    expect(readFileSync(join(dir, 'changed.md'), 'utf8')).toContain('1 new, 10 unchanged, 1 fixed')
+    expect(states.filter((s) => s === 'unchanged')).toHaveLength(kept)
+    expect(readFileSync(join(dir, 'changed.md'), 'utf8')).toContain(`1 new, ${kept} unchanged, 1 fixed`)
     expect(readFileSync(join(dir, 'changed.xml'), 'utf8')).toMatch(/failures="1"/)
 
     // The JSON with a baseline still satisfies the published report schema.
@@ -172,10 +176,10 @@ describe('gate with a baseline (end to end)', () => {
 
   it('baseline create from a scan equals the one from its JSON result', async () => {
     const results = join(dir, 'r2.json')
-    await scan({ inputs: [DEMO], output: results })
+    await scan({ inputs: DEMO_INPUTS, output: results })
     let fromScan = ''
     let fromJson = ''
-    await runBaselineCreate({ inputs: [DEMO], output: '-', now: NOW, stdout: (s) => (fromScan += s), stderr: () => undefined })
+    await runBaselineCreate({ inputs: DEMO_INPUTS, output: '-', now: NOW, stdout: (s) => (fromScan += s), stderr: () => undefined })
     await runBaselineCreate({ from: results, inputs: [], output: '-', stdout: (s) => (fromJson += s), stderr: () => undefined })
     const strip = (t: string): unknown => ({ ...(JSON.parse(t) as object), source: undefined })
     expect(strip(fromScan)).toEqual(strip(fromJson))
@@ -190,25 +194,34 @@ describe('gate with a baseline (end to end)', () => {
 
 describe('gate flags', () => {
   it('--fail-on-rule fails on that rule whatever --fail-on says; --skip-rule removes a rule everywhere', async () => {
-    expect((await scan({ inputs: [DEMO], failOn: 'never' })).code).toBe(0)
-    expect((await scan({ inputs: [DEMO], failOn: 'never', failOnRules: ['federated-role-session-name'] })).code).toBe(1)
-    const skipped = await scan({ inputs: [DEMO], skipRules: ['principal-missing-tag', 'federated-role-session-tags', 'gateway-direct-invoke', 'gateway-target-session-tags', 'gateway-target-source-identity'] })
+    const all = await scan({ inputs: DEMO_INPUTS, failOn: 'never' })
+    expect(all.code).toBe(0)
+    expect((await scan({ inputs: DEMO_INPUTS, failOn: 'never', failOnRules: ['federated-role-session-name'] })).code).toBe(1)
+    // Skip every rule with an error finding: the gate passes, and those rules' warnings (untagged-bedrock-spend has both) go too.
+    const findings = (JSON.parse(all.stdout) as ScanReport).findings
+    const errorRules = [...new Set(findings.filter((f) => f.severity === 'error').map((f) => f.ruleId))]
+    expect(errorRules).toEqual(expect.arrayContaining(['principal-missing-tag', 'untagged-bedrock-spend']))
+    expect(findings.some((f) => f.ruleId === 'untagged-bedrock-spend' && f.severity === 'warning')).toBe(true)
+    const skipped = await scan({ inputs: DEMO_INPUTS, skipRules: errorRules })
     expect(skipped.code).toBe(0)
     const r = JSON.parse(skipped.stdout) as ScanReport
-    expect(new Set(r.findings.map((f) => f.ruleId))).toEqual(new Set(['bedrock-api-key-long-term', 'federated-role-session-name']))
+    const rest = new Set(findings.map((f) => f.ruleId).filter((id) => !errorRules.includes(id)))
+    expect(rest.size).toBeGreaterThan(0)
+    expect(new Set(r.findings.map((f) => f.ruleId))).toEqual(rest)
+    expect(r.findings).toHaveLength(findings.filter((f) => rest.has(f.ruleId)).length)
   })
 
   it('rejects unknown rule IDs, output collisions and SARIF flags without SARIF before scanning', async () => {
-    expect(await usageCode(scan({ inputs: [DEMO], skipRules: ['principal-missing-tags'] }))).toBe('unknown-rule')
-    expect(await usageCode(scan({ inputs: [DEMO], failOnRules: ['nope'] }))).toBe('unknown-rule')
-    expect(await usageCode(scan({ inputs: [DEMO], output: 'a.json', extraOutputs: { sarif: 'a.json' } }))).toBe('output-collision')
-    expect(await usageCode(scan({ inputs: [DEMO], sarif: { category: 'x' } }))).toBe('sarif-flag-without-sarif')
-    expect(await usageCode(scan({ inputs: [DEMO], extraOutputs: { sarif: 's.sarif' }, sarif: { newOnly: true } }))).toBe('sarif-new-only-without-baseline')
-    expect(await usageCode(scan({ inputs: [DEMO], baseline: join(dir, 'none.json') }))).toBe('baseline-unreadable')
+    expect(await usageCode(scan({ inputs: DEMO_INPUTS, skipRules: ['principal-missing-tags'] }))).toBe('unknown-rule')
+    expect(await usageCode(scan({ inputs: DEMO_INPUTS, failOnRules: ['nope'] }))).toBe('unknown-rule')
+    expect(await usageCode(scan({ inputs: DEMO_INPUTS, output: 'a.json', extraOutputs: { sarif: 'a.json' } }))).toBe('output-collision')
+    expect(await usageCode(scan({ inputs: DEMO_INPUTS, sarif: { category: 'x' } }))).toBe('sarif-flag-without-sarif')
+    expect(await usageCode(scan({ inputs: DEMO_INPUTS, extraOutputs: { sarif: 's.sarif' }, sarif: { newOnly: true } }))).toBe('sarif-new-only-without-baseline')
+    expect(await usageCode(scan({ inputs: DEMO_INPUTS, baseline: join(dir, 'none.json') }))).toBe('baseline-unreadable')
   })
 
   it('splits SARIF per account into a folder', async () => {
-    const out = await scan({ inputs: [DEMO], output: join(dir, 'split.json'), extraOutputs: { sarif: 'split' }, sarif: { splitByAccount: true, category: 'audit' } })
+    const out = await scan({ inputs: DEMO_INPUTS, output: join(dir, 'split.json'), extraOutputs: { sarif: 'split' }, sarif: { splitByAccount: true, category: 'audit' } })
     expect(out.code).toBe(1)
     for (const key of ['111111111111', '222222222222', '333333333333', 'org']) {
       const log = readJson(join(dir, 'split', `tagwarden-${key}.sarif`)) as SarifLog
@@ -222,25 +235,28 @@ describe('diff', () => {
     const changed = changedDemo()
     const before = join(dir, 'before.json')
     const after = join(dir, 'after.json')
-    await scan({ inputs: [DEMO], output: before })
+    await scan({ inputs: DEMO_INPUTS, output: before })
     await scan({ inputs: [changed], output: after })
     const d = diffReports(parseReport(readFileSync(before, 'utf8'), before), parseReport(readFileSync(after, 'utf8'), after))
     expect(d.added.map((f) => f.subject.arn)).toEqual(['arn:aws:iam::222222222222:role/translator-ecs-task'])
     expect(d.fixed.map((f) => f.subject.arn)).toEqual(['arn:aws:iam::222222222222:role/summarizer-ecs-task'])
-    expect(d.open).toHaveLength(10)
+    // Everything else is still open, spend and org-wide findings included.
+    const open = (readJson(before) as ScanReport).findings.length - 1
+    expect(d.open).toHaveLength(open)
+    expect(d.open.map((f) => f.subject.kind)).toEqual(expect.arrayContaining(['account', 'org', 'tag-key']))
     const md = formatDiffMarkdown(d)
-    expect(md).toContain('| 1 | 1 | 10 |')
+    expect(md).toContain(`| 1 | 1 | ${open} |`)
     expect(md).toContain('| [`principal-missing-tag`](https://github.com/tagwarden/tagwarden/blob/main/docs/rules/principal-missing-tag.md) | 1 | 1 | 3 |')
     expect(md).toContain('<details open>\n<summary>New findings (1)</summary>')
 
     let text = ''
     expect(runDiff({ old: before, new: after, format: 'text', stdout: (s) => (text += s) })).toBe(0)
-    expect(text).toContain('new 1, fixed 1, still open 10')
+    expect(text).toContain(`new 1, fixed 1, still open ${open}`)
     expect(runDiff({ old: before, new: after, format: 'json', failOnNew: true, stdout: () => undefined })).toBe(1)
     expect(runDiff({ old: after, new: after, format: 'markdown', failOnNew: true, stdout: () => undefined })).toBe(0)
     let json = ''
     runDiff({ old: before, new: after, format: 'json', stdout: (s) => (json += s) })
-    expect((JSON.parse(json) as { counts: unknown }).counts).toEqual({ new: 1, fixed: 1, open: 10 })
+    expect((JSON.parse(json) as { counts: unknown }).counts).toEqual({ new: 1, fixed: 1, open })
   })
 
   it('ignores suppressed findings on both sides', () => {

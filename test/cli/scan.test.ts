@@ -7,6 +7,7 @@ import { Ajv } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { ScanReport } from '../../src/model/finding.js'
 import { ANSI, DEMO, REPO, STACK_FRAME, ensureBuilt, runCli } from './run-cli.js'
+import { DEMO_SPEND_FINDINGS, demoFindingKey, expectedDemoKeys } from '../report/helpers.js'
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object, whose `default` is the plugin.
 const addFormats = addFormatsModule.default
@@ -38,12 +39,20 @@ describe.concurrent('scan of the demo organization', () => {
   const jsonRun = once(() => runCli(['scan', '--input', DEMO, '--format', 'json', '--now', '2026-11-26'], { env: { TAGWARDEN_NOW: '2027-01-01' } }))
 
   it('prints the findings and a summary, and exits 1', async () => {
-    const r = await textRun()
+    const [r, j] = await Promise.all([textRun(), jsonRun()])
     expect(r.status).toBe(1)
     expect(r.stdout).toMatch(/^error {3}principal-missing-tag {2}arn:aws:iam::333333333333:user\/bob$/m)
     expect(r.stdout).toMatch(/^warning bedrock-api-key-long-term {2}arn:aws:iam::333333333333:user\/BedrockAPIKey-7f3k$/m)
+    expect(r.stdout).toMatch(/^warning tag-key-case-drift {2}tag key team$/m)
+    expect(r.stdout).toMatch(/^error {3}untagged-bedrock-spend {2}account 222222222222 \(team\)$/m)
+    expect(r.stdout).toMatch(/^warning untagged-bedrock-spend {2}organization \(team\)$/m)
+    // One headline per finding, and a summary that counts what the JSON output lists.
+    const findings = json(j.stdout).findings
+    const count = (sev: string): number => findings.filter((f) => f.severity === sev).length
+    expect(r.stdout.match(/^(error {3}|warning |note {4})[a-z-]+ {2}\S/gm)).toHaveLength(findings.length)
     expect(r.stdout).toMatch(/^Summary$/m)
-    expect(r.stdout).toMatch(/findings {5}8 error, 3 warning, 0 note/)
+    expect(r.stdout).toContain(`findings     ${count('error')} error, ${count('warning')} warning, ${count('note')} note`)
+    expect(r.stdout).toMatch(/^ {2}spend {8}checked \(Cost Explorer files\): USD [\d,.]+ Bedrock .*team: `iamPrincipal\/team` active, [\d.]+% untagged$/m)
     expect(r.stderr).toBe('')
   })
 
@@ -59,8 +68,11 @@ describe.concurrent('scan of the demo organization', () => {
     addFormats(ajv)
     const validate = ajv.compile(JSON.parse(readFileSync(join(REPO, 'schemas/report.schema.json'), 'utf8')))
     expect(validate(report), ajv.errorsText(validate.errors)).toBe(true)
-    expect(report.findings).toHaveLength(11)
     expect(report.errors).toEqual([])
+    // test/fixtures/demo-expected.json (less tag-value-not-allowed: the bundled rules set no allowed values) plus billing/'s spend findings.
+    expect(report.findings.map(demoFindingKey).sort()).toEqual(expectedDemoKeys({ demoRules: false, spend: true }))
+    for (const e of DEMO_SPEND_FINDINGS) expect(report.findings.find((f) => demoFindingKey(f) === e.key)?.severity, e.key).toBe(e.severity)
+    expect(report.summary.spend).toMatchObject({ checked: true, source: 'cost-explorer-files' })
     // --now wins over TAGWARDEN_NOW.
     expect(report.generatedAt).toBe('2026-11-26T00:00:00.000Z')
     // The schema is strict enough to catch a broken report.

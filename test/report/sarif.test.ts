@@ -13,12 +13,13 @@ import {
   githubIngestionProblems,
   renderSarif,
   renderSarifByAccount,
+  sarifFindings,
   type SarifLog,
   type SarifOptions,
 } from '../../src/report/sarif.js'
 import { loadRulesConfig } from '../../src/rules/config.js'
 import { RULE_META } from '../../src/rules/index.js'
-import { DEMO, GITHUB_SARIF_SCHEMA, HAS_SHARED, OASIS_SARIF_SCHEMA, finding, readJson, reportWith, scanDemo } from './helpers.js'
+import { DEMO_INPUTS, GITHUB_SARIF_SCHEMA, HAS_SHARED, OASIS_SARIF_SCHEMA, finding, readJson, reportWith, scanDemo } from './helpers.js'
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object, whose `default` is the plugin.
 const addFormats = addFormatsModule.default
@@ -140,14 +141,44 @@ describe('SARIF results', () => {
     expect(log.runs).toHaveLength(1)
     const results = log.runs[0]!.results
     expect(results).toHaveLength(demo.findings.length)
+    // The demo has every kind of live subject: principals, API keys, an org-wide tag key, and spend per account and org-wide.
+    expect(new Set(results.map((r) => r.properties?.subjectKind))).toEqual(new Set(['user', 'role', 'api-key', 'tag-key', 'account', 'org']))
     for (const r of results) {
       expect(r.locations).toHaveLength(1)
       const loc = r.locations[0]!
-      expect(loc.physicalLocation.artifactLocation.uri).toMatch(/^aws\/\d{12}\/iam\/(user|role)\/[^:\s]+$/)
+      const uri = loc.physicalLocation.artifactLocation.uri
       expect(loc.physicalLocation.region.startLine).toBe(1)
-      const arn = loc.logicalLocations![0]!.fullyQualifiedName
-      expect(arn).toMatch(/^arn:aws:iam::\d{12}:(user|role)\//)
-      expect(r.message.text).toContain(arn)
+      const props = r.properties as { subjectKind: string; accountId?: string; arn?: string; tagKey?: string }
+      const logical = loc.logicalLocations?.[0]?.fullyQualifiedName
+      switch (props.subjectKind) {
+        case 'user':
+        case 'role':
+        case 'api-key': {
+          expect(uri).toMatch(/^aws\/\d{12}\/iam\/(user|role)\/[^:\s]+$/)
+          // `aws/<account>/iam/<type>/<path><name>`, plus `/api-key/<id>` for a key: the ARN's resource, segment for segment.
+          const resource = props.arn!.split(':')[5]!
+          expect(uri.startsWith(`aws/${props.accountId!}/iam/${resource}`)).toBe(true)
+          expect(logical).toMatch(/^arn:aws:iam::\d{12}:(user|role)\//)
+          expect(logical).toBe(props.arn)
+          expect(r.message.text).toContain(logical)
+          break
+        }
+        case 'tag-key':
+          expect(uri).toBe(`aws/org/tags/${props.tagKey!}`)
+          expect(logical).toBe(`tag-key/${props.tagKey!}`)
+          break
+        case 'account':
+          expect(uri).toBe(`aws/${props.accountId!}/billing/${r.ruleId}`)
+          expect(props.accountId).toMatch(/^\d{12}$/)
+          expect(logical).toBe(`account/${props.accountId!}`)
+          break
+        case 'org':
+          expect(uri).toBe(`aws/org/${r.ruleId}`)
+          expect(props.accountId).toBeUndefined()
+          break
+        default:
+          throw new Error(`unexpected subject kind ${props.subjectKind}`)
+      }
     }
   })
 
@@ -169,7 +200,7 @@ describe('SARIF results', () => {
 
   it('is byte-identical across runs and across input order', async () => {
     const again = await scanDemo()
-    const reversed = await scanDemo(['333333333333', 'organization', '222222222222', '111111111111'].map((d) => join(DEMO, d)))
+    const reversed = await scanDemo([...DEMO_INPUTS].reverse())
     const a = renderSarif(demo, rules).text
     expect(renderSarif(again.report, again.rules).text).toBe(a)
     expect(renderSarif(reversed.report, reversed.rules).text).toBe(a)
@@ -256,13 +287,21 @@ describe('SARIF rules', () => {
 
 describe('GitHub limits', () => {
   it('keeps the most severe results within the per-run limit, with a warning and a notification', () => {
-    const out = renderSarif(demo, rules, { maxResults: 3 })
+    // A limit one above the number of errors: every error is kept, then only the first warning.
+    const errors = demo.findings.filter((f) => f.severity === 'error').length
+    const limit = errors + 1
+    expect(demo.findings.filter((f) => f.severity === 'warning').length).toBeGreaterThan(1)
+    const out = renderSarif(demo, rules, { maxResults: limit })
     const run = out.log.runs[0]!
-    expect(run.results).toHaveLength(3)
-    expect(run.results.every((r) => r.level === 'error')).toBe(true)
-    expect(out.truncated).toBe(demo.findings.length - 3)
-    expect(out.warnings.join()).toMatch(/exceed GitHub's limit of 3/)
-    expect(run.invocations[0]!.toolExecutionNotifications?.some((n) => /left out 8 of 11/.test(n.message.text))).toBe(true)
+    expect(run.results).toHaveLength(limit)
+    expect(run.results.map((r) => r.level)).toEqual([...Array<string>(errors).fill('error'), 'warning'])
+    expect(run.results.map((r) => r.partialFingerprints[FINGERPRINT_KEY])).toEqual(sarifFindings(demo.findings).slice(0, limit).map((f) => f.fingerprint))
+    expect(out.results).toBe(limit)
+    expect(out.truncated).toBe(demo.findings.length - limit)
+    expect(out.warnings.join()).toMatch(new RegExp(`${demo.findings.length} results exceed GitHub's limit of ${limit}`))
+    const left = `left out ${demo.findings.length - limit} of ${demo.findings.length} results`
+    expect(run.invocations[0]!.toolExecutionNotifications?.filter((n) => n.message.text.includes(left))).toHaveLength(1)
+    expect(githubIngestionProblems(out.log)).toEqual([])
   })
 
   it('drops results until the gzipped file fits, never writing an oversized file', () => {
@@ -294,6 +333,8 @@ describe('SARIF split per account', () => {
 
 describe('golden file', () => {
   it('demo SARIF matches the committed golden file', async () => {
+    // A golden file refreshed from a scan with input errors would pin those errors (and this machine's paths).
+    expect(demo.errors).toEqual([])
     await expect(renderSarif(demo, rules).text).toMatchFileSnapshot('./__golden__/demo.sarif')
   })
 })

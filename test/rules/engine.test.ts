@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { PrincipalFacts } from '../../src/analysis/facts.js'
 import { emptyIndex, type OrgIndex } from '../../src/analysis/org-index.js'
@@ -18,6 +18,8 @@ import type { OrgRule, PrincipalRule, RuleMeta, RuleModule } from '../../src/rul
 import type { Finding } from '../../src/model/finding.js'
 import { runScan } from '../../src/pipeline/scan.js'
 import { snapshotSource } from '../../src/pipeline/snapshot-source.js'
+import { costExplorerFileSource } from '../../src/scanners/cost-explorer/files.js'
+import { DEMO_INPUTS, demoFindingKey, expectedDemoKeys } from '../report/helpers.js'
 
 const DEMO = fileURLToPath(new URL('../../examples/demo-org', import.meta.url))
 const NOW = new Date('2026-11-26T00:00:00Z')
@@ -262,11 +264,13 @@ describe('renderMessage', () => {
 })
 
 describe('the whole pipeline on shuffled input files', () => {
-  function demoFiles(dir = DEMO): string[] {
-    return readdirSync(dir).flatMap((name) => {
-      const p = join(dir, name)
-      return statSync(p).isDirectory() ? demoFiles(p) : name.endsWith('.json') ? [p] : []
-    })
+  function demoFiles(dirs: readonly string[]): string[] {
+    return dirs.flatMap((dir) =>
+      readdirSync(dir).flatMap((name) => {
+        const p = join(dir, name)
+        return statSync(p).isDirectory() ? demoFiles([p]) : name.endsWith('.json') ? [p] : []
+      }),
+    )
   }
 
   /** Deterministic shuffle (mulberry32), so a failure can be reproduced. */
@@ -286,22 +290,25 @@ describe('the whole pipeline on shuffled input files', () => {
     return out
   }
 
-  async function scan(inputs: string[]): Promise<Array<[string, string, string]>> {
-    const cfg = loadRulesConfigFromFiles([BUNDLED_RULES_PATH], RULE_META)
-    const report = await runScan({ config: cfg, sources: [snapshotSource(inputs)], now: NOW })
+  // The demo's own rules (allowed values included) and its saved Cost Explorer outputs, as `npm run demo` scans it.
+  async function scan(inputs: string[]): Promise<{ findings: Array<[string, string, string]>; keys: string[]; files: number }> {
+    const cfg = loadRulesConfigFromFiles([BUNDLED_RULES_PATH, join(DEMO, 'tagwarden.yaml')], RULE_META)
+    const report = await runScan({ config: cfg, sources: [snapshotSource(inputs)], spend: costExplorerFileSource(), now: NOW })
     expect(report.errors).toEqual([])
-    return report.findings.map((f) => [f.ruleId, f.fingerprint, f.message])
+    return { findings: report.findings.map((f) => [f.ruleId, f.fingerprint, f.message]), keys: report.findings.map(demoFindingKey).sort(), files: report.summary.inputs.files }
   }
 
   it('reports the same findings, fingerprints and order for every order of the files, run after run', async () => {
-    const files = demoFiles()
-    expect(files.length).toBe(7)
-    const reference = await scan([DEMO])
-    expect(reference).toHaveLength(11)
-    expect(await scan([DEMO])).toEqual(reference)
-    expect(await scan(files)).toEqual(reference)
-    expect(await scan([...files].reverse())).toEqual(reference)
-    for (const seed of [1, 2, 3]) expect(await scan(shuffled(files, seed))).toEqual(reference)
+    const files = demoFiles(DEMO_INPUTS)
+    const reference = await scan(DEMO_INPUTS)
+    // Every file the scanner reads (IAM exports and the Cost Explorer pages) is shuffled, and the scan finds what the demo must report.
+    expect(files).toHaveLength(reference.files)
+    expect(files.filter((f) => f.includes(`${sep}billing${sep}`)).length).toBeGreaterThan(1)
+    expect(reference.keys).toEqual(expectedDemoKeys({ demoRules: true, spend: true }))
+    expect((await scan(DEMO_INPUTS)).findings).toEqual(reference.findings)
+    expect((await scan(files)).findings).toEqual(reference.findings)
+    expect((await scan([...files].reverse())).findings).toEqual(reference.findings)
+    for (const seed of [1, 2, 3]) expect((await scan(shuffled(files, seed))).findings).toEqual(reference.findings)
   })
 
   it('lists the accounts whose users had no API-key data as not evaluated for bedrock-api-key-long-term', async () => {
