@@ -35,6 +35,8 @@ export interface ScanCommandInput {
   inputs: string[]
   /** `--cost-explorer`, `--since`, `--cache-dir`. */
   costExplorer?: CostExplorerFlagValues
+  /** `--cur LOCATION`: CUR 2.0 export folder/file, s3:// prefix, or athena:// table. */
+  cur?: string | undefined
   iac?: IacScanFlags
   live?: LiveScanFlags
   /** `--used-within 90d`. */
@@ -65,6 +67,8 @@ export interface ScanCommandInput {
 export interface ConfiguredScanInput {
   inputs: string[]
   costExplorer?: CostExplorerFlagValues
+  /** `--cur LOCATION`: CUR 2.0 export folder/file, s3:// prefix, or athena:// table. */
+  cur?: string | undefined
   iac?: IacScanFlags
   /** Live flags; a live scan runs with --live/--org, or when no offline source is given. */
   live?: LiveScanFlags
@@ -102,7 +106,7 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
   const stderr = i.stderr ?? ((s: string) => void process.stderr.write(s))
   const live = i.live ?? {}
   const iacPaths = i.iac?.paths ?? []
-  const offline = i.inputs.length > 0 || iacPaths.length > 0
+  const offline = i.inputs.length > 0 || iacPaths.length > 0 || i.cur !== undefined
   if (iacPaths.length === 0 && (i.iac?.tfDir !== undefined || i.iac?.changedOnly !== undefined)) {
     throw new UsageError('flag-needs-iac', '--tf-dir and --changed-only go with --iac PATH', 'e.g. `tagwarden scan --iac infra/ --changed-only origin/main`')
   }
@@ -124,6 +128,8 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
     usedWithinDays = parseUsedWithin(i.usedWithin)
   }
   const now = resolveNow(i.now, i.env ?? process.env)
+  const curModule = i.cur !== undefined ? await import('../scanners/cur/source.js') : undefined
+  const curLocation = curModule && i.cur !== undefined ? curModule.parseCurLocation(i.cur) : undefined
   // Before anything is read or paid for.
   const ce = costExplorerSettings(i.costExplorer ?? {}, now)
   const config = selectRules(loadRulesConfig({ builtins: RULE_META, ...(i.rules !== undefined ? { rulesPath: i.rules } : {}) }), i.skipRules, i.failOnRules)
@@ -170,6 +176,13 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
   } else if (i.inputs.length > 0) {
     spend = costExplorerFileSource()
   }
+  const cur =
+    curModule && curLocation
+      ? curModule.curSource(curLocation, {
+          aws: { ...(i.env ? { env: i.env } : {}), ...(live.region !== undefined ? { region: live.region } : {}), ...(live.profile !== undefined ? { profile: live.profile } : {}) },
+          notice: (l) => stderr(`${l}\n`),
+        })
+      : undefined
   let report: ScanReport
   if (liveOptions?.shard) {
     const { runShardScan } = await import('../pipeline/shard-merge.js')
@@ -177,7 +190,7 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
     report = out.report
     if (live['aggregate-output'] !== undefined) writeFileSync(live['aggregate-output'], `${JSON.stringify(out.aggregate)}\n`)
   } else {
-    report = await runScan({ config, sources, now, ...(spend ? { spend } : {}), ...(usedWithinDays !== undefined ? { usedWithinDays } : {}) })
+    report = await runScan({ config, sources, now, ...(spend ? { spend } : {}), ...(cur ? { cur } : {}), ...(usedWithinDays !== undefined ? { usedWithinDays } : {}) })
   }
   if (liveStats) {
     const stats = liveStats()
@@ -209,6 +222,7 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
   const scanned = i.obtain ? await i.obtain() : await runConfiguredScan({
     inputs: i.inputs,
     ...(i.costExplorer ? { costExplorer: i.costExplorer } : {}),
+    cur: i.cur,
     ...(i.iac ? { iac: i.iac } : {}),
     cwd,
     rules: i.rules,

@@ -60,6 +60,11 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
     'tf-dir': Flags.string({ summary: IAC['tf-dir'], helpValue: 'DIR', helpGroup: 'IAC' }),
     'changed-only': Flags.string({ summary: IAC['changed-only'], helpValue: 'BASE_REF', helpGroup: 'IAC' }),
     'base-path': Flags.string({ summary: IAC['base-path'], helpValue: 'DIR', helpGroup: 'IAC' }),
+    cur: Flags.string({
+      summary: 'CUR 2.0 export with IAM principal data: a folder or file (Parquet, CSV, CSV.gz), s3://bucket/prefix/, or athena://DB.TABLE?workgroup=W&output=s3://…; puts Bedrock spend on findings (docs/cur.md).',
+      helpValue: 'LOCATION',
+      helpGroup: 'SPEND',
+    }),
     'used-within': Flags.string({
       summary: 'Keep only findings about principals that used Bedrock within this window (e.g. 90d, 12w); needs Bedrock use evidence (--usage on a live scan).',
       helpValue: 'DURATION',
@@ -75,6 +80,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
     const { runScanCommand } = await import('../cli/scan-command.js')
     process.exitCode = await runScanCommand({
       inputs: flags.input ?? [],
+      cur: flags.cur,
       costExplorer: { 'cost-explorer': flags['cost-explorer'], since: flags.since, 'cache-dir': flags['cache-dir'] },
       iac: { paths: flags.iac ?? [], tfDir: flags['tf-dir'], changedOnly: flags['changed-only'], basePath: flags['base-path'] },
       live: {

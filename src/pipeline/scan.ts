@@ -3,6 +3,12 @@
  * phase one one at a time (read, analyse, keep compact facts, drop the raw data); phase two resolves
  * trust and cross-account references on the org index and runs the rules.
  */
+import type { CurLoadResult } from '../scanners/cur/source.js'
+import type { SpendPeriod } from '../spend/model.js'
+import { buildPrincipalSpendContext } from '../spend/principal-context.js'
+import { curUsageEvidence, finishPrincipalSpend, principalSpendConfig, withoutPrincipalSpendRules } from '../spend/principal-phase.js'
+import type { PrincipalSpendSummary } from '../spend/principal-enrich.js'
+import { curToSpendData, mergeCurIntoSpend } from '../spend/cur-spend-data.js'
 import { analyzeAccount } from '../analysis/analyze-account.js'
 import type { PrincipalFacts } from '../analysis/facts.js'
 import { emptyIndex, type OrgIndex } from '../analysis/org-index.js'
@@ -44,6 +50,8 @@ export interface ScanRunOptions {
   now: Date
   /** Called after each account (progress reporting). */
   onAccount?: (accountId: string, ok: boolean) => void
+  /** `--cur`: CUR 2.0 per-principal spend, loaded after phase one. */
+  cur?: { load(ctx: { tagKeys: readonly string[]; period?: SpendPeriod; now: Date }): Promise<CurLoadResult> }
   /** `--used-within`: keep only findings about principals that used Bedrock in this many days. */
   usedWithinDays?: number
   /**
@@ -60,7 +68,10 @@ export async function runScan(opts: ScanRunOptions): Promise<ScanReport> {
   const spend = opts.spend
     ? await opts.spend.load({ tagKeys: spendTagKeys(opts.config), now: opts.now, otherFiles: opts.sources.flatMap((s) => s.otherFiles?.() ?? []) })
     : undefined
-  return finishScan(p, opts.config, opts.now, opts.usedWithinDays, spend)
+  const cur = opts.cur
+    ? await opts.cur.load({ tagKeys: opts.config.settings.requiredTags.map((t) => t.key), ...(spend?.data?.period ? { period: spend.data.period } : {}), now: opts.now })
+    : undefined
+  return finishScan(p, opts.config, opts.now, opts.usedWithinDays, spend, cur)
 }
 
 /** Everything phase one produces: what phase two needs and nothing per principal beyond the facts. */
@@ -110,18 +121,40 @@ export async function runPhaseOne(opts: {
 }
 
 /** Phase two and the report, exactly as `runScan` does them. Mutates the facts (trust, paths). */
-export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedWithinDays?: number, spend?: SpendLoadResult): ScanReport {
+export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedWithinDays?: number, spend?: SpendLoadResult, curLoad?: CurLoadResult): ScanReport {
   const { facts, index } = p
-  const errors = [...p.errors, ...(spend?.errors ?? [])]
+  const errors = [...p.errors, ...(spend?.errors ?? []), ...(curLoad?.errors ?? [])]
+  const cur = curLoad?.data
   resolvePrincipalPaths(facts, index, config.settings)
-  const engine = runRules(facts, index, config, RULE_REGISTRY, spend?.data ? { spend: spend.data } : {})
+  if (cur) {
+    // CUR spend is Bedrock use evidence too (bedrock-used / never-used).
+    const byArn = new Map(facts.map((f) => [f.arn, f]))
+    for (const [arn, ev] of curUsageEvidence(cur, facts, index.scannedAccounts)) (byArn.get(arn)!.bedrockUsage ??= []).push(ev)
+  }
+  // The principal spend rules run in a second pass: they need to know which IAM findings explain the spend.
+  const engine = runRules(facts, index, withoutPrincipalSpendRules(config), RULE_REGISTRY, spend?.data ? { spend: spend.data } : {})
   const usage = usageByPrincipal(facts)
   let findings = annotateUsage(engine.findings, usage)
   if (usedWithinDays !== undefined) findings = filterUsedWithin(findings, usage, usedWithinDays, now)
   errors.push(...engine.errors)
+  const rulesNotEvaluated = [...engine.rulesNotEvaluated]
+  let principalSpend: PrincipalSpendSummary | undefined
+  if (cur) {
+    const baseOf = (id: string): string => config.rules.find((r) => r.id === id)?.base ?? id
+    const pctx = buildPrincipalSpendContext(cur, facts, findings, index.scannedAccounts, baseOf)
+    const pass = runRules(facts, index, principalSpendConfig(config), RULE_REGISTRY, { principalSpend: pctx })
+    errors.push(...pass.errors)
+    findings = [...findings, ...pass.findings]
+    // Enriches findings with spend and sorts by unattributed spend within a severity.
+    principalSpend = finishPrincipalSpend(findings, pctx)
+  } else if (curLoad) {
+    // --cur was given but gave no data; without --cur an IAM run says nothing about per-principal spend.
+    for (const r of principalSpendConfig(config).rules.filter((x) => x.enabled)) {
+      rulesNotEvaluated.push({ ruleId: r.id, reason: curLoad?.reason ?? 'no CUR 2.0 data: give --cur (docs/cur.md)' })
+    }
+  }
   applyIacFixHints(findings, facts, config)
   const notices = applyExceptions(findings, config.exceptions, now)
-  const rulesNotEvaluated = [...engine.rulesNotEvaluated]
   // Per account: key data for one account says nothing about the users of another.
   // IaC pseudo accounts have no API keys to list.
   const uncheckedAccounts = [...new Set(facts.filter((f) => f.kind === 'user' && !f.apiKeysCollected && /^\d{12}$/.test(f.accountId)).map((f) => f.accountId))].sort()
@@ -134,8 +167,12 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
     })
   }
   // Only when the run had a spend source: an IAM-only run says nothing about spend.
-  const spendCov = spend ? spendCoverage(spend, config) : undefined
+  const spendInput: SpendLoadResult | undefined = cur
+    ? { data: spend?.data ? mergeCurIntoSpend(spend.data, cur) : curToSpendData(cur), errors: [] }
+    : spend
+  const spendCov = spendInput ? spendCoverage(spendInput, config) : undefined
   if (spendCov) rulesNotEvaluated.push(...spendCov.rulesNotEvaluated)
+  if (spendCov && principalSpend) spendCov.summary.principals = principalSpend
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'tagwarden', version: toolVersion() },

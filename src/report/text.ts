@@ -4,6 +4,7 @@
  */
 import type { Finding, ScanReport, Severity } from '../model/finding.js'
 import { spendCoverageLine } from '../spend/coverage.js'
+import { formatFindingSpend, principalSpendLine } from '../spend/principal-enrich.js'
 
 export interface TextOptions {
   color: boolean
@@ -69,6 +70,7 @@ function findingLines(
   opts: TextOptions,
 ): string[] {
   const out = [`${c(sevStyle[f.severity], f.severity.padEnd(7))} ${c('bold', f.ruleId)}  ${subjectLabel(f)}`, `        ${f.message}`]
+  if (f.spend) out.push(`        ${c('yellow', formatFindingSpend(f.spend))}`)
   if (opts.verbose) {
     const grants = f.evidence.grants ?? []
     for (const g of grants) out.push(c('dim', `        granted by ${g.policy} ${g.statement}: ${g.actions.join(', ')}${g.conditional ? ' (conditional)' : ''}`))
@@ -93,6 +95,7 @@ function summaryLines(r: ScanReport, c: (s: Style, t: string) => string): string
     `  findings     ${sev.error} error, ${sev.warning} warning, ${sev.note} note${s.findings.suppressed ? `; ${s.findings.suppressed} suppressed` : ''}`,
   ]
   if (s.spend) out.push(`  spend        ${spendCoverageLine(s.spend)}`)
+  if (s.spend?.principals) out.push(`  principals   ${principalSpendLine(s.spend.principals)}`)
   for (const n of s.rulesNotEvaluated) out.push(c('dim', `  not evaluated: ${n.ruleId} — ${n.reason}`))
   if (r.errors.length > 0) out.push(c('red', `  input errors ${r.errors.length} (exit code 2: the result is incomplete)`))
   return out

@@ -63,7 +63,7 @@ export function runRules(
   config: ResolvedConfig,
   registry: ReadonlyMap<string, RuleModule>,
   /** Run-wide data for the rules that need it (Cost Explorer spend). */
-  extra: Pick<RuleContext, 'spend'> = {},
+  extra: Pick<RuleContext, 'spend' | 'principalSpend'> = {},
 ): EngineResult {
   const findings: Finding[] = []
   const errors: ScanErrorEntry[] = []

@@ -16,6 +16,8 @@ import { tagValueWhitespace } from './tags/tag-value-whitespace.js'
 import { tagProhibited } from './tags/tag-prohibited.js'
 import { tagValueNearDuplicate } from './tags/tag-value-near-duplicate.js'
 import { bedrockCapableUnused } from './usage/bedrock-capable-unused.js'
+import { principalUnattributedSpend } from './spend/principal-unattributed-spend.js'
+import { gatewayCollapsedSpend } from './spend/gateway-collapsed-spend.js'
 
 import { costTagInactive } from './spend/cost-tag-inactive.js'
 import { untaggedBedrockSpend } from './spend/untagged-bedrock-spend.js'
@@ -34,6 +36,8 @@ export const RULES: readonly RuleModule[] = [
   tagProhibited,
   tagValueNearDuplicate,
   bedrockCapableUnused,
+  principalUnattributedSpend,
+  gatewayCollapsedSpend,
   costTagInactive,
   untaggedBedrockSpend,
 ]
@@ -57,6 +61,8 @@ export const RULE_FILES: Readonly<Record<string, string>> = {
   'tag-prohibited': 'tags/tag-prohibited.ts',
   'tag-value-near-duplicate': 'tags/tag-value-near-duplicate.ts',
   'bedrock-capable-unused': 'usage/bedrock-capable-unused.ts',
+  'principal-unattributed-spend': 'spend/principal-unattributed-spend.ts',
+  'gateway-collapsed-spend': 'spend/gateway-collapsed-spend.ts',
   'cost-tag-inactive': 'spend/cost-tag-inactive.ts',
   'untagged-bedrock-spend': 'spend/untagged-bedrock-spend.ts',
 }

@@ -2,6 +2,7 @@
  * The rule contract: one module per rule, `{ meta, check }`. A rule never touches the filesystem,
  * AWS, the environment or the clock; everything it needs arrives in its context.
  */
+import type { PrincipalSpendContext } from '../spend/principal-context.js'
 import type { PrincipalFacts } from '../analysis/facts.js'
 import type { Evidence, FindingSpend, Severity, SubjectKind, Subject } from '../model/finding.js'
 import type { OrgIndex } from '../analysis/org-index.js'
@@ -60,6 +61,8 @@ export interface RuleContext {
   principals?: readonly PrincipalFacts[]
   /** Bedrock spend (Cost Explorer), when the scan had a spend source and it answered. */
   spend?: SpendData
+  /** CUR 2.0 per-principal spend, joined to the IAM principals (the principal spend rules). */
+  principalSpend?: PrincipalSpendContext
 }
 
 export interface PrincipalRule {

@@ -3,6 +3,7 @@
  * each key's activation and untagged share, and which spend rule did not run for which key and why.
  * The pipeline puts `summary` into `ScanSummary.spend` and appends `rulesNotEvaluated`.
  */
+import type { PrincipalSpendSummary } from './principal-enrich.js'
 import type { ResolvedConfig } from '../rules/config-types.js'
 import { formatMoney, formatPeriod, type CostExplorerRequestStats, type SpendData, type SpendPeriod, type SpendSourceKind } from './model.js'
 import type { SpendLoadResult } from './source.js'
@@ -39,6 +40,8 @@ export interface SpendCoverage {
   total?: number
   keys: SpendKeyCoverage[]
   requests?: Pick<CostExplorerRequestStats, 'sent' | 'cached' | 'costUsd'>
+  /** CUR 2.0: per-principal spend joined to the IAM principals. */
+  principals?: PrincipalSpendSummary
 }
 
 type ConfigLike = Pick<ResolvedConfig, 'rules' | 'settings'>

@@ -51,7 +51,7 @@ export interface TagKeySpend {
   byAccount: Record<string, AccountTagSpend>
 }
 
-export type SpendSourceKind = 'cost-explorer-api' | 'cost-explorer-files'
+export type SpendSourceKind = 'cost-explorer-api' | 'cost-explorer-files' | 'cur-files' | 'cur-s3' | 'cur-athena'
 
 export interface CostExplorerRequestStats {
   /** Requests sent to AWS (each page is one request; each costs USD 0.01). */

@@ -3,34 +3,24 @@
  * `spend = {total, unattributed, currency, period}`, findings are ordered by unattributed spend within
  * a severity (the costliest gaps first), and the summary says how much was attributed.
  */
-import type { Finding } from '../model/finding.js'
-import { SEVERITY_RANK } from '../model/finding.js'
+import { SEVERITY_RANK, type Finding, type FindingSpend } from '../model/finding.js'
 import { compareFindings } from '../rules/fingerprint.js'
 import type { CurSpendData, PrincipalSpend } from './cur-model.js'
-import { findingSpend, formatMoney, formatPeriod, roundAmount, type FindingSpend } from './model.js'
+import { findingSpend, formatMoney, formatPeriod, roundAmount } from './model.js'
 import type { PrincipalJoin, UnmatchedReason } from './principal-join.js'
-
-/** `Finding.spend` (schemas/report.schema.json `finding.spend`). */
-export type FindingWithSpend = Finding & { spend?: FindingSpend }
-
-function isFindingSpend(v: unknown): v is FindingSpend {
-  const s = v as Partial<FindingSpend> | undefined
-  return !!s && typeof s.total === 'number' && typeof s.unattributed === 'number' && typeof s.currency === 'string' && typeof s.period?.start === 'string' && typeof s.period.end === 'string'
-}
 
 /**
  * Sets `spend` on every finding whose principal the CUR bills (matched through the join, or a deleted
- * principal by its IAM-form ARN), and on findings whose rule put a `spend` in the evidence. Returns how
- * many findings carry spend.
+ * principal by its IAM-form ARN); findings whose rule set their own spend (account-level ones) keep it.
+ * Returns how many findings carry spend.
  */
 export function enrichFindingsWithSpend(findings: Finding[], data: Pick<CurSpendData, 'currency' | 'period'>, join: PrincipalJoin): number {
   const byArn = new Map<string, PrincipalSpend>(join.byFact)
   for (const u of join.unmatched) if (u.spend.arn !== '' && !byArn.has(u.spend.arn)) byArn.set(u.spend.arn, u.spend)
   let n = 0
-  for (const f of findings as FindingWithSpend[]) {
+  for (const f of findings) {
     const s = f.principalArn !== undefined ? byArn.get(f.principalArn) : undefined
     if (s && s.total !== 0) f.spend = findingSpend(s.total, s.unattributed, data.currency, data.period)
-    else if (f.spend === undefined && isFindingSpend(f.evidence.spend)) f.spend = findingSpend(f.evidence.spend.total, f.evidence.spend.unattributed, f.evidence.spend.currency, f.evidence.spend.period)
     if (f.spend !== undefined) n++
   }
   return n
@@ -38,8 +28,8 @@ export function enrichFindingsWithSpend(findings: Finding[], data: Pick<CurSpend
 
 /** Severity first; within it the costliest unattributed spend, then the costliest spend, then the usual order. */
 export function compareBySpend(a: Finding, b: Finding): number {
-  const sa = (a as FindingWithSpend).spend
-  const sb = (b as FindingWithSpend).spend
+  const sa = a.spend
+  const sb = b.spend
   return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (sb?.unattributed ?? 0) - (sa?.unattributed ?? 0) || (sb?.total ?? 0) - (sa?.total ?? 0) || compareFindings(a, b)
 }
 
@@ -111,6 +101,6 @@ export function principalSpendLine(s: PrincipalSpendSummary): string {
   const gone = (s.principals.unmatched.deleted ?? 0) + (s.principals.unmatched['account-not-scanned'] ?? 0)
   return (
     `${formatMoney(s.total, s.currency)} Bedrock ${formatPeriod(s.period)}: ${formatMoney(s.attributed, s.currency)} attributed, ${formatMoney(s.unattributed, s.currency)} unattributed${share}; ` +
-    `${s.principals.billed} billed principal${s.principals.billed === 1 ? '' : 's'} (${s.principals.withUnattributed} with unattributed spend${gone > 0 ? `, ${gone} not in the scanned IAM` : ''}); ${s.findingsWithSpend} finding${s.findingsWithSpend === 1 ? '' : 's'} carry spend${skipped}`
+    `${s.principals.billed} billed principal${s.principals.billed === 1 ? '' : 's'} (${s.principals.withUnattributed} with unattributed spend${gone > 0 ? `, ${gone} not in the scanned IAM` : ''}); ${s.findingsWithSpend} finding${s.findingsWithSpend === 1 ? ' carries' : 's carry'} spend${skipped}`
   )
 }

@@ -14,6 +14,7 @@
  *   expect:               # exactly these findings (of the rules in `only`), in any order
  *     - { ruleId: principal-missing-tag, subject: 'arn:aws:iam::111111111111:role/x', tagKey: team }
  *   expectErrors: [invalid-policy-document]   # optional: error codes that must be reported
+ *   cur: cur/                   # optional: a CUR 2.0 export among the inputs (as `scan --cur`), e.g. a CSV file
  *
  * `subject` is the principal ARN (or the subject identity for non-principal findings).
  */
@@ -47,6 +48,8 @@ export interface RuleCase {
   expect: ExpectedFinding[]
   expectErrors?: string[]
   now?: string
+  /** Path (inside `inputs`) of a CUR 2.0 export, read as `scan --cur`. */
+  cur?: string
 }
 
 export interface CaseResult {
@@ -63,7 +66,7 @@ export function loadRuleCase(file: string): RuleCase {
   if (!Array.isArray(raw.expect)) throw new Error(`${file}: \`expect\` must be a list (use [] for "no findings")`)
   const only = raw.only ? (Array.isArray(raw.only) ? raw.only : [raw.only as unknown as string]) : [...new Set(raw.expect.map((e) => e.ruleId))]
   if (only.length === 0) throw new Error(`${file}: say which rules are under test with \`only:\``)
-  return { file, description: raw.description ?? basename(file), only, inputs: raw.inputs, expect: raw.expect, ...(raw.rules ? { rules: raw.rules } : {}), ...(raw.expectErrors ? { expectErrors: raw.expectErrors } : {}), ...(raw.now ? { now: raw.now } : {}) }
+  return { file, description: raw.description ?? basename(file), only, inputs: raw.inputs, expect: raw.expect, ...(raw.rules ? { rules: raw.rules } : {}), ...(raw.expectErrors ? { expectErrors: raw.expectErrors } : {}), ...(raw.now ? { now: raw.now } : {}), ...(raw.cur ? { cur: raw.cur } : {}) }
 }
 
 function key(ruleId: string, subject: string, tagKey?: string): string {
@@ -86,8 +89,11 @@ export async function runRuleCase(c: RuleCase, opts: { baseRulesFiles?: string[]
       files.push(rulesFile)
     }
     const config = loadRulesConfigFromFiles(files, RULE_META)
+    const curModule = c.cur !== undefined ? await import('../scanners/cur/source.js') : undefined
+    const cur = curModule && c.cur !== undefined ? curModule.curSource(curModule.parseCurLocation(join(inputDir, c.cur))) : undefined
     const report = await runScan({
       config,
+      ...(cur ? { cur } : {}),
       sources: [snapshotSource([inputDir])],
       spend: costExplorerFileSource(),
       now: new Date(c.now ? `${c.now}T00:00:00Z` : '2026-11-26T00:00:00Z'),

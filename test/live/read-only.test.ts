@@ -31,6 +31,8 @@ const CLIENT_SERVICE: Record<string, string> = {
   '@aws-sdk/client-sts': 'STS',
   '@aws-sdk/client-organizations': 'Organizations',
   '@aws-sdk/client-cost-explorer': 'CostExplorer',
+  '@aws-sdk/client-s3': 'S3',
+  '@aws-sdk/client-athena': 'Athena',
 }
 
 describe('read-only allowlist', () => {

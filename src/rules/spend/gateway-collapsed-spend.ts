@@ -55,8 +55,8 @@ arn:aws:sts::222222222222:assumed-role/bedrock-invoke-per-user/jdoe@acme.example
           sessionsText: count > 0 ? ` in ${count}${s.sessions?.capped ? '+' : ''} session${count === 1 ? '' : 's'} (${top.slice(0, 3).map((x) => x.name).join(', ')}${count > 3 ? ', …' : ''})` : '',
           totalAmount: s.total,
         },
+        spend: findingSpend(s.total, s.unattributed, pc.data.currency, pc.data.period),
         evidence: {
-          spend: findingSpend(s.total, s.unattributed, pc.data.currency, pc.data.period),
           gatewayReason: fact.gateway.reason,
           capableNow: fact.capability.capable,
           billedAs: s.arn,

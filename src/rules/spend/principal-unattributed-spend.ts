@@ -1,15 +1,12 @@
-import type { Severity, Subject } from '../../model/finding.js'
+import type { Subject } from '../../model/finding.js'
 import type { PrincipalSpend } from '../../spend/cur-model.js'
-import { findingSpend, formatMoney, formatPeriod, formatShare, type SpendPeriod } from '../../spend/model.js'
+import { findingSpend, formatMoney, formatPeriod, formatShare } from '../../spend/model.js'
 import { principalSpendOf, type PrincipalSpendContext } from '../../spend/principal-context.js'
 import type { UnmatchedReason } from '../../spend/principal-join.js'
 import { describeThreshold, levelFor, thresholdsFromOptions, type SpendThresholds } from '../../spend/thresholds.js'
 import type { PrincipalFacts } from '../../analysis/facts.js'
 import { isUntaggedValue } from '../../spend/model.js'
 import type { OrgRule, RuleReport } from '../types.js'
-
-/** A report whose severity follows the threshold reached (the engine caps it at the configured severity). */
-type LeveledReport = RuleReport & { severity?: Severity }
 
 /** Per principal, lower than the organization-wide defaults of `untagged-bedrock-spend`. */
 export const PRINCIPAL_DEFAULT_THRESHOLDS: SpendThresholds = {
@@ -40,7 +37,7 @@ export const principalUnattributedSpend: OrgRule = {
     appliesTo: ['user', 'role', 'account'],
     messages: {
       deleted:
-        '{kind} {name} in account {account} is billed {unattributed} of Bedrock spend without `{keys}` ({share} of its {total}, {period}), but no such {kind} exists in the scanned IAM: it was deleted or renamed since, so the spend belongs to nobody ({threshold}).{sessions}',
+        '{kind} {name} in account {account} is billed {unattributed} of Bedrock spend without `{keys}` ({share} of its {total}, {period}), but no such {kindLower} exists in the scanned IAM: it was deleted or renamed since, so the spend belongs to nobody ({threshold}).{sessions}',
       accountNotScanned:
         '{kind} {name} in account {account} is billed {unattributed} of Bedrock spend without `{keys}` ({share} of its {total}, {period}); account {account} was not scanned, so tagwarden cannot say why ({threshold}).{sessions}',
       taggedAfter:
@@ -75,7 +72,7 @@ arn:aws:sts::222222222222:assumed-role/notebook-experiments/jdoe    | 61.80     
     const thresholds = thresholdsFromOptions({ warning: ctx.options.warning ?? PRINCIPAL_DEFAULT_THRESHOLDS.warning, error: ctx.options.error ?? PRINCIPAL_DEFAULT_THRESHOLDS.error })
     const own = ctx.options.tagKeys
     const keys = Array.isArray(own) && own.every((k) => typeof k === 'string') ? (own as string[]).filter((k) => pc.data.tagKeys.includes(k)) : pc.data.tagKeys
-    const out: LeveledReport[] = []
+    const out: RuleReport[] = []
     const report = (s: PrincipalSpend, cause: Cause, fact?: PrincipalFacts): void => {
       const unattributed = unattributedFor(s, keys)
       const total = s.total
@@ -126,7 +123,7 @@ function causeOfMatched(s: PrincipalSpend, fact: PrincipalFacts | undefined, key
   return 'untraced'
 }
 
-function reportFor(s: PrincipalSpend, cause: Cause, unattributed: number, level: 'warning' | 'error', t: SpendThresholds, pc: PrincipalSpendContext, keys: readonly string[], fact?: PrincipalFacts): LeveledReport {
+function reportFor(s: PrincipalSpend, cause: Cause, unattributed: number, level: 'warning' | 'error', t: SpendThresholds, pc: PrincipalSpendContext, keys: readonly string[], fact?: PrincipalFacts): RuleReport {
   const { currency, period } = pc.data
   const sessions = (s.sessions?.top ?? []).filter((x) => x.unattributed > 0)
   const sessionText =
@@ -147,6 +144,7 @@ function reportFor(s: PrincipalSpend, cause: Cause, unattributed: number, level:
     subject,
     data: {
       kind: s.kind === 'user' ? 'User' : s.kind === 'role' ? 'Role' : s.kind,
+      kindLower: s.kind,
       name: s.name,
       account: s.accountId,
       keys: keys.map((k) => `iamPrincipal/${k}`).join('`, `'),
@@ -160,14 +158,14 @@ function reportFor(s: PrincipalSpend, cause: Cause, unattributed: number, level:
       unattributedAmount: unattributed,
       totalAmount: s.total,
     },
-    evidence: evidenceOf(s, unattributed, level, currency, period, pc),
+    spend: findingSpend(s.total, unattributed, currency, period),
+    evidence: evidenceOf(s, level, pc),
     fix: fixFor(cause, s),
   }
 }
 
-function evidenceOf(s: PrincipalSpend, unattributed: number, level: 'warning' | 'error', currency: string, period: SpendPeriod, pc: PrincipalSpendContext) {
+function evidenceOf(s: PrincipalSpend, level: 'warning' | 'error', pc: PrincipalSpendContext) {
   return {
-    spend: findingSpend(s.total, unattributed, currency, period),
     level,
     source: pc.data.source,
     billedAs: s.arn || '(no line_item_iam_principal)',

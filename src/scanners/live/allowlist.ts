@@ -138,6 +138,44 @@ export const READ_ONLY_OPERATIONS: readonly AllowedOperation[] = Object.freeze([
     action: 'ce:GetCostAndUsage',
     reason: '--cost-explorer: Bedrock spend per linked account and required tag value, usage only; one query per key (USD 0.01 per page)',
   },
+  {
+    service: 'S3',
+    operation: 'ListObjectsV2',
+    action: 's3:ListBucket',
+    reason: '`--cur s3://…`: lists the CUR 2.0 export under the prefix (and, for Athena, nothing else)',
+  },
+  {
+    service: 'S3',
+    operation: 'GetObject',
+    action: 's3:GetObject',
+    reason: '`--cur s3://…`: reads the export\'s manifests and data files (Parquet by byte range, CSV as a stream)',
+  },
+  {
+    service: 'Athena',
+    operation: 'StartQueryExecution',
+    action: 'athena:StartQueryExecution',
+    reason: '`--cur athena://…`: runs the per-principal Bedrock spend aggregation over the CUR 2.0 table',
+    readOnlyBecause: 'a SELECT changes no data or setting; Athena writes only its result file to the S3 output location the user names (docs/cur.md)',
+  },
+  {
+    service: 'Athena',
+    operation: 'GetQueryExecution',
+    action: 'athena:GetQueryExecution',
+    reason: '`--cur athena://…`: polls the query until it ends',
+  },
+  {
+    service: 'Athena',
+    operation: 'GetQueryResults',
+    action: 'athena:GetQueryResults',
+    reason: '`--cur athena://…`: reads the aggregated rows page by page',
+  },
+  {
+    service: 'Athena',
+    operation: 'StopQueryExecution',
+    action: 'athena:StopQueryExecution',
+    reason: '`--cur athena://…`: Ctrl-C or the timeout stops the query tagwarden started',
+    readOnlyBecause: 'it cancels only the query tagwarden itself started; nothing else changes',
+  },
 ])
 
 const READ_ONLY_PREFIXES = ['List', 'Get', 'Describe']

@@ -5,6 +5,7 @@
  * (no full parse when an IAM ARN is found there), then the caller runs `loadAccount` per account, analyses
  * the inventory and drops it before loading the next. Bad input never throws; it becomes a `ScanErrorEntry`.
  */
+import { CUR_RECOGNISERS } from '../cur/recognisers.js'
 import { parsePolicyDocument } from '../../iam/policy-document.js'
 import type { ScanErrorEntry } from '../../model/finding.js'
 import { emptyAccount } from '../../model/inventory.js'
@@ -65,6 +66,7 @@ export const DEFAULT_RECOGNISERS: readonly SnapshotRecogniser[] = [
   tagwardenReportRecogniser,
   // Saved `aws ce` outputs: listed in `plan.otherFiles`, read by the spend source (src/scanners/cost-explorer).
   ...COST_EXPLORER_RECOGNISERS,
+  ...CUR_RECOGNISERS,
 ]
 
 /** Enough for the first entity of any realistic export; larger prefixes only cost I/O. */

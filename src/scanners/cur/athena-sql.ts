@@ -1,0 +1,109 @@
+/**
+ * The pure half of the Athena path: the `athena://` location, the aggregation SQL, and one result row
+ * back into a `CurGroup`. No AWS SDK here, so `--cur athena://…` is validated before anything loads.
+ */
+import { UsageError } from '../../errors.js'
+import { BEDROCK_PRODUCT_CODES, MARKETPLACE_BEDROCK_SUFFIX, USAGE_LINE_ITEM_TYPES, utcDay } from '../../spend/cur-aggregate.js'
+import type { CurGroup } from '../../spend/cur-model.js'
+import type { SpendPeriod } from '../../spend/model.js'
+import { COL } from './columns.js'
+import { timeOf } from './rows.js'
+
+export interface AthenaTarget {
+  database: string
+  table: string
+  catalog?: string
+  workgroup?: string
+  /** `ResultConfiguration.OutputLocation`; unset: the workgroup's own. */
+  output?: string
+  /** Seconds to wait for the query (default 600). */
+  timeoutSeconds?: number
+}
+
+const IDENT_RE = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/
+export const DEFAULT_ATHENA_TIMEOUT_S = 600
+export const ATHENA_PAGE_SIZE = 1000
+
+/** `athena://DB.TABLE?workgroup=W&output=s3://bucket/prefix/&timeout=600` (also `athena://CATALOG.DB.TABLE`). Throws `UsageError`. */
+export function parseAthenaSpec(spec: string): AthenaTarget {
+  const hint = 'e.g. --cur "athena://cur_db.cur_table?workgroup=primary&output=s3://my-athena-results/tagwarden/"'
+  const m = /^athena:\/\/([^?]+)(?:\?(.*))?$/.exec(spec.trim())
+  if (!m) throw new UsageError('bad-cur-athena', `--cur ${spec}: not an athena://DATABASE.TABLE location`, hint)
+  const parts = m[1]!.split('.')
+  if (parts.length < 2 || parts.length > 3 || !parts.every((p) => IDENT_RE.test(p))) {
+    throw new UsageError('bad-cur-athena', `--cur ${spec}: \`${m[1]}\` is not DATABASE.TABLE (letters, digits, _ and -)`, hint)
+  }
+  const t: AthenaTarget = parts.length === 3 ? { catalog: parts[0]!, database: parts[1]!, table: parts[2]! } : { database: parts[0]!, table: parts[1]! }
+  for (const [k, v] of new URLSearchParams(m[2] ?? '')) {
+    if (k === 'workgroup') t.workgroup = v
+    else if (k === 'output') {
+      if (!/^s3:\/\/[^/]+/.test(v)) throw new UsageError('bad-cur-athena', `--cur ${spec}: output=${v} is not an s3:// location`, hint)
+      t.output = v
+    } else if (k === 'timeout') {
+      const n = Number(v)
+      if (!Number.isInteger(n) || n < 1) throw new UsageError('bad-cur-athena', `--cur ${spec}: timeout=${v} is not a number of seconds`, hint)
+      t.timeoutSeconds = n
+    } else throw new UsageError('bad-cur-athena', `--cur ${spec}: unknown parameter \`${k}\` (use workgroup, output, timeout)`, hint)
+  }
+  return t
+}
+
+const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`
+const sqlTimestamp = (day: string): string => `TIMESTAMP ${sqlString(`${day} 00:00:00`)}`
+const quoteIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`
+
+/**
+ * The aggregation Athena runs: Bedrock usage line items of the period (cost clipped to it in proportion
+ * to time, as the local reader does), grouped by account, principal, currency and each required key.
+ * `element_at` because a map subscript fails on a missing key in Athena.
+ */
+export function curAggregateSql(t: Pick<AthenaTarget, 'database' | 'table' | 'catalog'>, tagKeys: readonly string[], period: SpendPeriod): string {
+  const table = [t.catalog, t.database, t.table].filter((x): x is string => x !== undefined).map(quoteIdent).join('.')
+  const S = sqlTimestamp(period.start)
+  const E = sqlTimestamp(period.end)
+  const start = COL.start
+  const end = COL.end
+  const tagCols = tagKeys.map((k, i) => `  element_at(${COL.tags}, ${sqlString(`iamPrincipal/${k}`)}) AS tag_${i + 1},`)
+  const groupBy = ['1', '2', '3', ...tagKeys.map((_, i) => String(i + 4))].join(', ')
+  return [
+    'SELECT',
+    `  ${COL.account} AS account_id,`,
+    `  coalesce(${COL.principal}, '') AS principal,`,
+    `  coalesce(${COL.currency}, 'USD') AS currency,`,
+    ...tagCols,
+    '  count(*) AS line_items,',
+    `  sum(CASE WHEN ${end} IS NULL OR ${end} <= ${start} THEN ${COL.cost}`,
+    `      ELSE ${COL.cost} * CAST(date_diff('millisecond', greatest(${start}, ${S}), least(${end}, ${E})) AS double)`,
+    `                       / CAST(date_diff('millisecond', ${start}, ${end}) AS double) END) AS cost,`,
+    `  min(${start}) AS first_usage,`,
+    `  max(${start}) AS last_usage`,
+    `FROM ${table}`,
+    `WHERE ${COL.lineItemType} IN (${USAGE_LINE_ITEM_TYPES.map(sqlString).join(', ')})`,
+    `  AND (${COL.productCode} IN (${BEDROCK_PRODUCT_CODES.map(sqlString).join(', ')})`,
+    `       OR element_at(${COL.product}, 'product_name') LIKE ${sqlString(`%${MARKETPLACE_BEDROCK_SUFFIX}`)})`,
+    `  AND ${start} < ${E}`,
+    `  AND (${end} > ${S} OR ((${end} IS NULL OR ${end} <= ${start}) AND ${start} >= ${S}))`,
+    `GROUP BY ${groupBy}`,
+  ].join('\n')
+}
+
+/** One aggregated result row → a group for the accumulator. Undefined when the row is unusable. */
+export function groupFromAthenaRow(row: Record<string, string | undefined>, tagKeys: readonly string[]): CurGroup | { error: string } {
+  const accountId = row.account_id ?? ''
+  const cost = Number(row.cost)
+  const rows = Number(row.line_items ?? '0')
+  if (!/^\d{12}$/.test(accountId)) return { error: `account_id ${JSON.stringify(row.account_id ?? null)} is not an account ID` }
+  if (row.cost === undefined || !Number.isFinite(cost)) return { error: `cost ${JSON.stringify(row.cost ?? null)} is not a number` }
+  const first = timeOf(row.first_usage)
+  const last = timeOf(row.last_usage)
+  return {
+    accountId,
+    principal: row.principal ?? '',
+    currency: row.currency || 'USD',
+    values: tagKeys.map((_, i) => row[`tag_${i + 1}`]),
+    cost,
+    rows: Number.isFinite(rows) ? rows : 0,
+    ...(first !== undefined ? { first: utcDay(first) } : {}),
+    ...(last !== undefined ? { last: utcDay(last) } : {}),
+  }
+}
