@@ -1,6 +1,7 @@
 /** Flags shared by several commands. */
 import { Flags } from '@oclif/core'
-import { REPORT_FORMATS } from './outputs.js'
+import { REPORT_FORMATS, type ReportFormat } from './outputs.js'
+import type { FailOn } from './exit.js'
 
 export const commonFlags = {
   rules: Flags.string({
@@ -92,4 +93,58 @@ export const gateFlags = {
     helpValue: 'FILE',
     helpGroup: 'GATE',
   }),
+}
+
+/** The parsed values of the output, gate, SARIF and common flags (shared by `scan` and `merge`). */
+interface ReportingFlagValues {
+  format: string
+  output?: string | undefined
+  'text-output'?: string | undefined
+  'json-output'?: string | undefined
+  'sarif-output'?: string | undefined
+  'markdown-output'?: string | undefined
+  'junit-output'?: string | undefined
+  'github-output'?: string | undefined
+  'fail-on': string
+  'fail-on-rule'?: string[] | undefined
+  'skip-rule'?: string[] | undefined
+  baseline?: string | undefined
+  'sarif-category'?: string | undefined
+  'sarif-include-suppressed'?: boolean | undefined
+  'sarif-new-only'?: boolean | undefined
+  'sarif-split-by-account'?: boolean | undefined
+  rules?: string | undefined
+  now?: string | undefined
+  color?: boolean | undefined
+  verbose?: boolean | undefined
+}
+
+/** Translates those flags into the reporting part of `ScanCommandInput`. */
+export function reportingOptions(flags: ReportingFlagValues) {
+  return {
+    format: flags.format as ReportFormat,
+    output: flags.output,
+    extraOutputs: {
+      text: flags['text-output'],
+      json: flags['json-output'],
+      sarif: flags['sarif-output'],
+      markdown: flags['markdown-output'],
+      junit: flags['junit-output'],
+      github: flags['github-output'],
+    },
+    failOn: flags['fail-on'] as FailOn,
+    failOnRules: flags['fail-on-rule'],
+    skipRules: flags['skip-rule'],
+    baseline: flags.baseline,
+    sarif: {
+      category: flags['sarif-category'],
+      includeSuppressed: flags['sarif-include-suppressed'],
+      newOnly: flags['sarif-new-only'],
+      splitByAccount: flags['sarif-split-by-account'],
+    },
+    rules: flags.rules,
+    now: flags.now,
+    color: flags.color,
+    verbose: flags.verbose,
+  }
 }

@@ -6,10 +6,11 @@
  * actual inventory: scope and gateway globs, accounts and exception targets that match nothing, and
  * exceptions that suppress no finding. Exit 0 valid, 1 problems, 2 usage error.
  */
+import { yamlOffsetOf } from '../util/yaml-position.js'
 import { existsSync, readFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { Ajv, type ErrorObject } from 'ajv'
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import { LineCounter, parseDocument, type Document } from 'yaml'
 import { isTagwardenError, UsageError } from '../errors.js'
 import { globMatch } from '../iam/glob.js'
 import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles, RULES_SCHEMA_PATH } from '../rules/config.js'
@@ -51,31 +52,11 @@ class Located {
 
   /** `line:column` of the node at `path` (its key for `atKey`), or of the deepest one that exists. */
   lineCol(path: Path, atKey = false): string {
-    let node: unknown = this.doc.contents
-    let best: Node | undefined = isNodeLike(node) ? node : undefined
-    for (const [i, seg] of path.entries()) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
-        if (!pair) break
-        node = pair.value
-        if (atKey && i === path.length - 1 && isNodeLike(pair.key)) best = pair.key
-        else if (isNodeLike(pair.value)) best = pair.value
-        else if (isNodeLike(pair.key)) best = pair.key
-      } else if (isSeq(node)) {
-        const item = node.items[Number(seg)]
-        if (!item) break
-        node = item
-        if (isNodeLike(item)) best = item
-      } else break
-    }
-    const { line, col } = this.lines.linePos(best?.range?.[0] ?? 0)
+    const { line, col } = this.lines.linePos(yamlOffsetOf(this.doc, path, atKey))
     return `${line}:${col}`
   }
 }
 
-function isNodeLike(v: unknown): v is Node {
-  return typeof v === 'object' && v !== null && 'range' in v
-}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)

@@ -1,7 +1,6 @@
 import { Args, Command } from '@oclif/core'
-import { commonFlags, extraOutputFlags, gateFlags, outputFlags, sarifFlags } from '../cli/flags.js'
+import { commonFlags, extraOutputFlags, gateFlags, outputFlags, sarifFlags, reportingOptions } from '../cli/flags.js'
 import { liveFlagsFor } from '../cli/live-flags.js'
-import type { ReportFormat } from '../cli/outputs.js'
 
 export default class Merge extends Command {
   static override summary = 'Combine the shard aggregates of a sharded org scan into one report.'
@@ -34,30 +33,7 @@ Takes the same output, gate and rules flags as scan. Exit codes as scan.`
     const { runMergeCommand } = await import('../cli/merge-command.js')
     process.exitCode = await runMergeCommand({
       files: argv as string[],
-      format: flags.format as ReportFormat,
-      output: flags.output,
-      extraOutputs: {
-        text: flags['text-output'],
-        json: flags['json-output'],
-        sarif: flags['sarif-output'],
-        markdown: flags['markdown-output'],
-        junit: flags['junit-output'],
-        github: flags['github-output'],
-      },
-      failOn: flags['fail-on'] as 'error' | 'warning' | 'note' | 'never',
-      failOnRules: flags['fail-on-rule'],
-      skipRules: flags['skip-rule'],
-      baseline: flags.baseline,
-      sarif: {
-        category: flags['sarif-category'],
-        includeSuppressed: flags['sarif-include-suppressed'],
-        newOnly: flags['sarif-new-only'],
-        splitByAccount: flags['sarif-split-by-account'],
-      },
-      rules: flags.rules,
-      now: flags.now,
-      color: flags.color,
-      verbose: flags.verbose,
+      ...reportingOptions(flags),
       live: { 'allow-partial': flags['allow-partial'] },
     })
   }

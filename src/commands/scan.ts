@@ -3,8 +3,7 @@ import { liveFlagsFor } from '../cli/live-flags.js'
 import { IAC_FLAGS } from '../cli/iac-options.js'
 
 const IAC = Object.fromEntries(IAC_FLAGS.map((f) => [f.name, `${f.summary} Default: ${f.default}.`])) as Record<string, string>
-import { commonFlags, extraOutputFlags, gateFlags, outputFlags, sarifFlags } from '../cli/flags.js'
-import type { ReportFormat } from '../cli/outputs.js'
+import { commonFlags, extraOutputFlags, gateFlags, outputFlags, sarifFlags, reportingOptions } from '../cli/flags.js'
 import { costExplorerFlags } from '../cli/spend-options.js'
 
 export default class Scan extends Command {
@@ -105,30 +104,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
       },
       debug: flags.debug,
       usedWithin: flags['used-within'],
-      format: flags.format as ReportFormat,
-      output: flags.output,
-      extraOutputs: {
-        text: flags['text-output'],
-        json: flags['json-output'],
-        sarif: flags['sarif-output'],
-        markdown: flags['markdown-output'],
-        junit: flags['junit-output'],
-        github: flags['github-output'],
-      },
-      failOn: flags['fail-on'] as 'error' | 'warning' | 'note' | 'never',
-      failOnRules: flags['fail-on-rule'],
-      skipRules: flags['skip-rule'],
-      baseline: flags.baseline,
-      sarif: {
-        category: flags['sarif-category'],
-        includeSuppressed: flags['sarif-include-suppressed'],
-        newOnly: flags['sarif-new-only'],
-        splitByAccount: flags['sarif-split-by-account'],
-      },
-      rules: flags.rules,
-      now: flags.now,
-      color: flags.color,
-      verbose: flags.verbose,
+      ...reportingOptions(flags),
     })
   }
 }

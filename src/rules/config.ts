@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { resolve } from 'node:path'
 import { Ajv, type ErrorObject } from 'ajv'
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import { LineCounter, parseDocument, type Document } from 'yaml'
 import { ConfigError } from '../errors.js'
 import type { Severity } from '../model/finding.js'
 import type {
@@ -22,6 +22,7 @@ import type {
 } from './config-types.js'
 import type { RuleMeta } from './types.js'
 import { suggest } from '../util/text.js'
+import { yamlOffsetOf } from '../util/yaml-position.js'
 
 export const BUNDLED_RULES_PATH = fileURLToPath(new URL('../../rules.yaml', import.meta.url))
 export const RULES_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/rules.schema.json', import.meta.url))
@@ -76,32 +77,11 @@ function schemaValidator(): ReturnType<Ajv['compile']> {
 }
 
 function positionOf(file: ParsedFile, path: Array<string | number>, atKey = false): Position {
-  let node: unknown = file.doc.contents
-  let best: Node | undefined = isNodeLike(node) ? node : undefined
-  for (const [i, seg] of path.entries()) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
-      if (!pair) break
-      node = pair.value
-      // An unknown property is pointed at by its key; anything else by its value.
-      if (atKey && i === path.length - 1 && isNodeLike(pair.key)) best = pair.key
-      else if (isNodeLike(pair.value)) best = pair.value
-      else if (isNodeLike(pair.key)) best = pair.key
-    } else if (isSeq(node)) {
-      const item = node.items[Number(seg)]
-      if (!item) break
-      node = item
-      if (isNodeLike(item)) best = item
-    } else break
-  }
-  const offset = best?.range?.[0] ?? 0
+  const offset = yamlOffsetOf(file.doc, path, atKey)
   const { line, col } = file.lines.linePos(offset)
   return { file: file.path, line, column: col }
 }
 
-function isNodeLike(v: unknown): v is Node {
-  return typeof v === 'object' && v !== null && 'range' in v
-}
 
 function fmt(p: Position): string {
   return `${p.file}:${p.line}:${p.column}`
