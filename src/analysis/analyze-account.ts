@@ -60,7 +60,40 @@ export function analyzeAccount(inv: AccountInventory, opts: AnalyzeOptions): Acc
     if (group !== undefined) source.group = group
     return { source, document: p.document }
   }
+  // Thousands of principals attach the same few policies: resolve each (ARN, kind) once per account.
+  const attachedByKind = new Map<PolicySource['kind'], Map<string, AttachedPolicy | undefined>>()
+  const attachedOnce = (arn: string, kind: 'managed' | 'boundary'): AttachedPolicy | undefined => {
+    let byArn = attachedByKind.get(kind)
+    if (!byArn) attachedByKind.set(kind, (byArn = new Map()))
+    if (byArn.has(arn)) return byArn.get(arn)
+    const a = managed(arn, kind)
+    byArn.set(arn, a)
+    return a
+  }
   const groups = new Map(inv.groups.map((g) => [g.name, g]))
+  /** A group's policies and the notes about them, resolved on first use. */
+  const groupPolicies = new Map<string, { policies: AttachedPolicy[]; notes: string[] }>()
+  const policiesOfGroup = (g: (typeof inv.groups)[number]): { policies: AttachedPolicy[]; notes: string[] } => {
+    let hit = groupPolicies.get(g.name)
+    if (hit) return hit
+    hit = { policies: [], notes: [] }
+    for (const ip of g.inlinePolicies) {
+      hit.policies.push({ source: { kind: 'group-inline', name: ip.name, group: g.name }, document: ip.document })
+    }
+    for (const arn of g.attachedPolicyArns) {
+      const a = managed(arn, 'group-managed', g.name)
+      if (a) hit.policies.push(a)
+      else hit.notes.push(`policy ${arn} of group ${g.name} could not be resolved`)
+    }
+    groupPolicies.set(g.name, hit)
+    return hit
+  }
+  const apiKeysByUser = new Map<string, typeof inv.apiKeys>()
+  for (const k of inv.apiKeys) {
+    const list = apiKeysByUser.get(k.userName)
+    if (list) list.push(k)
+    else apiKeysByUser.set(k.userName, [k])
+  }
   const facts: PrincipalFacts[] = []
   let skippedServiceLinked = 0
 
@@ -70,37 +103,36 @@ export function analyzeAccount(inv: AccountInventory, opts: AnalyzeOptions): Acc
       skippedServiceLinked++
       return
     }
-    const notes: string[] = [...(p.origin?.notEvaluated ?? [])]
+    // Allocated only when there is something to say: most principals have no notes.
+    let notes: string[] | undefined = p.origin?.notEvaluated ? [...p.origin.notEvaluated] : undefined
+    const note = (n: string): void => {
+      ;(notes ??= []).push(n)
+    }
     const identity: AttachedPolicy[] = []
     for (const ip of p.inlinePolicies) identity.push({ source: { kind: 'inline', name: ip.name }, document: ip.document })
     for (const arn of p.attachedPolicyArns) {
-      const a = managed(arn, 'managed')
+      const a = attachedOnce(arn, 'managed')
       if (a) identity.push(a)
-      else notes.push(`attached policy ${arn} could not be resolved`)
+      else note(`attached policy ${arn} could not be resolved`)
     }
     if (p.kind === 'user') {
       for (const gname of p.groups) {
         const g = groups.get(gname)
         if (!g) {
-          notes.push(`group ${gname} is not in the snapshot`)
+          note(`group ${gname} is not in the snapshot`)
           continue
         }
-        for (const ip of g.inlinePolicies) {
-          identity.push({ source: { kind: 'group-inline', name: ip.name, group: g.name }, document: ip.document })
-        }
-        for (const arn of g.attachedPolicyArns) {
-          const a = managed(arn, 'group-managed', g.name)
-          if (a) identity.push(a)
-          else notes.push(`policy ${arn} of group ${g.name} could not be resolved`)
-        }
+        const gp = policiesOfGroup(g)
+        for (const a of gp.policies) identity.push(a)
+        for (const n of gp.notes) note(n)
       }
     }
     const input: Parameters<typeof evaluateBedrockCapability>[0] = { identity, partition: p.partition }
     if (inv.scpLevels) input.scps = inv.scpLevels
     if (p.permissionsBoundaryArn) {
-      const b = managed(p.permissionsBoundaryArn, 'boundary')
+      const b = attachedOnce(p.permissionsBoundaryArn, 'boundary')
       if (b) input.boundary = b
-      else notes.push(`permissions boundary ${p.permissionsBoundaryArn} could not be resolved; evaluated without it`)
+      else note(`permissions boundary ${p.permissionsBoundaryArn} could not be resolved; evaluated without it`)
     }
     const capability = evaluateBedrockCapability(input, settings.inferenceActions, cache)
     const gw =
@@ -118,7 +150,7 @@ export function analyzeAccount(inv: AccountInventory, opts: AnalyzeOptions): Acc
           )
         : undefined
     if (gw) addGateway(index, { arn: p.arn, accountId: inv.accountId, name: p.name, reason: gw, ...(p.id ? { id: p.id } : {}) })
-    const apiKeys = p.kind === 'user' ? inv.apiKeys.filter((k) => k.userName === p.name) : []
+    const apiKeys = p.kind === 'user' ? [...(apiKeysByUser.get(p.name) ?? [])] : []
     // Users holding an API key are kept even when not capable: the key itself is a finding.
     if (!capability.capable && !gw && apiKeys.length === 0) return
     const f: PrincipalFacts = {
@@ -133,7 +165,7 @@ export function analyzeAccount(inv: AccountInventory, opts: AnalyzeOptions): Acc
       paths: p.kind === 'user' ? ['iam-user'] : [],
       apiKeys,
       apiKeysCollected: inv.apiKeysCollected,
-      notes,
+      notes: notes ?? [],
     }
     if (p.id) f.id = p.id
     if (p.origin) f.origin = p.origin

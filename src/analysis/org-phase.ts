@@ -5,8 +5,8 @@
 import type { PrincipalFacts } from './facts.js'
 import type { OrgIndex, GatewayEntry } from './org-index.js'
 import { globMatch } from '../iam/glob.js'
-import { analyzeTrust, type GatewayMatch, type PrincipalRef } from '../iam/trust.js'
-import { roleNameFromArn } from '../iam/arn.js'
+import { analyzeTrust, type GatewayMatch, type PrincipalRef, type TrustAnalysis } from '../iam/trust.js'
+import { isIdentityCenterRole, roleNameFromArn } from '../iam/arn.js'
 import type { AttributionPath } from '../model/finding.js'
 import type { ResolvedSettings } from '../rules/config-types.js'
 
@@ -52,10 +52,20 @@ export function makeGatewayResolver(index: OrgIndex, settings: ResolvedSettings)
 export function resolvePrincipalPaths(facts: PrincipalFacts[], index: OrgIndex, settings: ResolvedSettings): void {
   const isGateway = makeGatewayResolver(index, settings)
   const cfg = { workloadOidcIssuers: settings.workloadOidcIssuers, isGateway, requiredTagKeys: settings.requiredTags.map((t) => t.key) }
+  // With the config fixed, a trust analysis depends only on the document and on whether the role is an
+  // Identity Center role; most roles share a handful of trust policies, so they share one analysis (read-only).
+  const memo = new Map<string, { trust: TrustAnalysis; paths: AttributionPath[] }>()
   for (const f of facts) {
     if (f.kind !== 'role') continue
-    f.trust = analyzeTrust(f.trustPolicy, { name: f.name, path: f.path, accountId: f.accountId }, cfg)
-    const paths: AttributionPath[] = [...f.trust.paths]
-    f.paths = paths.length > 0 ? paths : ['unreachable']
+    const role = { name: f.name, path: f.path, accountId: f.accountId }
+    const key = f.trustPolicy?.hash ? `${isIdentityCenterRole(f.name, f.path) ? 'ic' : '-'}\u0000${f.trustPolicy.hash}` : undefined
+    let hit = key !== undefined ? memo.get(key) : undefined
+    if (!hit) {
+      const trust = analyzeTrust(f.trustPolicy, role, cfg)
+      hit = { trust, paths: trust.paths.length > 0 ? [...trust.paths] : ['unreachable'] }
+      if (key !== undefined) memo.set(key, hit)
+    }
+    f.trust = hit.trust
+    f.paths = hit.paths
   }
 }

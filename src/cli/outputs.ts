@@ -4,7 +4,7 @@
  * outputs to one path) fails in milliseconds, not after scanning 1,000 accounts. Kept free of
  * reporter imports so `--help` stays fast.
  */
-import { appendFileSync, existsSync, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs'
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, realpathSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { UsageError } from '../errors.js'
 
@@ -96,6 +96,24 @@ export function writeOutput(t: OutputTarget, text: string, io: OutputIO): void {
   mkdirSync(dirname(t.path), { recursive: true })
   if (t.append) appendFileSync(t.path, text)
   else writeFileSync(t.path, text)
+}
+
+/**
+ * Writes text produced in pieces (the JSON report of a large organization can exceed the longest string
+ * V8 allows, ~512 MB), so no single string holds all of it.
+ */
+export function writeOutputChunks(t: OutputTarget, chunks: Iterable<string>, io: OutputIO): void {
+  if (t.path === undefined) {
+    for (const c of chunks) io.stdout(c)
+    return
+  }
+  mkdirSync(dirname(t.path), { recursive: true })
+  const fd = openSync(t.path, t.append ? 'a' : 'w')
+  try {
+    for (const c of chunks) writeSync(fd, c)
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /** Writes per-account SARIF files into the target folder; returns the paths written. */

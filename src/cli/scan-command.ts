@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.js'
 import { resolveNow } from './clock.js'
 import { scanExitCode, type FailOn } from './exit.js'
-import { planOutputs, writeOutput, writeSplitSarif, type ReportFormat } from './outputs.js'
+import { planOutputs, writeOutput, writeOutputChunks, writeSplitSarif, type ReportFormat } from './outputs.js'
 import { applyBaseline } from '../baseline/apply.js'
 import { readBaselineFile } from '../baseline/file.js'
 import type { AwsCallStats, ScanReport } from '../model/finding.js'
@@ -13,6 +13,7 @@ import { runScan, type AccountSource } from '../pipeline/scan.js'
 import { snapshotSource } from '../pipeline/snapshot-source.js'
 import { isLiveScan, liveOptionsFromFlags, type LiveFlagValues } from './live-options.js'
 import { writeFileSync } from 'node:fs'
+import { jsonReportChunks } from '../report/json.js'
 import { renderReport, reportRules, type RenderOptions } from '../report/index.js'
 import { renderSarifByAccount, type SarifOptions } from '../report/sarif.js'
 import { suggest } from '../util/text.js'
@@ -257,6 +258,10 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
       for (const p of parts) for (const w of p.warnings) stderr(`tagwarden: warning: ${p.key}: ${w}\n`)
       const files = writeSplitSarif(t, parts)
       if (files.length > 20) stderr(`tagwarden: note: wrote ${files.length} SARIF files; GitHub accepts at most 20 runs per upload, so upload them in batches (see docs/github-action.md)\n`)
+      continue
+    }
+    if (t.format === 'json') {
+      writeOutputChunks(t, jsonReportChunks(report), { stdout })
       continue
     }
     const out = renderReport(t.format, report, rules, { ...render, text: { color, verbose: i.verbose ?? false } })

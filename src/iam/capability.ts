@@ -10,7 +10,7 @@
  * more capable, never less. A linter that misses a capable principal misses untagged spend.
  *
  * Memoisation has three levels so that a million principals sharing a few policies stay cheap:
- * per document (hash + action set) → per-action Allow/Deny tables; per combination of document hashes →
+ * per action set: per document (hash) → per-action Allow/Deny tables; per combination of documents →
  * positional result; per resource-set question → boolean.
  */
 import type { AttachedPolicy, PolicyDocument, PolicySource, Statement } from '../model/policy.js'
@@ -87,6 +87,8 @@ interface StatementEffect {
 
 /** Per-document, per-action-set analysis: for each action (by index), the statements that Allow / Deny it. */
 interface DocAnalysis {
+  /** Unique within the cache (never reused, even after eviction): combinations are keyed by these ids. */
+  readonly id: number
   readonly allow: readonly StatementEffect[][]
   /** Unconditional Denies only: a conditional Deny removes nothing we can prove. */
   readonly deny: readonly StatementEffect[][]
@@ -116,6 +118,18 @@ interface CombinationResult {
     ref: PolicyRef
     statement?: string
   }>
+}
+
+/** The memo tables of one action set. */
+interface ActionSetMemo {
+  /** In front of `documents`: the same document object recurs for every principal attaching it. */
+  readonly byObject: WeakMap<PolicyDocument, DocAnalysis>
+  readonly documents: FifoCache<string, DocAnalysis>
+  readonly combinations: FifoCache<string, CombinationResult>
+  /** Rendered results by combination and the names they mention: principals with the same policies share one. */
+  readonly rendered: FifoCache<string, BedrockCapability>
+  /** Rendered results that mention no policy (nothing granted, nothing removed), by combination. */
+  readonly bare: WeakMap<CombinationResult, BedrockCapability>
 }
 
 export interface PolicyEvalCacheStats {
@@ -151,22 +165,42 @@ export class PolicyEvalCache {
     queryHits: 0,
     budgetExceeded: 0,
   }
-  /** @internal */ readonly documents: FifoCache<string, DocAnalysis>
-  /** @internal */ readonly combinations: FifoCache<string, CombinationResult>
+  /**
+   * @internal Per action set: documents by hash and combinations by analysis ids. Nesting by action set
+   * keeps the per-principal keys short (a few small ids instead of every hash plus the action list), which
+   * is most of the cost of a cache hit at a million principals.
+   */
+  readonly actionSets = new Map<string, ActionSetMemo>()
   /** @internal */ readonly queries: FifoCache<string, boolean>
   /** @internal */ readonly terms: FifoCache<string, Term>
   /** @internal */ nextTermId = 0
+  /** @internal */ nextAnalysisId = 0
+  private readonly limits: PolicyEvalCacheLimits
 
   constructor(limits: PolicyEvalCacheLimits = {}) {
-    this.documents = new FifoCache(limits.maxDocuments ?? 100_000)
-    this.combinations = new FifoCache(limits.maxCombinations ?? 100_000)
+    this.limits = limits
     this.queries = new FifoCache(limits.maxQueries ?? 200_000)
     this.terms = new FifoCache(200_000)
   }
 
+  /** @internal */
+  memoFor(setKey: string): ActionSetMemo {
+    let memo = this.actionSets.get(setKey)
+    if (!memo) {
+      memo = {
+        byObject: new WeakMap(),
+        documents: new FifoCache(this.limits.maxDocuments ?? 100_000),
+        combinations: new FifoCache(this.limits.maxCombinations ?? 100_000),
+        rendered: new FifoCache(this.limits.maxCombinations ?? 100_000),
+        bare: new WeakMap(),
+      }
+      this.actionSets.set(setKey, memo)
+    }
+    return memo
+  }
+
   clear(): void {
-    this.documents.clear()
-    this.combinations.clear()
+    this.actionSets.clear()
     this.queries.clear()
     this.terms.clear()
     for (const k of Object.keys(this.stats) as Array<keyof PolicyEvalCacheStats>) this.stats[k] = 0
@@ -292,14 +326,18 @@ function actionSetKey(actions: readonly string[]): string {
 
 function analyseDocument(
   cache: PolicyEvalCache,
+  memo: ActionSetMemo,
   doc: PolicyDocument,
   actions: readonly string[],
-  setKey: string,
   services: readonly string[],
 ): DocAnalysis {
-  const cacheKey = doc.hash ? `${doc.hash}\u0001${setKey}` : undefined
+  const cacheKey = doc.hash ? doc.hash : undefined
   if (cacheKey !== undefined) {
-    const hit = cache.documents.get(cacheKey)
+    let hit = memo.byObject.get(doc)
+    if (!hit) {
+      hit = memo.documents.get(cacheKey)
+      if (hit) memo.byObject.set(doc, hit)
+    }
     if (hit) {
       cache.stats.documentHits++
       return hit
@@ -334,8 +372,11 @@ function analyseDocument(
       }
     }
   }
-  const analysis: DocAnalysis = { allow, deny, partitions: [...partitions] }
-  if (cacheKey !== undefined) cache.documents.set(cacheKey, analysis)
+  const analysis: DocAnalysis = { id: cache.nextAnalysisId++, allow, deny, partitions: [...partitions] }
+  if (cacheKey !== undefined) {
+    memo.documents.set(cacheKey, analysis)
+    memo.byObject.set(doc, analysis)
+  }
   return analysis
 }
 
@@ -504,6 +545,15 @@ function render(result: CombinationResult, input: CapabilityInput, actions: read
   }
 }
 
+/** The policy names a rendering mentions: with the combination, everything `render` depends on. */
+function renderedNames(result: CombinationResult, input: CapabilityInput): string {
+  let key = ''
+  for (const g of result.grants) key += `${refName({ kind: 'identity', i: g.policy }, input)}\u0000`
+  key += '\u0001'
+  for (const r of result.removed) key += `${refName(r.ref, input)}\u0000`
+  return key
+}
+
 const setKeys = new WeakMap<readonly string[], { key: string; services: string[] }>()
 
 function describeActionSet(actions: readonly string[]): { key: string; services: string[] } {
@@ -517,7 +567,8 @@ function describeActionSet(actions: readonly string[]): { key: string; services:
 
 /**
  * Decide whether the principal described by `input` may run at least one of `actions` on some resource of
- * the action's service. Pure: the cache only saves work.
+ * the action's service. Pure: the cache only saves work. With a cache, principals whose policies and policy
+ * names are the same get the same result object: treat it as read-only.
  */
 export function evaluateBedrockCapability(
   input: CapabilityInput,
@@ -525,33 +576,44 @@ export function evaluateBedrockCapability(
   cache: PolicyEvalCache = new PolicyEvalCache(),
 ): BedrockCapability {
   const { key: setKey, services } = describeActionSet(actions)
-  const analyse = (p: AttachedPolicy): DocAnalysis => analyseDocument(cache, p.document, actions, setKey, services)
+  const memo = cache.memoFor(setKey)
+  const analyse = (p: AttachedPolicy): DocAnalysis => analyseDocument(cache, memo, p.document, actions, services)
   const docs: Analysed = { identity: input.identity.map(analyse) }
   if (input.boundary) docs.boundary = analyse(input.boundary)
   if (input.scps) docs.scps = input.scps.map((level) => level.map(analyse))
 
-  const hashes = (ps: readonly AttachedPolicy[]): string => ps.map((p) => p.document.hash).join(',')
+  // Analyses are memoised by document hash, so equal analysis ids mean equal documents; a document
+  // without a hash gets a fresh analysis (and id) each time, which must not be memoised.
   const everyHashKnown =
     input.identity.every((p) => p.document.hash) &&
     (!input.boundary || input.boundary.document.hash) &&
     (input.scps ?? []).every((level) => level.every((p) => p.document.hash))
+  const ids = (as: readonly DocAnalysis[]): string => as.map((a) => a.id).join(',')
   const comboKey = everyHashKnown
-    ? [
-        setKey,
-        input.partition ?? '',
-        hashes(input.identity),
-        input.boundary?.document.hash ?? '-',
-        input.scps ? input.scps.map(hashes).join('/') : '-',
-      ].join('\u0002')
+    ? `${input.partition ?? ''}\u0002${ids(docs.identity)}\u0002${docs.boundary ? docs.boundary.id : '-'}\u0002${docs.scps ? docs.scps.map(ids).join('/') : '-'}`
     : undefined
 
-  let result = comboKey !== undefined ? cache.combinations.get(comboKey) : undefined
+  let result = comboKey !== undefined ? memo.combinations.get(comboKey) : undefined
   if (result) {
     cache.stats.combinationHits++
   } else {
     cache.stats.combinationMisses++
     result = combine(cache, docs, actions, services, input.partition)
-    if (comboKey !== undefined) cache.combinations.set(comboKey, result)
+    if (comboKey !== undefined) memo.combinations.set(comboKey, result)
   }
-  return render(result, input, actions)
+  if (comboKey === undefined) return render(result, input, actions)
+  // Most principals attach the same few policies: one shared rendering each keeps a million facts small.
+  // Without grants or removals the rendering names no policy, so the combination alone decides it.
+  if (result.grants.length === 0 && result.removed.length === 0) {
+    let bare = memo.bare.get(result)
+    if (!bare) memo.bare.set(result, (bare = render(result, input, actions)))
+    return bare
+  }
+  const renderKey = `${comboKey}\u0003${renderedNames(result, input)}`
+  let rendered = memo.rendered.get(renderKey)
+  if (!rendered) {
+    rendered = render(result, input, actions)
+    memo.rendered.set(renderKey, rendered)
+  }
+  return rendered
 }

@@ -79,7 +79,14 @@ export class FifoCache<K, V> {
   }
 }
 
-const compiled = new FifoCache<string, Glob>(MAX_CACHE)
+/**
+ * Compiled patterns, one table per kind and keyed by the pattern itself: a key built by concatenation
+ * (`'i' + pattern`) is a new string whose hash V8 computes on every lookup, and lookups happen for every
+ * action, resource, trust statement and gateway pattern of a million principals.
+ */
+const compiledExact = new FifoCache<string, Glob>(MAX_CACHE)
+const compiledFolded = new FifoCache<string, Glob>(MAX_CACHE)
+const compiledResources = new FifoCache<string, Glob>(MAX_CACHE)
 
 function fold(s: string, ci: boolean): string {
   return ci ? s.toLowerCase() : s
@@ -116,8 +123,8 @@ function buildGlob(
 /** Compile (and cache) a user pattern. Consecutive `*` collapse into one, which matches the same strings. */
 export function compileGlob(pattern: string, opts: GlobOptions = {}): Glob {
   const ci = opts.caseInsensitive === true
-  const key = (ci ? 'i' : 's') + pattern
-  const hit = compiled.get(key)
+  const compiled = ci ? compiledFolded : compiledExact
+  const hit = compiled.get(pattern)
   if (hit) return hit
   const text = fold(pattern, ci)
   const kinds: number[] = []
@@ -144,7 +151,7 @@ export function compileGlob(pattern: string, opts: GlobOptions = {}): Glob {
   }
   segments.push(seg)
   const glob = buildGlob(pattern, kinds, codes, ci, segments)
-  compiled.set(key, glob)
+  compiled.set(pattern, glob)
   return glob
 }
 
@@ -194,12 +201,11 @@ const ARN_HEAD = /^arn:/i
  * plain wildcard pattern.
  */
 export function compileResourcePattern(pattern: string): Glob {
-  const key = `r${pattern}`
-  const hit = compiled.get(key)
+  const hit = compiledResources.get(pattern)
   if (hit) return hit
   if (!ARN_HEAD.test(pattern)) {
     const plain = compileGlob(pattern)
-    compiled.set(key, plain)
+    compiledResources.set(pattern, plain)
     return plain
   }
   const parts = pattern.split(':')
@@ -226,7 +232,7 @@ export function compileResourcePattern(pattern: string): Glob {
     return matchGlob(resourceGlob, v[5] as string)
   }
   const glob = buildGlob(pattern, kinds, codes, false, undefined, test)
-  compiled.set(key, glob)
+  compiledResources.set(pattern, glob)
   return glob
 }
 

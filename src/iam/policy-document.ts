@@ -3,7 +3,7 @@
  * a JSON object (AWS CLI), a URL-encoded string (raw API/SDK: GetAccountAuthorizationDetails),
  * or a plain JSON string. The result is a `PolicyDocument` with list-valued fields.
  */
-import { createHash } from 'node:crypto'
+import * as nodeCrypto from 'node:crypto'
 import { findJsonErrorOffset, offsetToLineColumn } from '../util/json-error.js'
 import type { ConditionBlock, PolicyDocument, PrincipalBlock, Statement } from '../model/policy.js'
 
@@ -135,16 +135,27 @@ export function parsePolicyDocument(raw: unknown): PolicyDocument {
 
 /** Stable JSON (sorted keys) so that the same policy written differently hashes the same. */
 export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`
-  if (v && typeof v === 'object') {
-    const entries = Object.keys(v as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
-    return `{${entries.join(',')}}`
+  // Appending to one string (no intermediate arrays) matters: every distinct document of a scan is hashed.
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v) ?? 'null'
+  if (Array.isArray(v)) {
+    let s = '['
+    for (let i = 0; i < v.length; i++) s += (i === 0 ? '' : ',') + canonicalJson(v[i])
+    return `${s}]`
   }
-  return JSON.stringify(v) ?? 'null'
+  const o = v as Record<string, unknown>
+  const keys = Object.keys(o).sort()
+  let s = '{'
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string
+    s += `${i === 0 ? '' : ','}${JSON.stringify(k)}:${canonicalJson(o[k])}`
+  }
+  return `${s}}`
 }
 
+/** `crypto.hash` (Node ≥ 20.12) skips the Hash object; older Node 20 releases fall back to `createHash`. */
+const oneShotHash = (nodeCrypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash
+
 function hashCanonical(v: unknown): string {
-  return createHash('sha1').update(canonicalJson(v)).digest('hex')
+  const text = canonicalJson(v)
+  return oneShotHash ? oneShotHash('sha1', text, 'hex') : nodeCrypto.createHash('sha1').update(text).digest('hex')
 }

@@ -95,24 +95,32 @@ export async function runPhaseOne(opts: {
   const index = emptyIndex()
   const cache = new PolicyEvalCache()
   const p: PhaseOne = { facts: [], index, errors: [], counts: { users: 0, roles: 0, skippedServiceLinked: 0 }, notes: [], scanned: [], failed: 0, files: 0 }
+  const scanned = new Set<string>()
+  // Loops, not push(...list): spreading one huge account's facts or errors as arguments throws a RangeError.
+  const append = <T>(to: T[], from: readonly T[]): void => {
+    for (const x of from) to.push(x)
+  }
   for (const source of opts.sources) {
-    p.errors.push(...(await source.prepare(index)).errors)
+    append(p.errors, (await source.prepare(index)).errors)
     for await (const acct of source.accounts()) {
-      p.errors.push(...acct.errors)
+      append(p.errors, acct.errors)
       if (!acct.inventory) {
         p.failed++
         opts.onAccount?.(acct.accountId, false)
         continue
       }
-      if (acct.inventory.notes) p.notes.push(...acct.inventory.notes)
+      if (acct.inventory.notes) append(p.notes, acct.inventory.notes)
       const a = analyzeAccount(acct.inventory, { settings: opts.config.settings, cache, index })
-      if (source.collectUsage) p.errors.push(...(await source.collectUsage(a.accountId, a.facts.filter((f) => f.capability.capable))))
-      p.facts.push(...a.facts)
-      p.errors.push(...a.errors)
+      if (source.collectUsage) append(p.errors, await source.collectUsage(a.accountId, a.facts.filter((f) => f.capability.capable)))
+      append(p.facts, a.facts)
+      append(p.errors, a.errors)
       p.counts.users += a.counts.users
       p.counts.roles += a.counts.roles
       p.counts.skippedServiceLinked += a.counts.skippedServiceLinked
-      if (!p.scanned.includes(a.accountId)) p.scanned.push(a.accountId)
+      if (!scanned.has(a.accountId)) {
+        scanned.add(a.accountId)
+        p.scanned.push(a.accountId)
+      }
       opts.onAccount?.(acct.accountId, true)
     }
   }

@@ -57,12 +57,24 @@ function identity(obj: JsonObject): FileIdentity {
   return { accountIds: [...accountIds].sort(), partitions: [...partitions].sort() }
 }
 
-function tags(raw: unknown): Tag[] {
+/**
+ * Tags of one account, interned: the same few key/value pairs recur on thousands of principals, and kept
+ * facts hold their tags until the end of the scan. Tag objects are shared, so treat them as read-only.
+ */
+const internedTags = new WeakMap<object, Map<string, Tag>>()
+
+function tags(raw: unknown, ctx: AccountReadContext): Tag[] {
   if (!Array.isArray(raw)) return []
+  let pool = internedTags.get(ctx.inventory)
+  if (!pool) internedTags.set(ctx.inventory, (pool = new Map()))
   const out: Tag[] = []
   for (const t of raw) {
     if (isJsonObject(t) && typeof t.Key === 'string') {
-      out.push({ key: t.Key, value: typeof t.Value === 'string' ? t.Value : '' })
+      const value = typeof t.Value === 'string' ? t.Value : ''
+      const id = `${t.Key}\u0000${value}`
+      let tag = pool.get(id)
+      if (!tag) pool.set(id, (tag = { key: t.Key, value }))
+      out.push(tag)
     }
   }
   return out
@@ -190,7 +202,7 @@ function common(e: JsonObject, arn: string, parsed: EntityArn, nameKey: string, 
     name: str(e, nameKey) ?? parsed.name,
     path: str(e, 'Path') ?? parsed.path,
     ...(id !== undefined ? { id } : {}),
-    tags: tags(e.Tags),
+    tags: tags(e.Tags, ctx),
     attachedPolicyArns: attachedArns(e.AttachedManagedPolicies),
     ...(boundary !== undefined ? { permissionsBoundaryArn: boundary } : {}),
     ...createDate(e),

@@ -275,23 +275,80 @@ export async function loadOrgFiles(
   return { accounts, errors }
 }
 
-/** `parsePolicyDocument` memoised on the raw form: roles of one account share few distinct trust policies. */
+/** FNV-1a over a string, continuing from `h`. */
+function hashText(s: string, h: number): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619)
+  return h
+}
+
+/** An order-sensitive hash of a JSON value, computed without building its text. */
+function jsonHash(v: unknown, h: number): number {
+  if (typeof v === 'string') return hashText(v, Math.imul(h ^ 0x22, 16777619))
+  if (Array.isArray(v)) {
+    h = Math.imul(h ^ 0x5b, 16777619)
+    for (const x of v) h = jsonHash(x, h)
+    return Math.imul(h ^ 0x5d, 16777619)
+  }
+  if (typeof v === 'object' && v !== null) {
+    h = Math.imul(h ^ 0x7b, 16777619)
+    for (const k of Object.keys(v)) h = jsonHash((v as Record<string, unknown>)[k], hashText(k, h))
+    return Math.imul(h ^ 0x7d, 16777619)
+  }
+  return hashText(String(v), Math.imul(h ^ 0x23, 16777619))
+}
+
+/** Deep equality of JSON values, key order included (as JSON.stringify would compare them). */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false
+    return true
+  }
+  if (Array.isArray(b)) return false
+  const ka = Object.keys(a)
+  const kb = Object.keys(b)
+  if (ka.length !== kb.length) return false
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i] as string
+    if (k !== kb[i] || !jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false
+  }
+  return true
+}
+
+/**
+ * `parsePolicyDocument` memoised on the raw form: roles of one account share few distinct trust policies.
+ * Strings are keyed by their text; objects (AWS CLI output) by a structural hash checked with deep equality,
+ * which spares building a JSON text for every document of every principal.
+ */
 function memoisedPolicyParser(): (raw: unknown) => PolicyDocument {
-  const memo = new Map<string, PolicyDocument | Error>()
-  return (raw) => {
-    // A string starting with `{` and an object that stringifies to it decode to the same document, so
-    // one key space serves objects, plain JSON strings and URL-encoded strings.
-    const key = typeof raw === 'string' ? raw : typeof raw === 'object' && raw !== null ? JSON.stringify(raw) : undefined
-    if (key === undefined) return parsePolicyDocument(raw)
-    let hit = memo.get(key)
-    if (hit === undefined) {
-      try {
-        hit = parsePolicyDocument(raw)
-      } catch (e) {
-        hit = e instanceof Error ? e : new Error(String(e))
-      }
-      memo.set(key, hit)
+  const byText = new Map<string, PolicyDocument | Error>()
+  const byHash = new Map<number, Array<{ raw: unknown; doc: PolicyDocument | Error }>>()
+  const parse = (raw: unknown): PolicyDocument | Error => {
+    try {
+      return parsePolicyDocument(raw)
+    } catch (e) {
+      return e instanceof Error ? e : new Error(String(e))
     }
+  }
+  const lookup = (raw: unknown): PolicyDocument | Error => {
+    if (typeof raw === 'string') {
+      let hit = byText.get(raw)
+      if (hit === undefined) byText.set(raw, (hit = parse(raw)))
+      return hit
+    }
+    const h = jsonHash(raw, 0x811c9dc5)
+    let bucket = byHash.get(h)
+    if (!bucket) byHash.set(h, (bucket = []))
+    for (const e of bucket) if (jsonEqual(e.raw, raw)) return e.doc
+    const doc = parse(raw)
+    bucket.push({ raw, doc })
+    return doc
+  }
+  return (raw) => {
+    if (typeof raw !== 'string' && (typeof raw !== 'object' || raw === null)) return parsePolicyDocument(raw)
+    const hit = lookup(raw)
     if (hit instanceof Error) throw hit
     return hit
   }
