@@ -35,8 +35,10 @@ export const tagValueNotAllowed: PrincipalRule = {
       const s = tagState(p.tags, req.key)
       if (s.state !== 'present') continue
       const value = s.value
-      const okList = req.allowedValues ? req.allowedValues.includes(value) : true
-      const okPattern = req.pattern ? new RegExp(req.pattern).test(value) : true
+      // `"search "` is an allowed value with stray whitespace: tag-value-whitespace owns that defect.
+      const judged = value.trim()
+      const okList = req.allowedValues ? req.allowedValues.includes(judged) : true
+      const okPattern = req.pattern ? new RegExp(req.pattern).test(judged) : true
       if (okList && okPattern) continue
       const best = req.allowedValues ? closest(value.trim(), req.allowedValues, Math.max(2, Math.floor(value.length / 3))) : undefined
       const allowed = [req.allowedValues?.map((v) => `\`${v}\``).join(', '), req.pattern ? `values matching /${req.pattern}/` : undefined].filter(Boolean).join('; ')
