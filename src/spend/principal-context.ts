@@ -5,7 +5,6 @@
  */
 import type { PrincipalFacts } from '../analysis/facts.js'
 import type { Finding } from '../model/finding.js'
-import type { RuleContext } from '../rules/types.js'
 import type { CurSpendData } from './cur-model.js'
 import { joinPrincipalSpend, type PrincipalJoin } from './principal-join.js'
 
@@ -19,11 +18,7 @@ export interface PrincipalSpendContext {
   explainedBy: Map<string, string[]>
 }
 
-export type PrincipalSpendRuleContext = RuleContext & { principalSpend?: PrincipalSpendContext }
 
-export function principalSpendOf(ctx: RuleContext): PrincipalSpendContext | undefined {
-  return (ctx as PrincipalSpendRuleContext).principalSpend
-}
 
 /** Base rule IDs that are not IAM rules (Cost Explorer and CUR spend rules). */
 const NOT_IAM = new Set<string>([...PRINCIPAL_SPEND_RULES, 'untagged-bedrock-spend', 'cost-tag-inactive'])

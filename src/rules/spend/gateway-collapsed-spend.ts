@@ -1,5 +1,4 @@
 import { findingSpend, formatMoney, formatPeriod } from '../../spend/model.js'
-import { principalSpendOf } from '../../spend/principal-context.js'
 import type { OrgRule, RuleReport } from '../types.js'
 
 const GATEWAY_DIRECT_INVOKE = 'gateway-direct-invoke'
@@ -35,7 +34,7 @@ arn:aws:sts::222222222222:assumed-role/bedrock-invoke-per-user/jdoe@acme.example
     },
   },
   check(ctx) {
-    const pc = principalSpendOf(ctx)
+    const pc = ctx.principalSpend
     if (!pc) return []
     const out: RuleReport[] = []
     for (const [arn, s] of pc.join.byFact) {

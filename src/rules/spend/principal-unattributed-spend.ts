@@ -1,7 +1,7 @@
 import type { Subject } from '../../model/finding.js'
 import type { PrincipalSpend } from '../../spend/cur-model.js'
 import { findingSpend, formatMoney, formatPeriod, formatShare } from '../../spend/model.js'
-import { principalSpendOf, type PrincipalSpendContext } from '../../spend/principal-context.js'
+import type { PrincipalSpendContext } from '../../spend/principal-context.js'
 import type { UnmatchedReason } from '../../spend/principal-join.js'
 import { describeThreshold, levelFor, thresholdsFromOptions, type SpendThresholds } from '../../spend/thresholds.js'
 import type { PrincipalFacts } from '../../analysis/facts.js'
@@ -67,7 +67,7 @@ arn:aws:sts::222222222222:assumed-role/notebook-experiments/jdoe    | 61.80     
     },
   },
   check(ctx) {
-    const pc = principalSpendOf(ctx)
+    const pc = ctx.principalSpend
     if (!pc) return []
     const thresholds = thresholdsFromOptions({ warning: ctx.options.warning ?? PRINCIPAL_DEFAULT_THRESHOLDS.warning, error: ctx.options.error ?? PRINCIPAL_DEFAULT_THRESHOLDS.error })
     const own = ctx.options.tagKeys
