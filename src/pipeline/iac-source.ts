@@ -13,7 +13,18 @@ export function iacSource(paths: string[], opts: IacSourceOptions = {}): Account
   return {
     async prepare() {
       plan = await planIac(paths, opts)
-      return { errors: [...plan.errors] }
+      const errors = [...plan.errors]
+      // A gate pointed at the wrong folder must not pass silently. With --changed-only, finding no changed
+      // template is the normal case for a pull request that touches no infrastructure.
+      if (plan.units.length === 0 && errors.length === 0 && opts.changedOnly === undefined) {
+        errors.push({
+          source: paths.join(', '),
+          code: 'iac-nothing-found',
+          message: `--iac ${paths.join(' ')}: no CloudFormation template, CDK cloud assembly or Terraform plan JSON found`,
+          hint: 'point --iac at templates, a cdk.out folder, or `terraform show -json plan.out` output; other files (package.json, tsconfig.json, CDK manifests) are skipped',
+        })
+      }
+      return { errors }
     },
     async *accounts() {
       if (!plan) throw new Error('iacSource.accounts() called before prepare()')
