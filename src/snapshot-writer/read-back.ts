@@ -114,7 +114,17 @@ export function collectedSnapshotSource(inputs: string[]): AccountSource {
         if (path) index.ouPaths.set(accountId, path)
       }
       const collectErrors = org.manifests.flatMap((m) => m.errors ?? [])
-      return { errors: [...plan.errors, ...listed.errors, ...org.errors, ...collectErrors] }
+      const errors = [...plan.errors, ...listed.errors, ...org.errors, ...collectErrors]
+      // An empty or mistyped --input must not look like a clean audit.
+      if (plan.fileCount === 0 && errors.length === 0) {
+        errors.push({
+          source: inputs.join(', '),
+          code: 'no-input-files',
+          message: `--input ${inputs.join(' ')}: no JSON files found`,
+          hint: 'export a snapshot first: `aws iam get-account-authorization-details --output json > DIR/ACCOUNT/auth.json` (or `tagwarden collect --out DIR`)',
+        })
+      }
+      return { errors }
     },
     async *accounts() {
       if (!plan || !org) throw new Error('collectedSnapshotSource.accounts() called before prepare()')
