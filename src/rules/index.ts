@@ -18,6 +18,7 @@ import { tagValueNearDuplicate } from './tags/tag-value-near-duplicate.js'
 import { bedrockCapableUnused } from './usage/bedrock-capable-unused.js'
 import { principalUnattributedSpend } from './spend/principal-unattributed-spend.js'
 import { gatewayCollapsedSpend } from './spend/gateway-collapsed-spend.js'
+import { inlineSuppressionReason } from './iac/inline-suppression-reason.js'
 
 import { costTagInactive } from './spend/cost-tag-inactive.js'
 import { untaggedBedrockSpend } from './spend/untagged-bedrock-spend.js'
@@ -38,6 +39,7 @@ export const RULES: readonly RuleModule[] = [
   bedrockCapableUnused,
   principalUnattributedSpend,
   gatewayCollapsedSpend,
+  inlineSuppressionReason,
   costTagInactive,
   untaggedBedrockSpend,
 ]
@@ -63,6 +65,7 @@ export const RULE_FILES: Readonly<Record<string, string>> = {
   'bedrock-capable-unused': 'usage/bedrock-capable-unused.ts',
   'principal-unattributed-spend': 'spend/principal-unattributed-spend.ts',
   'gateway-collapsed-spend': 'spend/gateway-collapsed-spend.ts',
+  'inline-suppression-reason': 'iac/inline-suppression-reason.ts',
   'cost-tag-inactive': 'spend/cost-tag-inactive.ts',
   'untagged-bedrock-spend': 'spend/untagged-bedrock-spend.ts',
 }

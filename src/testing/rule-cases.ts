@@ -15,6 +15,7 @@
  *     - { ruleId: principal-missing-tag, subject: 'arn:aws:iam::111111111111:role/x', tagKey: team }
  *   expectErrors: [invalid-policy-document]   # optional: error codes that must be reported
  *   cur: cur/                   # optional: a CUR 2.0 export among the inputs (as `scan --cur`), e.g. a CSV file
+ *   iac: [template.yaml]        # optional: inputs read as infrastructure as code (as `scan --iac`), not as snapshots
  *
  * `subject` is the principal ARN (or the subject identity for non-principal findings).
  */
@@ -50,6 +51,8 @@ export interface RuleCase {
   now?: string
   /** Path (inside `inputs`) of a CUR 2.0 export, read as `scan --cur`. */
   cur?: string
+  /** Paths (inside `inputs`) read as IaC (`scan --iac`): CloudFormation, cdk.out, Terraform plan JSON. */
+  iac?: string[]
 }
 
 export interface CaseResult {
@@ -66,7 +69,7 @@ export function loadRuleCase(file: string): RuleCase {
   if (!Array.isArray(raw.expect)) throw new Error(`${file}: \`expect\` must be a list (use [] for "no findings")`)
   const only = raw.only ? (Array.isArray(raw.only) ? raw.only : [raw.only as unknown as string]) : [...new Set(raw.expect.map((e) => e.ruleId))]
   if (only.length === 0) throw new Error(`${file}: say which rules are under test with \`only:\``)
-  return { file, description: raw.description ?? basename(file), only, inputs: raw.inputs, expect: raw.expect, ...(raw.rules ? { rules: raw.rules } : {}), ...(raw.expectErrors ? { expectErrors: raw.expectErrors } : {}), ...(raw.now ? { now: raw.now } : {}), ...(raw.cur ? { cur: raw.cur } : {}) }
+  return { file, description: raw.description ?? basename(file), only, inputs: raw.inputs, expect: raw.expect, ...(raw.rules ? { rules: raw.rules } : {}), ...(raw.expectErrors ? { expectErrors: raw.expectErrors } : {}), ...(raw.now ? { now: raw.now } : {}), ...(raw.cur ? { cur: raw.cur } : {}), ...(raw.iac ? { iac: raw.iac } : {}) }
 }
 
 function key(ruleId: string, subject: string, tagKey?: string): string {
@@ -91,10 +94,17 @@ export async function runRuleCase(c: RuleCase, opts: { baseRulesFiles?: string[]
     const config = loadRulesConfigFromFiles(files, RULE_META)
     const curModule = c.cur !== undefined ? await import('../scanners/cur/source.js') : undefined
     const cur = curModule && c.cur !== undefined ? curModule.curSource(curModule.parseCurLocation(join(inputDir, c.cur))) : undefined
+    const iacPaths = (c.iac ?? []).map((p) => join(inputDir, p))
+    const { iacSource } = iacPaths.length > 0 ? await import('../pipeline/iac-source.js') : { iacSource: undefined }
+    const snapshotFiles = c.inputs.filter((x) => !(c.iac ?? []).includes(x.path) && x.path.endsWith('.json')).map((x) => join(inputDir, x.path))
+    const sources = [
+      ...(snapshotFiles.length > 0 || iacPaths.length === 0 ? [snapshotSource(iacPaths.length === 0 ? [inputDir] : snapshotFiles)] : []),
+      ...(iacSource ? [iacSource(iacPaths, { basePath: inputDir, requiredTagKeys: config.settings.requiredTags.map((t) => t.key) })] : []),
+    ]
     const report = await runScan({
       config,
       ...(cur ? { cur } : {}),
-      sources: [snapshotSource([inputDir])],
+      sources,
       spend: costExplorerFileSource(),
       now: new Date(c.now ? `${c.now}T00:00:00Z` : '2026-11-26T00:00:00Z'),
     })
