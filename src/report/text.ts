@@ -95,7 +95,7 @@ function summaryLines(r: ScanReport, c: (s: Style, t: string) => string): string
     `  findings     ${sev.error} error, ${sev.warning} warning, ${sev.note} note${s.findings.suppressed ? `; ${s.findings.suppressed} suppressed` : ''}`,
   ]
   if (s.spend) out.push(`  spend        ${spendCoverageLine(s.spend)}`)
-  if (s.spend?.principals) out.push(`  principals   ${principalSpendLine(s.spend.principals)}`)
+  if (s.spend?.principals) out.push(`  billed       ${principalSpendLine(s.spend.principals)}`)
   for (const n of s.rulesNotEvaluated) out.push(c('dim', `  not evaluated: ${n.ruleId} — ${n.reason}`))
   if (r.errors.length > 0) out.push(c('red', `  input errors ${r.errors.length} (exit code 2: the result is incomplete)`))
   return out
