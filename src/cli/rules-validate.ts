@@ -9,11 +9,10 @@
 import { yamlOffsetOf } from '../util/yaml-position.js'
 import { existsSync, readFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
-import { Ajv, type ErrorObject } from 'ajv'
 import { LineCounter, parseDocument, type Document } from 'yaml'
 import { isTagwardenError, UsageError } from '../errors.js'
 import { globMatch } from '../iam/glob.js'
-import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles, RULES_SCHEMA_PATH } from '../rules/config.js'
+import { BUNDLED_RULES_PATH, decodePointer, explainAjvError, loadRulesConfigFromFiles, schemaValidator } from '../rules/config.js'
 import type { ResolvedConfig } from '../rules/config-types.js'
 import { RULE_META } from '../rules/index.js'
 import type { RuleMeta } from '../rules/types.js'
@@ -62,40 +61,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-let compiled: ReturnType<Ajv['compile']> | undefined
-function schemaValidator(): ReturnType<Ajv['compile']> {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(RULES_SCHEMA_PATH, 'utf8')))
-  return compiled
-}
-
-function decodePointer(s: string): string {
-  return s.replace(/~1/g, '/').replace(/~0/g, '~')
-}
-
-function schemaMessage(e: ErrorObject): string {
-  const segs = e.instancePath.split('/').slice(1).map(decodePointer)
-  const where = segs.length === 0 ? 'the file' : `\`${segs.join('.')}\``
-  switch (e.keyword) {
-    case 'additionalProperties':
-      return `unknown property \`${String(e.params.additionalProperty)}\` in ${where}`
-    case 'required':
-      return `${where} is missing the required property \`${String(e.params.missingProperty)}\``
-    case 'enum':
-      return `${where} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
-    case 'const':
-      return `${where} must be ${JSON.stringify(e.params.allowedValue)}`
-    case 'type':
-      return `${where} must be of type ${String(e.params.type)}`
-    case 'pattern':
-      return `${where} does not match the expected format ${String(e.params.pattern)}`
-    case 'anyOf':
-      return segs[0] === 'exceptions' ? `${where} needs a target: \`arn\`, \`account\`, \`logicalId\` or \`address\`` : `${where} ${e.message ?? 'is invalid'}`
-    case 'oneOf':
-      return segs[0] === 'exceptions' && segs[2] === 'rules' ? `${where} must be a rule ID or a non-empty list of rule IDs` : `${where} ${e.message ?? 'is invalid'}`
-    default:
-      return `${where} ${e.message ?? 'is invalid'}`
-  }
-}
 
 function schemaProblems(raw: unknown, at: Located): ValidationProblem[] {
   const validate = schemaValidator()
@@ -109,7 +74,7 @@ function schemaProblems(raw: unknown, at: Located): ValidationProblem[] {
     const segs = e.instancePath.split('/').slice(1).map(decodePointer)
     const extra = e.keyword === 'additionalProperties'
     const location = at.at(extra ? [...segs, String(e.params.additionalProperty)] : segs, extra)
-    const message = schemaMessage(e)
+    const message = explainAjvError(e)
     const k = `${location}\u0000${message}`
     if (seen.has(k)) continue
     seen.add(k)

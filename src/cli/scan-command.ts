@@ -32,41 +32,10 @@ export interface IacScanFlags {
   basePath?: string | undefined
 }
 
-export interface ScanCommandInput {
-  inputs: string[]
-  /** `--cost-explorer`, `--since`, `--cache-dir`. */
-  costExplorer?: CostExplorerFlagValues
-  /** `--cur LOCATION`: CUR 2.0 export folder/file, s3:// prefix, or athena:// table. */
-  cur?: string | undefined
-  iac?: IacScanFlags
-  live?: LiveScanFlags
-  /** `--used-within 90d`. */
-  usedWithin?: string | undefined
-  debug?: boolean | undefined
-  format: ReportFormat
-  output?: string | undefined
-  /** `--<format>-output FILE`. */
-  extraOutputs?: Partial<Record<ReportFormat, string | undefined>>
-  failOn: FailOn
-  failOnRules?: string[] | undefined
-  skipRules?: string[] | undefined
-  baseline?: string | undefined
-  sarif?: { category?: string | undefined; includeSuppressed?: boolean | undefined; newOnly?: boolean | undefined; splitByAccount?: boolean | undefined }
-  rules?: string | undefined
-  now?: string | undefined
-  color?: boolean | undefined
-  verbose?: boolean | undefined
-  /** Produces the report instead of scanning (`merge` reuses the outputs and the gate this way). */
-  obtain?: () => Promise<{ report: ScanReport; config: ResolvedConfig }>
-  /** Injectable for tests. */
-  cwd?: string
-  env?: NodeJS.ProcessEnv
-  stdout?: (s: string) => void
-  stderr?: (s: string) => void
-}
-
+/** What is scanned and with which rules (shared by `scan` and `baseline create`). */
 export interface ConfiguredScanInput {
   inputs: string[]
+  /** `--cost-explorer`, `--since`, `--cache-dir`. */
   costExplorer?: CostExplorerFlagValues
   /** `--cur LOCATION`: CUR 2.0 export folder/file, s3:// prefix, or athena:// table. */
   cur?: string | undefined
@@ -77,13 +46,29 @@ export interface ConfiguredScanInput {
   usedWithin?: string | undefined
   debug?: boolean | undefined
   verbose?: boolean | undefined
-  stderr?: (s: string) => void
-  cwd?: string
   rules?: string | undefined
   now?: string | undefined
   skipRules?: string[] | undefined
   failOnRules?: string[] | undefined
+  /** Injectable for tests. */
+  cwd?: string
   env?: NodeJS.ProcessEnv
+  stderr?: (s: string) => void
+}
+
+/** `scan`: the scan plus its outputs and gate. */
+export interface ScanCommandInput extends ConfiguredScanInput {
+  format: ReportFormat
+  output?: string | undefined
+  /** `--<format>-output FILE`. */
+  extraOutputs?: Partial<Record<ReportFormat, string | undefined>>
+  failOn: FailOn
+  baseline?: string | undefined
+  sarif?: { category?: string | undefined; includeSuppressed?: boolean | undefined; newOnly?: boolean | undefined; splitByAccount?: boolean | undefined }
+  color?: boolean | undefined
+  /** Produces the report instead of scanning (`merge` reuses the outputs and the gate this way). */
+  obtain?: () => Promise<{ report: ScanReport; config: ResolvedConfig }>
+  stdout?: (s: string) => void
 }
 
 /** Turns `--skip-rule` into disabled instances; rejects unknown IDs in `--skip-rule`/`--fail-on-rule`. */
@@ -220,23 +205,7 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
   // Read the baseline before scanning: a typo in its path should not cost a full scan.
   const baseline = i.baseline !== undefined ? readBaselineFile(i.baseline) : undefined
 
-  const scanned = i.obtain ? await i.obtain() : await runConfiguredScan({
-    inputs: i.inputs,
-    ...(i.costExplorer ? { costExplorer: i.costExplorer } : {}),
-    cur: i.cur,
-    ...(i.iac ? { iac: i.iac } : {}),
-    cwd,
-    rules: i.rules,
-    now: i.now,
-    skipRules: i.skipRules,
-    failOnRules: i.failOnRules,
-    env,
-    stderr,
-    ...(i.live ? { live: i.live } : {}),
-    debug: i.debug,
-    verbose: i.verbose,
-    usedWithin: i.usedWithin,
-  })
+  const scanned = i.obtain ? await i.obtain() : await runConfiguredScan({ ...i, cwd, env, stderr })
   let report = scanned.report
   const enabled = scanned.config.rules.filter((r) => r.enabled)
   if (baseline) report = applyBaseline(report, baseline, i.baseline!, { evaluatedRules: new Set(enabled.map((r) => r.id)) })

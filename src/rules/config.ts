@@ -68,7 +68,8 @@ interface ParsedFile {
 }
 
 let compiledSchema: ReturnType<Ajv['compile']> | undefined
-function schemaValidator(): ReturnType<Ajv['compile']> {
+/** The compiled rules-file schema (compiled once per process). */
+export function schemaValidator(): ReturnType<Ajv['compile']> {
   if (!compiledSchema) {
     const ajv = new Ajv({ allErrors: true, strict: false })
     compiledSchema = ajv.compile(JSON.parse(readFileSync(RULES_SCHEMA_PATH, 'utf8')))
@@ -131,7 +132,8 @@ function parseRulesFile(path: string): ParsedFile {
   return file
 }
 
-function decodePointer(s: string): string {
+/** Decodes one JSON-pointer segment of an ajv `instancePath`. */
+export function decodePointer(s: string): string {
   return s.replace(/~1/g, '/').replace(/~0/g, '~')
 }
 
@@ -140,8 +142,10 @@ function pickMostUseful(errs: ErrorObject[]): ErrorObject {
   return [...errs].sort((a, b) => b.instancePath.length - a.instancePath.length)[0]!
 }
 
-function explainAjvError(e: ErrorObject): string {
-  const where = e.instancePath === '' ? 'the file' : `\`${e.instancePath.split('/').slice(1).map(decodePointer).join('.')}\``
+/** A plain explanation of one schema error, naming the property as `a.b.c` (shared with `rules validate`). */
+export function explainAjvError(e: ErrorObject): string {
+  const segs = e.instancePath.split('/').slice(1).map(decodePointer)
+  const where = segs.length === 0 ? 'the file' : `\`${segs.join('.')}\``
   switch (e.keyword) {
     case 'additionalProperties':
       return `unknown property \`${String(e.params.additionalProperty)}\` in ${where}`
@@ -159,6 +163,10 @@ function explainAjvError(e: ErrorObject): string {
       return `${where} does not match the expected format ${String(e.params.pattern)}`
     case 'type':
       return `${where} must be of type ${String(e.params.type)}`
+    case 'anyOf':
+      return segs[0] === 'exceptions' ? `${where} needs a target: \`arn\`, \`account\`, \`logicalId\` or \`address\`` : `${where} ${e.message ?? 'is invalid'}`
+    case 'oneOf':
+      return segs[0] === 'exceptions' && segs[2] === 'rules' ? `${where} must be a rule ID or a non-empty list of rule IDs` : `${where} ${e.message ?? 'is invalid'}`
     default:
       return `${where} ${e.message ?? 'is invalid'}`
   }
