@@ -185,19 +185,7 @@ export async function readPlanFile(file: string): Promise<PlanReadResult> {
     const err = e as NodeJS.ErrnoException
     return { ok: false, message: err?.code === 'ENOENT' ? 'file not found' : String(err?.message ?? e) }
   }
-  const members: PlanMembers = { keys: scanner.keys }
-  for (const c of scanner.captured) {
-    try {
-      ;(members as Record<string, unknown>)[c.key] = JSON.parse(c.text)
-    } catch (e) {
-      const pos = jsonErrorPosition(c.text, e)
-      const line = pos ? c.line + pos.line - 1 : c.line
-      const column = pos ? (pos.line === 1 ? c.column + pos.column - 1 : pos.column) : c.column
-      const message = String((e as Error).message).replace(/ in JSON at position \d+.*$/s, '').replace(/,? ?at position \d+.*$/s, '')
-      return { ok: false, message: `invalid JSON in "${c.key}": ${message}`, line, column }
-    }
-  }
-  return { ok: true, members }
+  return parseCaptured(scanner)
 }
 
 /** Parse a plan held in memory (tests, small inputs). */
@@ -210,13 +198,22 @@ export function readPlanText(text: string): PlanReadResult {
     if (e instanceof PlanSyntaxError) return { ok: false, message: e.message, line: e.line, column: e.column }
     return { ok: false, message: String((e as Error)?.message ?? e) }
   }
+  return parseCaptured(scanner)
+}
+
+/** JSON-parses the captured top-level members; a broken one is reported at its position in the whole file. */
+function parseCaptured(scanner: TopLevelScanner): PlanReadResult {
   const members: PlanMembers = { keys: scanner.keys }
   for (const c of scanner.captured) {
     try {
       ;(members as Record<string, unknown>)[c.key] = JSON.parse(c.text)
     } catch (e) {
       const pos = jsonErrorPosition(c.text, e)
-      return { ok: false, message: `invalid JSON in "${c.key}"`, line: pos ? c.line + pos.line - 1 : c.line, column: pos?.column ?? c.column }
+      const line = pos ? c.line + pos.line - 1 : c.line
+      // On the member's first line, the error column is relative to where the member starts.
+      const column = pos ? (pos.line === 1 ? c.column + pos.column - 1 : pos.column) : c.column
+      const message = String((e as Error).message).replace(/ in JSON at position \d+.*$/s, '').replace(/,? ?at position \d+.*$/s, '')
+      return { ok: false, message: `invalid JSON in "${c.key}": ${message}`, line, column }
     }
   }
   return { ok: true, members }
