@@ -10,7 +10,7 @@ import { closeSync, openSync, writeSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { finishScan, runPhaseOne } from '../src/pipeline/scan.js'
 import { snapshotSource } from '../src/pipeline/snapshot-source.js'
-import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../src/rules/config.js'
+import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../src/config/load.js'
 import { RULE_META } from '../src/rules/index.js'
 import { jsonReportChunks } from '../src/report/json.js'
 

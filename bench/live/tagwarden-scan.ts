@@ -4,7 +4,7 @@
  */
 import { liveSource } from '../../src/pipeline/live-source.js'
 import { runScan } from '../../src/pipeline/scan.js'
-import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/rules/config.js'
+import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/config/load.js'
 import { RULE_META } from '../../src/rules/index.js'
 
 export interface LiveChildInput {

@@ -12,7 +12,7 @@ import { isServiceLinkedRolePath } from '../iam/arn.js'
 import type { AccountInventory, IamPrincipal, ManagedPolicy } from '../model/inventory.js'
 import type { ScanErrorEntry } from '../model/finding.js'
 import type { AttachedPolicy, PolicyDocument, PolicySource } from '../model/policy.js'
-import type { ResolvedSettings } from '../rules/config-types.js'
+import type { ResolvedSettings } from '../config/types.js'
 
 export interface AccountAnalysis {
   accountId: string

@@ -1,7 +1,7 @@
 /** Which roles are LLM gateways, per the rules file's `settings.gateways`. */
 import { globMatch } from '../iam/glob.js'
 import type { Tag } from '../model/inventory.js'
-import type { GatewaySettings } from '../rules/config-types.js'
+import type { GatewaySettings } from '../config/types.js'
 
 export function gatewayReason(
   role: { arn: string; name: string; tags: Tag[]; logicalId?: string; address?: string; constructPath?: string },

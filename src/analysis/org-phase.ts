@@ -8,7 +8,7 @@ import { globMatch } from '../iam/glob.js'
 import { analyzeTrust, type GatewayMatch, type PrincipalRef, type TrustAnalysis } from '../iam/trust.js'
 import { isIdentityCenterRole, roleNameFromArn } from '../iam/arn.js'
 import type { AttributionPath } from '../model/finding.js'
-import type { ResolvedSettings } from '../rules/config-types.js'
+import type { ResolvedSettings } from '../config/types.js'
 
 export function makeGatewayResolver(index: OrgIndex, settings: ResolvedSettings): (ref: PrincipalRef) => GatewayMatch | undefined {
   const toMatch = (g: GatewayEntry): GatewayMatch => ({ arn: g.arn, reason: g.reason })

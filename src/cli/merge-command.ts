@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { UsageError } from '../errors.js'
 import { resolveNow } from './clock.js'
 import { runScanCommand, selectRules, type ScanCommandInput } from './scan-command.js'
-import { loadRulesConfig } from '../rules/config.js'
+import { loadRulesConfig } from '../config/load.js'
 import { RULE_META } from '../rules/index.js'
 
 export async function runMergeCommand(i: Omit<ScanCommandInput, 'inputs' | 'obtain'> & { files: string[] }): Promise<number> {

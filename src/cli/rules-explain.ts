@@ -4,7 +4,7 @@
  * the built-in rule it extends.
  */
 import { UsageError } from '../errors.js'
-import { loadRulesConfig } from '../rules/config.js'
+import { loadRulesConfig } from '../config/load.js'
 import { ruleDocUrl, ruleHelpMarkdown } from '../rules/docs.js'
 import { RULE_META } from '../rules/index.js'
 import type { RuleMeta } from '../rules/types.js'

@@ -4,7 +4,7 @@
  * the YAML serialiser so quoting is always right (`'100'` stays a string, patterns keep their `\`).
  */
 import { stringify } from 'yaml'
-import type { TagRequirement } from '../rules/config-types.js'
+import type { TagRequirement } from '../config/types.js'
 import { requirementComment, requirementFromPolicyKey } from '../tag-policy/requirements.js'
 import type { TagPolicyKey } from '../tag-policy/parse.js'
 

@@ -1,7 +1,7 @@
 /** `tagwarden rules list`: every rule instance in effect (built-in and custom), with where it was configured. */
 import { relative } from 'node:path'
-import { loadRulesConfig } from '../rules/config.js'
-import type { RuleInstance } from '../rules/config-types.js'
+import { loadRulesConfig } from '../config/load.js'
+import type { RuleInstance } from '../config/types.js'
 import { RULE_META } from '../rules/index.js'
 import type { RuleMeta } from '../rules/types.js'
 

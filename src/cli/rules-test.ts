@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { UsageError } from '../errors.js'
-import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../rules/config.js'
+import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../config/load.js'
 import { RULE_META } from '../rules/index.js'
 import { loadRuleCase, runRuleCase, type RuleCase } from '../testing/rule-cases.js'
 

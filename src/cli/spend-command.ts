@@ -6,7 +6,7 @@
  */
 import { UsageError, ExitCode } from '../errors.js'
 import type { ScanErrorEntry } from '../model/finding.js'
-import { loadRulesConfig } from '../rules/config.js'
+import { loadRulesConfig } from '../config/load.js'
 import { RULE_META } from '../rules/index.js'
 import { costTagInactive } from '../rules/spend/cost-tag-inactive.js'
 import { untaggedBedrockSpend } from '../rules/spend/untagged-bedrock-spend.js'

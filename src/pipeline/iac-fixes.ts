@@ -4,7 +4,7 @@
  */
 import type { PrincipalFacts } from '../analysis/facts.js'
 import type { Finding } from '../model/finding.js'
-import type { ResolvedConfig } from '../rules/config-types.js'
+import type { ResolvedConfig } from '../config/types.js'
 import { FIX_KIND_BY_RULE, iacFixHint, isIacOrigin, type FixInput } from '../scanners/iac/index.js'
 
 export function applyIacFixHints(findings: Finding[], facts: readonly PrincipalFacts[], config: ResolvedConfig): void {

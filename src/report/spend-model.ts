@@ -4,7 +4,7 @@
  * rendered as text, JSON or Markdown. The JSON form is this object.
  */
 import type { ScanErrorEntry } from '../model/finding.js'
-import type { ResolvedConfig, TagRequirement } from '../rules/config-types.js'
+import type { ResolvedConfig, TagRequirement } from '../config/types.js'
 import { spendCoverage, spendTagKeys, UNTAGGED_BEDROCK_SPEND, type SpendCoverage } from '../spend/coverage.js'
 import { isUntaggedValue, roundAmount, type CostAllocationTagEntry, type SpendData } from '../spend/model.js'
 import type { SpendLoadResult } from '../spend/source.js'

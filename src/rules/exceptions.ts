@@ -5,7 +5,7 @@
  */
 import { globMatch } from '../iam/glob.js'
 import type { ExceptionNotice, Finding } from '../model/finding.js'
-import type { ExceptionRule } from './config-types.js'
+import type { ExceptionRule } from '../config/types.js'
 
 export const EXPIRY_WARNING_DAYS = 14
 

@@ -6,7 +6,7 @@ import type { PrincipalSpendContext } from '../spend/principal-context.js'
 import type { PrincipalFacts } from '../analysis/facts.js'
 import type { Evidence, FindingSpend, Severity, SubjectKind, Subject } from '../model/finding.js'
 import type { OrgIndex } from '../analysis/org-index.js'
-import type { ResolvedSettings } from './config-types.js'
+import type { ResolvedSettings } from '../config/types.js'
 import type { SpendData } from '../spend/model.js'
 
 export interface RuleMeta {

@@ -4,7 +4,7 @@
  * The pipeline puts `summary` into `ScanSummary.spend` and appends `rulesNotEvaluated`.
  */
 import type { PrincipalSpendSummary } from './principal-enrich.js'
-import type { ResolvedConfig } from '../rules/config-types.js'
+import type { ResolvedConfig } from '../config/types.js'
 import { formatMoney, formatPeriod, type CostExplorerRequestStats, type SpendData, type SpendPeriod, type SpendSourceKind } from './model.js'
 import type { SpendLoadResult } from './source.js'
 import { activationOf, defaultCostKey, type ActivationState } from './tag-keys.js'

@@ -10,7 +10,7 @@
  */
 import type { PrincipalFacts } from '../analysis/facts.js'
 import type { Finding } from '../model/finding.js'
-import type { ResolvedConfig } from '../rules/config-types.js'
+import type { ResolvedConfig } from '../config/types.js'
 import type { BedrockUsageEvidence } from '../usage/classify.js'
 import type { CurSpendData } from './cur-model.js'
 import { PRINCIPAL_SPEND_RULES, type PrincipalSpendContext } from './principal-context.js'

@@ -3,7 +3,7 @@
  * the key's capitalisation, exact values as `allowedValues`, and `*` wildcards (one per value, any run
  * of characters, possibly none) as an anchored `pattern` that also accepts the exact values.
  */
-import type { TagRequirement } from '../rules/config-types.js'
+import type { TagRequirement } from '../config/types.js'
 import type { TagPolicyKey } from './parse.js'
 
 function escapeRegex(s: string): string {

@@ -23,7 +23,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { loadRulesConfigFromFiles, BUNDLED_RULES_PATH } from '../rules/config.js'
+import { loadRulesConfigFromFiles, BUNDLED_RULES_PATH } from '../config/load.js'
 import { RULE_META } from '../rules/index.js'
 import { subjectIdentity } from '../rules/fingerprint.js'
 import { runScan } from '../pipeline/scan.js'

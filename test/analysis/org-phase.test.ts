@@ -9,7 +9,7 @@ import { makeGatewayResolver, resolvePrincipalPaths } from '../../src/analysis/o
 import { parsePolicyDocument } from '../../src/iam/policy-document.js'
 import { analyzeTrust } from '../../src/iam/trust.js'
 import type { PolicyDocument } from '../../src/model/policy.js'
-import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/rules/config.js'
+import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/config/load.js'
 import { RULE_META } from '../../src/rules/index.js'
 
 const SETTINGS = loadRulesConfigFromFiles([BUNDLED_RULES_PATH], RULE_META).settings

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import type { Finding, ScanReport } from '../../src/model/finding.js'
 import { iacSource, type IacSourceOptions } from '../../src/pipeline/iac-source.js'
 import { runScan } from '../../src/pipeline/scan.js'
-import { loadRulesConfig } from '../../src/rules/config.js'
+import { loadRulesConfig } from '../../src/config/load.js'
 import { RULE_META } from '../../src/rules/index.js'
 import { loadIacUnit, planIac, type IacInventory } from '../../src/scanners/iac/index.js'
 

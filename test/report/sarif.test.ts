@@ -17,7 +17,7 @@ import {
   type SarifLog,
   type SarifOptions,
 } from '../../src/report/sarif.js'
-import { loadRulesConfig } from '../../src/rules/config.js'
+import { loadRulesConfig } from '../../src/config/load.js'
 import { RULE_META } from '../../src/rules/index.js'
 import { DEMO_INPUTS, GITHUB_SARIF_SCHEMA, HAS_SHARED, OASIS_SARIF_SCHEMA, finding, readJson, reportWith, scanDemo } from './helpers.js'
 

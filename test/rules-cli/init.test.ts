@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { runInit } from '../../src/cli/rules-init.js'
 import { SCHEMA_LINE } from '../../src/cli/rules-file-template.js'
-import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/rules/config.js'
+import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/config/load.js'
 import { RULE_META } from '../../src/rules/index.js'
 
 let dir: string

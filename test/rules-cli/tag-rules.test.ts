@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PrincipalFacts } from '../../src/analysis/facts.js'
 import { countTagKeys, emptyIndex } from '../../src/analysis/org-index.js'
-import type { ResolvedSettings } from '../../src/rules/config-types.js'
+import type { ResolvedSettings } from '../../src/config/types.js'
 import { tagKeyCaseDrift } from '../../src/rules/tags/tag-key-case-drift.js'
 import { tagProhibited } from '../../src/rules/tags/tag-prohibited.js'
 import { findNearDuplicates, nearDuplicateReason, normaliseValue, tagValueNearDuplicate, typoDistance } from '../../src/rules/tags/tag-value-near-duplicate.js'

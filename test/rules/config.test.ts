@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadRulesConfig, loadRulesConfigFromFiles, BUNDLED_RULES_PATH } from '../../src/rules/config.js'
+import { loadRulesConfig, loadRulesConfigFromFiles, BUNDLED_RULES_PATH } from '../../src/config/load.js'
 import { RULE_META } from '../../src/rules/index.js'
 import { ConfigError } from '../../src/errors.js'
 

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { applyExceptions, EXPIRY_WARNING_DAYS } from '../../src/rules/exceptions.js'
-import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/rules/config.js'
+import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/config/load.js'
 import { RULE_META } from '../../src/rules/index.js'
-import type { ExceptionRule } from '../../src/rules/config-types.js'
+import type { ExceptionRule } from '../../src/config/types.js'
 import type { Finding, Subject } from '../../src/model/finding.js'
 
 const NOW = new Date('2026-11-26T00:00:00Z')

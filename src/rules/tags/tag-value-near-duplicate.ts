@@ -1,5 +1,5 @@
 import type { PrincipalFacts } from '../../analysis/facts.js'
-import type { TagRequirement } from '../config-types.js'
+import type { TagRequirement } from '../../config/types.js'
 import { principalSubject } from '../engine.js'
 import { tagCommand } from '../tag-helpers.js'
 import type { OrgRule, RuleContext, RuleReport } from '../types.js'

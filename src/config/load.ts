@@ -19,8 +19,8 @@ import type {
   RuleInstance,
   RuleScope,
   TagRequirement,
-} from './config-types.js'
-import type { RuleMeta } from './types.js'
+} from './types.js'
+import type { RuleMeta } from '../rules/types.js'
 import { suggest } from '../util/text.js'
 import { yamlOffsetOf } from '../util/yaml-position.js'
 
