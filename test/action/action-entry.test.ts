@@ -1,14 +1,13 @@
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 // @ts-expect-error -- plain ESM script without type declarations
 import { buildScanArgs, run, splitArgs } from '../../scripts/action-entry.mjs'
 import type { ScanReport, Severity } from '../../src/model/finding.js'
 import { DEMO_INPUTS, REPO_ROOT } from '../report/helpers.js'
+import { runCli } from '../cli/run-cli.js'
 
 interface Built {
   args: string[]
@@ -101,15 +100,13 @@ describe('run (with a stand-in spawner)', () => {
 })
 
 describe('run (the real CLI on the demo snapshot)', () => {
-  it('writes annotations, SARIF, JSON and appends the step summary', () => {
+  it('writes annotations, SARIF, JSON and appends the step summary', async () => {
     const ghOut = join(dir, 'github_output')
     const summary = join(dir, 'step_summary')
     writeFileSync(summary, '# earlier step\n')
-    const tsx = pathToFileURL(join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href
     const env = {
       PATH: process.env.PATH ?? '',
-      NODE_OPTIONS: `--import ${tsx}`,
-      TAGWARDEN_BIN: join(REPO_ROOT, 'bin/dev.js'),
+      TAGWARDEN_BIN: join(REPO_ROOT, 'bin/run.js'),
       TAGWARDEN_NOW: '2026-01-01',
       GITHUB_WORKSPACE: dir,
       GITHUB_OUTPUT: ghOut,
@@ -118,12 +115,14 @@ describe('run (the real CLI on the demo snapshot)', () => {
       INPUT_SARIF_FILE: 'results/tagwarden.sarif',
       INPUT_JSON_FILE: 'tagwarden.json',
     }
-    // Capture the child's stdout (the annotations) instead of inheriting it.
-    let stdout = ''
+    // The CLI runs in-process (spawning it is for test/smoke/) with the arguments, environment and
+    // working directory the entry script hands its spawner; the spawner then reports that run's status.
+    const cli = await runCli(build(env).args, { cwd: dir, env })
+    const stdout = cli.stdout
     const spawn: Spawn = (cmd, args, opts) => {
-      const r = spawnSync(cmd, args, { ...opts, stdio: 'pipe', encoding: 'utf8' })
-      stdout = r.stdout
-      return { status: r.status }
+      expect([cmd, ...args]).toEqual([process.execPath, env.TAGWARDEN_BIN, ...build(env).args])
+      expect(opts).toMatchObject({ cwd: dir, env })
+      return { status: cli.status }
     }
     expect(runEntry({ env, spawn })).toBe(0)
     expect(outputs(ghOut)).toEqual({ 'exit-code': '1', 'sarif-file': 'results/tagwarden.sarif', 'json-file': 'tagwarden.json' })

@@ -1,11 +1,9 @@
 /** An empty or mistyped --input must not look like a clean audit. */
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ensureBuilt, runCli } from './run-cli.js'
-
-beforeAll(() => ensureBuilt())
+import { runCli } from './run-cli.js'
 
 describe('scan --input on a folder without JSON', () => {
   it('exits 2 with a no-input-files error and a hint', async () => {

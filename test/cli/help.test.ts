@@ -1,31 +1,6 @@
-/** Help and usage errors of the built CLI. */
-import { beforeAll, describe, expect, it } from 'vitest'
-import { STACK_FRAME, ensureBuilt, runCli } from './run-cli.js'
-
-beforeAll(() => {
-  ensureBuilt()
-})
-
-describe.concurrent('tagwarden --help', () => {
-  it('describes the tool and lists the scan command', async () => {
-    const r = await runCli(['--help'])
-    expect(r.status).toBe(0)
-    expect(r.stdout).toMatch(/Bedrock cost attribution/)
-    expect(r.stdout).toMatch(/^COMMANDS$/m)
-    expect(r.stdout).toMatch(/^\s+scan\s+Audit IAM principals for Bedrock cost attribution\.$/m)
-    expect(r.stderr).toBe('')
-  })
-
-  it('scan --help shows the flags, the exit codes and worked examples', async () => {
-    const r = await runCli(['scan', '--help'])
-    expect(r.status).toBe(0)
-    for (const flag of ['--input', '--format', '--output', '--fail-on', '--rules', '--now', '--[no-]color']) expect(r.stdout).toContain(flag)
-    expect(r.stdout).toMatch(/Exit codes: 0 .* 1 .* 2 /s)
-    const examples = r.stdout.slice(r.stdout.search(/^EXAMPLES$/m))
-    expect(examples).toContain('$ tagwarden scan --input examples/demo-org')
-    expect(examples.match(/\$ tagwarden /g)?.length ?? 0).toBeGreaterThanOrEqual(2)
-  })
-})
+/** Usage errors, in-process (help and an unknown command are smoke-tested in test/smoke/). */
+import { describe, expect, it } from 'vitest'
+import { STACK_FRAME, runCli } from './run-cli.js'
 
 describe.concurrent('usage errors', () => {
   it('exit 2 on an unknown flag, in one line with a hint and no stack trace', async () => {
@@ -41,13 +16,6 @@ describe.concurrent('usage errors', () => {
     const r = await runCli(['scan', '--input', 'examples/demo-org', '--fail-on', 'sometimes'])
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/^tagwarden: error: .*sometimes/m)
-    expect(r.stderr).not.toMatch(STACK_FRAME)
-  })
-
-  it('exit 2 on an unknown command', async () => {
-    const r = await runCli(['scna'])
-    expect(r.status).toBe(2)
-    expect(r.stderr).toMatch(/^tagwarden: error: .*scna/m)
     expect(r.stderr).not.toMatch(STACK_FRAME)
   })
 

@@ -1,6 +1,6 @@
 /**
  * `tagwarden merge` end to end: shard aggregates of the demo organization (phase one of each shard's
- * accounts), merged by the built CLI, give the findings of one unsharded scan.
+ * accounts), merged by the CLI (in-process), give the findings of one unsharded scan.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -13,7 +13,7 @@ import { runScan } from '../../src/pipeline/scan.js'
 import { runShardScan } from '../../src/pipeline/shard-merge.js'
 import { snapshotSource } from '../../src/pipeline/snapshot-source.js'
 import type { ScanReport } from '../../src/model/finding.js'
-import { ensureBuilt, runCli } from './run-cli.js'
+import { runCli } from './run-cli.js'
 
 const DEMO = fileURLToPath(new URL('../../examples/demo-org', import.meta.url))
 const NOW = new Date('2026-11-26T00:00:00Z')
@@ -21,7 +21,6 @@ let dir: string
 let unsharded: ScanReport
 
 beforeAll(async () => {
-  ensureBuilt()
   dir = mkdtempSync(join(tmpdir(), 'tw-merge-'))
   const config = loadRulesConfigFromFiles([BUNDLED_RULES_PATH], RULE_META)
   // Each "shard" reads a disjoint part of the organization, as --shard K/N does for live scans.

@@ -1,46 +1,27 @@
-/** Runs the built CLI (`bin/run.js`) as a user would, time-boxed, with a clean environment. */
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
+/**
+ * Runs tagwarden commands as a user would, but in this test process: the oclif command class parses the
+ * argv and runs, with stdout/stderr captured, a clean environment and the given working directory, and
+ * `main`'s error handling decides the exit code. No child process, so no start-up cost and no time box
+ * that a busy machine can blow. Runs are serialised (they share process.env, cwd and the output
+ * streams), so `describe.concurrent` callers simply queue.
+ *
+ * Spawning `bin/run.js` is left to the few smoke tests in test/smoke/ (`spawnCli`).
+ */
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { type Command, Config } from '@oclif/core'
+import { COMMANDS } from '../../src/commands/index.js'
+import { reportFatal } from '../../src/cli/main.js'
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url))
 export const BIN = `${REPO}bin/run.js`
 export const DEMO = `${REPO}examples/demo-org`
-const BUILT = `${REPO}dist/cli/main.js`
-const LOCK = `${REPO}dist/.test-build-lock`
 
 export interface CliResult {
   status: number | null
   stdout: string
   stderr: string
-}
-
-/**
- * `npm test` builds before vitest runs; a bare `vitest run` may find no dist/. Then build once, with a
- * directory lock so that two test files starting together do not run tsc over each other.
- */
-export function ensureBuilt(): void {
-  if (existsSync(BUILT)) return
-  mkdirSync(`${REPO}dist`, { recursive: true })
-  let owner = false
-  try {
-    mkdirSync(LOCK)
-    owner = true
-  } catch {
-    // Another test file is building: wait for it.
-  }
-  if (owner) {
-    try {
-      const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, encoding: 'utf8', timeout: 120_000 })
-      if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}${r.stderr}`)
-    } finally {
-      rmSync(LOCK, { recursive: true, force: true })
-    }
-    return
-  }
-  const deadline = Date.now() + 120_000
-  while (existsSync(LOCK) && Date.now() < deadline) spawnSync('sleep', ['0.2'])
-  if (!existsSync(BUILT)) throw new Error('dist/ was not built')
 }
 
 /**
@@ -55,6 +36,8 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   env.AWS_EC2_METADATA_DISABLED = 'true'
   env.AWS_CONFIG_FILE = '/nonexistent/tagwarden-test/config'
   env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/tagwarden-test/credentials'
+  // As main() sets it: the SDK's Node-version warning is noise on stderr.
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k]
     else env[k] = v
@@ -67,14 +50,91 @@ export interface RunOptions {
   env?: Record<string, string | undefined>
 }
 
-/** Runs `node bin/run.js …`; resolves with the exit status (null when killed by the 20 s time box). */
+/** A concrete command class, as COMMANDS lists them. */
+type CommandClass = { run(argv: string[], config: Config): Promise<unknown> } & (new (argv: string[], config: Config) => Command)
+const commands = COMMANDS as unknown as Record<string, CommandClass>
+let config: Promise<Config> | undefined
+let queue: Promise<unknown> = Promise.resolve()
+
+/** The command id (`rules:test`) a user's argv names, as oclif's space topic separator reads it, and the rest. */
+function splitCommand(args: string[]): [CommandClass, string[]] {
+  for (let n = Math.min(args.length, 2); n > 0; n--) {
+    const Cmd = commands[args.slice(0, n).join(':')]
+    if (Cmd) return [Cmd, args.slice(n)]
+  }
+  throw new Error(`runCli runs commands in-process; \`${args.join(' ')}\` names none (help and unknown commands belong in test/smoke/)`)
+}
+
+/** Sets `process.env` to exactly `env` in place (so TZ and the SDK see it) and returns the undo. */
+function swapEnv(env: NodeJS.ProcessEnv): () => void {
+  const saved = { ...process.env }
+  const assign = (to: NodeJS.ProcessEnv): void => {
+    for (const k of Object.keys(process.env)) if (!(k in to)) delete process.env[k]
+    for (const [k, v] of Object.entries(to)) if (v !== undefined) process.env[k] = v
+  }
+  assign(env)
+  return () => assign(saved)
+}
+
+async function runInProcess(args: string[], opts: RunOptions): Promise<CliResult> {
+  const [Cmd, argv] = splitCommand(args)
+  // package.json without its command target: the command classes come from src/ above, so no dist/ is needed.
+  config ??= (() => {
+    const pjson = JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')) as { oclif: Record<string, unknown> }
+    delete pjson.oclif.commands
+    return Config.load({ root: REPO, pjson: pjson as never })
+  })()
+  const loaded = await config
+  let stdout = ''
+  let stderr = ''
+  const out = process.stdout.write.bind(process.stdout)
+  const err = process.stderr.write.bind(process.stderr)
+  const capture =
+    (append: (s: string) => void) =>
+    (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+      append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
+      const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined
+      cb?.()
+      return true
+    }
+  const cwd = process.cwd()
+  const restoreEnv = swapEnv(cleanEnv(opts.env))
+  const debug = args.includes('--debug') || process.env.TAGWARDEN_DEBUG === '1'
+  process.exitCode = undefined
+  process.stdout.write = capture((s) => (stdout += s)) as typeof process.stdout.write
+  process.stderr.write = capture((s) => (stderr += s)) as typeof process.stderr.write
+  try {
+    process.chdir(opts.cwd ?? REPO)
+    try {
+      await Cmd.run(argv, loaded)
+    } catch (e) {
+      process.exitCode = reportFatal(e, debug)
+    }
+    return { status: Number(process.exitCode ?? 0), stdout, stderr }
+  } finally {
+    process.stdout.write = out
+    process.stderr.write = err
+    process.chdir(cwd)
+    restoreEnv()
+    process.exitCode = undefined
+  }
+}
+
+/** Runs `tagwarden …args` in-process (see the file comment); resolves with the exit status and output. */
 export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+  const run = queue.then(() => runInProcess(args, opts))
+  queue = run.catch(() => undefined)
+  return run
+}
+
+/** Runs `node bin/run.js …` (the built CLI) for the smoke tests; null status when killed by the time box. */
+export function spawnCli(args: string[], opts: RunOptions & { timeout?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd ?? REPO,
       env: cleanEnv(opts.env),
       stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 20_000,
+      timeout: opts.timeout ?? 120_000,
     })
     let stdout = ''
     let stderr = ''

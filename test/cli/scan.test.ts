@@ -1,4 +1,4 @@
-/** `tagwarden scan` end to end: the built CLI on the demo organization and on broken inputs. */
+/** `tagwarden scan` end to end: the CLI (in-process) on the demo organization and on broken inputs. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { ScanReport } from '../../src/model/finding.js'
-import { ANSI, DEMO, REPO, STACK_FRAME, ensureBuilt, runCli } from './run-cli.js'
+import { ANSI, DEMO, REPO, STACK_FRAME, runCli } from './run-cli.js'
 import { DEMO_SPEND_FINDINGS, demoFindingKey, expectedDemoKeys } from '../report/helpers.js'
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object, whose `default` is the plugin.
@@ -15,7 +15,6 @@ const addFormats = addFormatsModule.default
 let tmp: string
 
 beforeAll(() => {
-  ensureBuilt()
   tmp = mkdtempSync(join(tmpdir(), 'tw-cli-'))
 })
 

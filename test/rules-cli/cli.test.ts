@@ -1,26 +1,14 @@
-/** The rules commands and `init` through the built CLI, as a user runs them. */
-import { beforeAll, describe, expect, it } from 'vitest'
+/** The rules commands and `init`, in-process as a user runs them (their --help is smoke-tested in test/smoke/). */
+import { describe, expect, it } from 'vitest'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { STACK_FRAME, ensureBuilt, runCli } from '../cli/run-cli.js'
+import { STACK_FRAME, runCli } from '../cli/run-cli.js'
 import { RULE_META } from '../../src/rules/index.js'
 import { ruleHelpMarkdown } from '../../src/rules/docs.js'
 
-beforeAll(() => {
-  ensureBuilt()
-})
-
 describe.concurrent('tagwarden rules / init', () => {
-  it('--help lists the rules topic and init', async () => {
-    const r = await runCli(['--help'])
-    expect(r.stdout).toMatch(/^\s+rules\s+/m)
-    expect(r.stdout).toMatch(/^\s+init\s+Write a starter rules file/m)
-    const sub = await runCli(['rules', '--help'])
-    for (const c of ['list', 'explain', 'validate', 'test']) expect(sub.stdout).toMatch(new RegExp(`rules ${c}\\s`))
-  })
-
   it('rules list --format json lists every rule with its source', async () => {
     const r = await runCli(['rules', 'list', '--format', 'json'])
     expect(r.status).toBe(0)

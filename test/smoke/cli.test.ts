@@ -1,15 +1,20 @@
 /**
- * The published package works on its own: `npm pack`, install the tarball into an empty project (offline,
+ * Smoke tests: the only tests that spawn the CLI (everything else runs commands in-process through
+ * test/cli/run-cli.ts). The built `bin/run.js` answers --help and exits 2 on a usage error, and the
+ * published package works on its own: `npm pack`, install the tarball into an empty project (offline,
  * from the npm cache `npm ci` filled), and run the installed `tagwarden` through npx.
+ *
+ * This file runs in its own vitest project, one test at a time (never `describe.concurrent`), and every
+ * child process gets at least 120 s: a busy machine may make it slow, never make it fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEMO, REPO, ensureBuilt } from './cli/run-cli.js'
-import type { ScanReport } from '../src/model/finding.js'
-import { demoFindingKey, expectedDemoKeys } from './report/helpers.js'
+import { DEMO, REPO, STACK_FRAME, spawnCli } from '../cli/run-cli.js'
+import type { ScanReport } from '../../src/model/finding.js'
+import { demoFindingKey, expectedDemoKeys } from '../report/helpers.js'
 
 const NETWORK_ERROR = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|network/i
 
@@ -20,7 +25,16 @@ let tarball = ''
 /** Set when the tarball could not be installed for lack of a registry: the run tests are then skipped. */
 let skipReason: string | undefined
 
-function npm(args: string[], cwd: string, timeout = 120_000): SpawnSyncReturns<string> {
+const TIMEOUT = 180_000
+
+/** `npm test` builds before vitest runs; a bare `vitest run` may find no dist/: then build it once here. */
+function ensureBuilt(): void {
+  if (existsSync(join(REPO, 'dist/cli/main.js'))) return
+  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, encoding: 'utf8', timeout: TIMEOUT })
+  if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}${r.stderr}`)
+}
+
+function npm(args: string[], cwd: string, timeout = TIMEOUT): SpawnSyncReturns<string> {
   return spawnSync('npm', args, {
     cwd,
     encoding: 'utf8',
@@ -32,7 +46,7 @@ function npm(args: string[], cwd: string, timeout = 120_000): SpawnSyncReturns<s
 beforeAll(() => {
   ensureBuilt()
   tmp = mkdtempSync(join(tmpdir(), 'tw-pack-'))
-  // --ignore-scripts: `prepare` would rebuild dist/ while other test files run the CLI from it.
+  // --ignore-scripts: `prepare` would rebuild dist/, which `npm test` has just built.
   const pack = npm(['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], REPO)
   if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`)
   const info = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>
@@ -50,7 +64,7 @@ beforeAll(() => {
     if (NETWORK_ERROR.test(why)) skipReason = `the npm registry is unreachable and the cache lacks a dependency: ${why.split('\n')[0]}`
     else throw new Error(`npm install of the tarball failed:\n${why}`)
   }
-}, 150_000)
+}, 3 * TIMEOUT)
 
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true })
@@ -58,7 +72,7 @@ afterAll(() => {
 
 function npx(args: string[]): SpawnSyncReturns<string> {
   // `--` keeps npx from taking `--help` for itself; `--no` forbids fetching anything.
-  return spawnSync('npx', ['--no', '--', 'tagwarden', ...args], { cwd: app, encoding: 'utf8', timeout: 20_000, env: { ...process.env, NO_COLOR: '1' } })
+  return spawnSync('npx', ['--no', '--', 'tagwarden', ...args], { cwd: app, encoding: 'utf8', timeout: TIMEOUT, env: { ...process.env, NO_COLOR: '1' } })
 }
 
 describe('the npm package', () => {
@@ -88,5 +102,41 @@ describe('the npm package', () => {
     // Exactly what the demo must report with the bundled rules: a missing managed-policy catalog or spend reader would show here.
     expect(report.findings.map(demoFindingKey).sort()).toEqual(expectedDemoKeys({ demoRules: false, spend: true }))
     expect(report.summary.rulesFiles).toEqual(['<bundled>'])
+  })
+})
+
+describe('bin/run.js', () => {
+  it('--help describes the tool and lists the commands and topics', async () => {
+    const r = await spawnCli(['--help'])
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/Bedrock cost attribution/)
+    expect(r.stdout).toMatch(/^COMMANDS$/m)
+    expect(r.stdout).toMatch(/^\s+scan\s+Audit IAM principals for Bedrock cost attribution\.$/m)
+    expect(r.stdout).toMatch(/^\s+rules\s+/m)
+    expect(r.stdout).toMatch(/^\s+init\s+Write a starter rules file/m)
+    expect(r.stderr).toBe('')
+  })
+
+  it('scan --help shows the flags, the exit codes and worked examples', async () => {
+    const r = await spawnCli(['scan', '--help'])
+    expect(r.status).toBe(0)
+    for (const flag of ['--input', '--format', '--output', '--fail-on', '--rules', '--now', '--[no-]color']) expect(r.stdout).toContain(flag)
+    expect(r.stdout).toMatch(/Exit codes: 0 .* 1 .* 2 /s)
+    const examples = r.stdout.slice(r.stdout.search(/^EXAMPLES$/m))
+    expect(examples).toContain('$ tagwarden scan --input examples/demo-org')
+    expect(examples.match(/\$ tagwarden /g)?.length ?? 0).toBeGreaterThanOrEqual(2)
+  })
+
+  it('rules --help lists the rules subcommands', async () => {
+    const r = await spawnCli(['rules', '--help'])
+    expect(r.status).toBe(0)
+    for (const c of ['list', 'explain', 'validate', 'test']) expect(r.stdout).toMatch(new RegExp(`rules ${c}\\s`))
+  })
+
+  it('exits 2 on an unknown command, in one line with no stack trace', async () => {
+    const r = await spawnCli(['scna'])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/^tagwarden: error: .*scna/m)
+    expect(r.stderr).not.toMatch(STACK_FRAME)
   })
 })
