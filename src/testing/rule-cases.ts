@@ -13,11 +13,13 @@
  *       content: { RoleDetailList: [ … ], UserDetailList: [], GroupDetailList: [], Policies: [] }
  *   expect:               # exactly these findings (of the rules in `only`), in any order
  *     - { ruleId: principal-missing-tag, subject: 'arn:aws:iam::111111111111:role/x', tagKey: team }
+ *     # optional per finding: messageId, severity, messageIncludes: [text], suppressed: true|false
  *   expectErrors: [invalid-policy-document]   # optional: error codes that must be reported
  *   cur: cur/                   # optional: a CUR 2.0 export among the inputs (as `scan --cur`), e.g. a CSV file
  *   iac: [template.yaml]        # optional: inputs read as infrastructure as code (as `scan --iac`), not as snapshots
  *
- * `subject` is the principal ARN (or the subject identity for non-principal findings).
+ * `subject` is the principal ARN (or the subject identity for non-principal findings). A finding reported
+ * twice (same rule, subject and message data) fails the case whatever it expects.
  */
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,12 +31,16 @@ import { subjectIdentity } from '../rules/fingerprint.js'
 import { runScan } from '../pipeline/scan.js'
 import { snapshotSource } from '../pipeline/snapshot-source.js'
 import { costExplorerFileSource } from '../scanners/cost-explorer/files.js'
-import type { Finding, ScanReport } from '../model/finding.js'
+import type { Finding, ScanReport, Severity } from '../model/finding.js'
 
 export interface ExpectedFinding {
   ruleId: string
   subject: string
   tagKey?: string
+  /** The message template the finding must use (checked when given). */
+  messageId?: string
+  /** The severity the finding must have (checked when given). */
+  severity?: Severity
   /** Substrings the message must contain. */
   messageIncludes?: string[]
   suppressed?: boolean
@@ -108,7 +114,7 @@ export async function runRuleCase(c: RuleCase, opts: { baseRulesFiles?: string[]
       spend: costExplorerFileSource(),
       now: new Date(c.now ? `${c.now}T00:00:00Z` : '2026-11-26T00:00:00Z'),
     })
-    const problems = compare(c, report.findings)
+    const problems = compareFindings(c, report.findings)
     const codes = report.errors.map((e) => e.code)
     for (const code of c.expectErrors ?? []) if (!codes.includes(code)) problems.push(`expected an error with code ${code}; got ${codes.join(', ') || 'none'}`)
     if (!c.expectErrors) for (const e of report.errors) problems.push(`unexpected error ${e.code}: ${e.message}`)
@@ -118,9 +124,17 @@ export async function runRuleCase(c: RuleCase, opts: { baseRulesFiles?: string[]
   }
 }
 
-function compare(c: RuleCase, findings: Finding[]): string[] {
+/** What is wrong with `findings` (of a scan of the case's inputs) against what the case expects; [] when it passes. */
+export function compareFindings(c: RuleCase, findings: Finding[]): string[] {
   const problems: string[] = []
   const actual = findings.filter((f) => c.only.includes(f.ruleId))
+  const times = new Map<string, number>()
+  for (const f of actual) {
+    const data = JSON.stringify(Object.entries(f.data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    const k = `${key(f.ruleId, subjectIdentity(f.subject), f.subject.tagKey)} | ${data}`
+    times.set(k, (times.get(k) ?? 0) + 1)
+  }
+  for (const [k, n] of times) if (n > 1) problems.push(`duplicated finding (${n} times): ${k}`)
   const byKey = new Map(actual.map((f) => [key(f.ruleId, subjectIdentity(f.subject), f.subject.tagKey), f]))
   const expectedKeys = new Set<string>()
   for (const e of c.expect) {
@@ -131,6 +145,8 @@ function compare(c: RuleCase, findings: Finding[]): string[] {
       problems.push(`missing finding: ${k}`)
       continue
     }
+    if (e.messageId !== undefined && f.messageId !== e.messageId) problems.push(`finding ${k}: expected messageId ${e.messageId}; got ${f.messageId}`)
+    if (e.severity !== undefined && f.severity !== e.severity) problems.push(`finding ${k}: expected severity ${e.severity}; got ${f.severity}`)
     for (const s of e.messageIncludes ?? []) if (!f.message.includes(s)) problems.push(`finding ${k}: message does not contain "${s}": ${f.message}`)
     if (e.suppressed !== undefined && Boolean(f.suppressed) !== e.suppressed) problems.push(`finding ${k}: expected suppressed=${e.suppressed}`)
   }

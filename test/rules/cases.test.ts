@@ -3,7 +3,7 @@
  * file, and checks that every registered rule has both a case that flags and a case that passes.
  */
 import { describe, expect, it } from 'vitest'
-import { loadRuleCase, runRuleCase, type RuleCase } from '../../src/testing/rule-cases.js'
+import { compareFindings, loadRuleCase, runRuleCase, type RuleCase } from '../../src/testing/rule-cases.js'
 import { RULE_REGISTRY } from '../../src/rules/index.js'
 import { CASES_DIR, caseFiles } from './case-files.js'
 import { relative } from 'node:path'
@@ -123,6 +123,33 @@ describe('the case runner', () => {
     expect(r.problems).toHaveLength(2)
     expect(r.problems[0]).toMatch(/message does not contain "no such text"/)
     expect(r.problems[1]).toMatch(/expected suppressed=true/)
+  })
+
+  it('checks messageId and severity when the case gives them', async () => {
+    const c = base()
+    const [first] = c.expect
+    const run = await runRuleCase(c)
+    const actual = run.report!.findings.find((f) => f.ruleId === first!.ruleId)!
+    expect((await runRuleCase({ ...c, expect: [{ ...first!, messageId: actual.messageId, severity: actual.severity }] })).problems).toEqual([])
+    const wrong = await runRuleCase({ ...c, expect: [{ ...first!, messageId: 'noSuchMessage', severity: actual.severity === 'error' ? 'note' : 'error' }] })
+    expect(wrong.passed).toBe(false)
+    expect(wrong.problems).toEqual([
+      `finding principal-missing-tag | arn:aws:iam::111111111111:user/maria | team: expected messageId noSuchMessage; got ${actual.messageId}`,
+      `finding principal-missing-tag | arn:aws:iam::111111111111:user/maria | team: expected severity ${actual.severity === 'error' ? 'note' : 'error'}; got ${actual.severity}`,
+    ])
+  })
+
+  it('fails on a finding reported twice with the same data, even when the case expects it', async () => {
+    const c = base()
+    const findings = (await runRuleCase(c)).report!.findings
+    expect(compareFindings(c, findings)).toEqual([])
+    const twice = findings.find((f) => f.ruleId === 'principal-missing-tag')!
+    const problems = compareFindings(c, [...findings, structuredClone(twice)])
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatch(/^duplicated finding \(2 times\): principal-missing-tag \| arn:aws:iam::111111111111:user\/maria \| team \| /)
+    // Same rule and subject but other message data: not a duplicate.
+    const other = { ...structuredClone(twice), data: { ...twice.data, extra: 'x' } }
+    expect(compareFindings(c, [...findings, other])).toEqual([])
   })
 
   it('reports an expected error code that did not occur', async () => {

@@ -13,6 +13,8 @@ export default class RulesTest extends Command {
       content: { UserDetailList: […], RoleDetailList: […], GroupDetailList: [], Policies: [] }
   expect:               # exactly these findings of the rules under test ([] for none)
     - { ruleId: rule-id, subject: <principal ARN>, tagKey: team, messageIncludes: [text] }
+                        # optional per finding: messageId, severity, suppressed
+                        # (a finding reported twice fails the case)
 
 --rules FILE layers your rules file under every case, so the custom rules you run in production are the ones under test. tagwarden's own rules are tested with the same format (test/rules/cases/).
 
