@@ -9,7 +9,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { finishScan, runPhaseOne } from '../src/pipeline/scan.js'
-import { snapshotSource } from '../src/pipeline/snapshot-source.js'
+import { snapshotSource } from '../src/sources/snapshot.js'
 import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../src/config/load.js'
 import { RULE_META } from '../src/rules/index.js'
 import { jsonReportChunks } from '../src/report/json.js'

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../src/config/load.js'
 import { RULE_META } from '../src/rules/index.js'
 import { runScan } from '../src/pipeline/scan.js'
-import { snapshotSource } from '../src/pipeline/snapshot-source.js'
+import { snapshotSource } from '../src/sources/snapshot.js'
 import type { ScanReport } from '../src/model/finding.js'
 
 interface Expected {

@@ -2,7 +2,7 @@
  * Child process of the live benchmark: `scan --org` through tagwarden's live source against the fake AWS
  * (endpoint and caller keys in argv as JSON), with the SDK's own retry back-off. Prints one JSON line.
  */
-import { liveSource } from '../../src/pipeline/live-source.js'
+import { liveSource } from '../../src/sources/live.js'
 import { runScan } from '../../src/pipeline/scan.js'
 import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/config/load.js'
 import { RULE_META } from '../../src/rules/index.js'

@@ -4,7 +4,7 @@
  * open nor new on either side: an exception is a decision, not a fix.
  */
 import type { Finding, ScanReport } from '../model/finding.js'
-import { compareFindings } from '../rules/fingerprint.js'
+import { compareFindings } from '../model/fingerprint.js'
 import { subjectLabel } from '../report/locations.js'
 import { mdText } from '../report/markdown.js'
 import { ruleDocUrl } from '../rules/docs.js'

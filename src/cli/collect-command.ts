@@ -6,7 +6,7 @@ export async function runCollectCommand(
   stderr: (s: string) => void = (s) => void process.stderr.write(s),
 ): Promise<number> {
   const options = liveOptionsFromFlags(flags)
-  const { runCollect, collectExitCode, formatCollectSummary } = await import('../snapshot-writer/collect.js')
+  const { runCollect, collectExitCode, formatCollectSummary } = await import('../collect/run.js')
   const result = await runCollect({
     ...options,
     out: flags.out,

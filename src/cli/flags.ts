@@ -1,6 +1,6 @@
 /** Flags shared by several commands. */
 import { Flags } from '@oclif/core'
-import { REPORT_FORMATS, type ReportFormat } from './outputs.js'
+import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js'
 import type { FailOn } from './exit.js'
 
 export const commonFlags = {

@@ -4,8 +4,8 @@
  * itself (src/pipeline/live-source.ts) is imported only when a live scan runs.
  */
 import { UsageError } from '../errors.js'
-import type { LiveScanOptions } from '../pipeline/live-source.js'
-import { parseShard } from '../pipeline/shard.js'
+import type { LiveScanOptions } from '../sources/live.js'
+import { parseShard } from '../scanners/live/shard.js'
 
 export interface LiveFlagSpec {
   name: string

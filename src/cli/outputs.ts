@@ -7,9 +7,7 @@
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, realpathSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { UsageError } from '../errors.js'
-
-export const REPORT_FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'github'] as const
-export type ReportFormat = (typeof REPORT_FORMATS)[number]
+import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js'
 
 export interface OutputTarget {
   format: ReportFormat

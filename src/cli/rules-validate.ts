@@ -16,8 +16,9 @@ import { BUNDLED_RULES_PATH, decodePointer, explainAjvError, loadRulesConfigFrom
 import type { ResolvedConfig } from '../config/types.js'
 import { RULE_META } from '../rules/index.js'
 import type { RuleMeta } from '../rules/types.js'
-import { runScan, type AccountSource } from '../pipeline/scan.js'
-import { snapshotSource } from '../pipeline/snapshot-source.js'
+import { runScan } from '../pipeline/scan.js'
+import type { AccountSource } from '../sources/account-source.js'
+import { snapshotSource } from '../sources/snapshot.js'
 import { suggest } from '../util/text.js'
 
 export interface ValidationProblem {

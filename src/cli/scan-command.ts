@@ -2,19 +2,22 @@
 import { UsageError } from '../errors.js'
 import { resolveNow } from './clock.js'
 import { scanExitCode, type FailOn } from './exit.js'
-import { planOutputs, writeOutput, writeOutputChunks, writeSplitSarif, type ReportFormat } from './outputs.js'
+import { planOutputs, writeOutput, writeOutputChunks, writeSplitSarif } from './outputs.js'
+import type { ReportFormat } from '../report/formats.js'
 import { applyBaseline } from '../baseline/apply.js'
 import { readBaselineFile } from '../baseline/file.js'
 import type { AwsCallStats, ScanReport } from '../model/finding.js'
 import { loadRulesConfig } from '../config/load.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { RULE_META } from '../rules/index.js'
-import { runScan, type AccountSource } from '../pipeline/scan.js'
-import { snapshotSource } from '../pipeline/snapshot-source.js'
+import { runScan } from '../pipeline/scan.js'
+import type { AccountSource } from '../sources/account-source.js'
+import { snapshotSource } from '../sources/snapshot.js'
 import { isLiveScan, liveOptionsFromFlags, type LiveFlagValues } from './live-options.js'
 import { writeFileSync } from 'node:fs'
 import { jsonReportChunks } from '../report/json.js'
-import { renderReport, reportRules, type RenderOptions } from '../report/index.js'
+import { renderReport, type RenderOptions } from '../report/index.js'
+import { reportRules } from '../report/report-rule.js'
 import { renderSarifByAccount, type SarifOptions } from '../report/sarif.js'
 import { suggest } from '../util/text.js'
 import { costExplorerSettings, type CostExplorerFlagValues } from './spend-options.js'
@@ -122,7 +125,7 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
   const sources: AccountSource[] = []
   if (i.inputs.length > 0) sources.push(snapshotSource(i.inputs))
   if (iacPaths.length > 0) {
-    const { iacSource } = await import('../pipeline/iac-source.js')
+    const { iacSource } = await import('../sources/iac.js')
     sources.push(
       iacSource(iacPaths, {
         // Keys whose value is only known at deploy time count as present: the source needs to know them.
@@ -136,7 +139,7 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
   let liveStats: (() => { calls: AwsCallStats }) | undefined
   if (liveOptions) {
     // The AWS SDK loads only now, when a live scan really runs.
-    const { liveSource } = await import('../pipeline/live-source.js')
+    const { liveSource } = await import('../sources/live.js')
     const src = liveSource({
       ...liveOptions,
       onNotice: (m) => stderr(`tagwarden: note: ${m}\n`),

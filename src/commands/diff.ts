@@ -25,7 +25,7 @@ Exit codes: 0 compared (with --fail-on-new: and nothing new); 1 --fail-on-new an
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Diff)
-    const { runDiff } = await import('../baseline/command.js')
+    const { runDiff } = await import('../cli/baseline-command.js')
     process.exitCode = runDiff({ old: args.old, new: args.new, format: flags.format as 'text' | 'markdown' | 'json', output: flags.output, failOnNew: flags['fail-on-new'] })
   }
 }

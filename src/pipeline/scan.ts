@@ -15,7 +15,6 @@ import { emptyIndex, type OrgIndex } from '../analysis/org-index.js'
 import { resolvePrincipalPaths } from '../analysis/org-phase.js'
 import { PolicyEvalCache } from '../iam/capability.js'
 import { REPORT_SCHEMA_VERSION, type ScanErrorEntry, type ScanReport } from '../model/finding.js'
-import type { AccountInventory } from '../model/inventory.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { runRules } from '../rules/engine.js'
 import { applyExceptions } from '../rules/exceptions.js'
@@ -26,23 +25,7 @@ import { toolVersion } from '../version.js'
 import { annotateUsage, filterUsedWithin, usageByPrincipal } from '../usage/window.js'
 import { spendCoverage, spendTagKeys } from '../spend/coverage.js'
 import type { SpendLoadResult, SpendSource } from '../spend/source.js'
-
-/** A source of accounts for phase one: the snapshot scanner, the live scanner, or IaC. */
-export interface AccountSource {
-  /** Org-level data (account list, OU paths) and errors, read before the accounts. */
-  prepare(index: OrgIndex): Promise<{ errors: ScanErrorEntry[] }>
-  /** Yields one account at a time; the pipeline drops each one after analysing it. */
-  accounts(): AsyncIterable<{ inventory?: AccountInventory; accountId: string; errors: ScanErrorEntry[] }>
-  /** Number of files read (0 for live sources). */
-  fileCount(): number
-  /**
-   * `scan --usage`: Bedrock use of the account's Bedrock-capable principals (IAM Access Advisor), set on
-   * their `bedrockUsage`; called right after the account is analysed, while its credentials are at hand.
-   */
-  collectUsage?(accountId: string, principals: PrincipalFacts[]): Promise<ScanErrorEntry[]>
-  /** Files recognised but read elsewhere, e.g. saved Cost Explorer outputs (snapshot sources). */
-  otherFiles?(): ReadonlyArray<{ file: string; kind: string }>
-}
+import type { AccountSource } from '../sources/account-source.js'
 
 export interface ScanRunOptions {
   config: ResolvedConfig

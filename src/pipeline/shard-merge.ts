@@ -19,8 +19,9 @@ import type { ScanErrorEntry, ScanReport } from '../model/finding.js'
 import type { OrgAccount } from '../model/inventory.js'
 import type { ResolvedConfig, ResolvedSettings } from '../config/types.js'
 import { toolVersion } from '../version.js'
-import { finishScan, runPhaseOne, type AccountSource, type PhaseOne } from './scan.js'
-import { formatShard, type Shard } from './shard.js'
+import type { AccountSource } from '../sources/account-source.js'
+import { finishScan, runPhaseOne, type PhaseOne } from './scan.js'
+import { formatShard, type Shard } from '../scanners/live/shard.js'
 
 // ---------------------------------------------------------------------------------------------
 // The aggregate

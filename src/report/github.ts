@@ -7,8 +7,8 @@
  * are not annotated: they do not fail the gate.
  */
 import type { Finding, ScanReport, Severity } from '../model/finding.js'
-import { compareFindings } from '../rules/fingerprint.js'
-import type { ReportRule } from './index.js'
+import { compareFindings } from '../model/fingerprint.js'
+import type { ReportRule } from './report-rule.js'
 import { findingLocation, subjectLabel } from './locations.js'
 
 export interface GithubOptions {

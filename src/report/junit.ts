@@ -6,8 +6,8 @@
  * suite of their own with `<error>` cases. Uses the attribute subset common to Ant/Jenkins/GitLab.
  */
 import type { Finding, ScanReport } from '../model/finding.js'
-import { subjectIdentity } from '../rules/fingerprint.js'
-import type { ReportRule } from './index.js'
+import { subjectIdentity } from '../model/fingerprint.js'
+import type { ReportRule } from './report-rule.js'
 import { subjectLabel } from './locations.js'
 
 /** XML 1.0 text/attribute escaping; characters XML cannot carry at all are dropped. */

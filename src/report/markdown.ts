@@ -5,8 +5,8 @@
  */
 import type { Finding, ScanReport, Severity } from '../model/finding.js'
 import { ruleDocUrl } from '../rules/docs.js'
-import { compareFindings } from '../rules/fingerprint.js'
-import type { ReportRule } from './index.js'
+import { compareFindings } from '../model/fingerprint.js'
+import type { ReportRule } from './report-rule.js'
 import { subjectLabel } from './locations.js'
 import { spendCoverageMarkdownRow } from './spend-markdown.js'
 

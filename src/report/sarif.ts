@@ -18,8 +18,8 @@
 import { gzipSync } from 'node:zlib'
 import type { Finding, ScanReport, Severity } from '../model/finding.js'
 import { ruleDocUrl, ruleHelpMarkdown, ruleHelpText } from '../rules/docs.js'
-import { compareFindings } from '../rules/fingerprint.js'
-import type { ReportRule } from './index.js'
+import { compareFindings } from '../model/fingerprint.js'
+import type { ReportRule } from './report-rule.js'
 import { findingLocation } from './locations.js'
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json'

@@ -8,7 +8,7 @@ import type { OrgIndex } from '../analysis/org-index.js'
 import { globMatch } from '../iam/glob.js'
 import { SEVERITY_RANK, type Finding, type ScanErrorEntry, type Subject } from '../model/finding.js'
 import type { ResolvedConfig, RuleInstance, RuleScope } from '../config/types.js'
-import { compareFindings, fingerprintOf } from './fingerprint.js'
+import { compareFindings, fingerprintOf } from '../model/fingerprint.js'
 import type { RuleMeta, RuleContext, RuleModule, RuleReport } from './types.js'
 
 export interface EngineResult {

@@ -4,7 +4,7 @@
  * a severity (the costliest gaps first), and the summary says how much was attributed.
  */
 import { SEVERITY_RANK, type Finding, type FindingSpend } from '../model/finding.js'
-import { compareFindings } from '../rules/fingerprint.js'
+import { compareFindings } from '../model/fingerprint.js'
 import type { CurSpendData, PrincipalSpend } from './cur-model.js'
 import { findingSpend, formatMoney, formatPeriod, roundAmount } from './model.js'
 import type { PrincipalJoin, UnmatchedReason } from './principal-join.js'

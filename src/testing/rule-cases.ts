@@ -27,9 +27,9 @@ import { basename, dirname, join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { loadRulesConfigFromFiles, BUNDLED_RULES_PATH } from '../config/load.js'
 import { RULE_META } from '../rules/index.js'
-import { subjectIdentity } from '../rules/fingerprint.js'
+import { subjectIdentity } from '../model/fingerprint.js'
 import { runScan } from '../pipeline/scan.js'
-import { snapshotSource } from '../pipeline/snapshot-source.js'
+import { snapshotSource } from '../sources/snapshot.js'
 import { costExplorerFileSource } from '../scanners/cost-explorer/files.js'
 import type { Finding, ScanReport, Severity } from '../model/finding.js'
 
@@ -101,7 +101,7 @@ export async function runRuleCase(c: RuleCase, opts: { baseRulesFiles?: string[]
     const curModule = c.cur !== undefined ? await import('../scanners/cur/source.js') : undefined
     const cur = curModule && c.cur !== undefined ? curModule.curSource(curModule.parseCurLocation(join(inputDir, c.cur))) : undefined
     const iacPaths = (c.iac ?? []).map((p) => join(inputDir, p))
-    const { iacSource } = iacPaths.length > 0 ? await import('../pipeline/iac-source.js') : { iacSource: undefined }
+    const { iacSource } = iacPaths.length > 0 ? await import('../sources/iac.js') : { iacSource: undefined }
     const snapshotFiles = c.inputs.filter((x) => !(c.iac ?? []).includes(x.path) && x.path.endsWith('.json')).map((x) => join(inputDir, x.path))
     const sources = [
       ...(snapshotFiles.length > 0 || iacPaths.length === 0 ? [snapshotSource(iacPaths.length === 0 ? [inputDir] : snapshotFiles)] : []),

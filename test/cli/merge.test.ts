@@ -11,7 +11,7 @@ import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/config/l
 import { RULE_META } from '../../src/rules/index.js'
 import { runScan } from '../../src/pipeline/scan.js'
 import { runShardScan } from '../../src/pipeline/shard-merge.js'
-import { snapshotSource } from '../../src/pipeline/snapshot-source.js'
+import { snapshotSource } from '../../src/sources/snapshot.js'
 import type { ScanReport } from '../../src/model/finding.js'
 import { runCli } from './run-cli.js'
 

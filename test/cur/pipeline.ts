@@ -5,13 +5,13 @@
  * registered: severity from the report, capped at the instance's severity.
  */
 import { finishScan, runPhaseOne, type PhaseOne } from '../../src/pipeline/scan.js'
-import { snapshotSource } from '../../src/pipeline/snapshot-source.js'
+import { snapshotSource } from '../../src/sources/snapshot.js'
 import type { Finding, Severity } from '../../src/model/finding.js'
 import { SEVERITY_RANK } from '../../src/model/finding.js'
 import { loadRulesConfig } from '../../src/config/load.js'
 import type { ResolvedConfig } from '../../src/config/types.js'
 import { principalSubject, renderMessage } from '../../src/rules/engine.js'
-import { fingerprintOf } from '../../src/rules/fingerprint.js'
+import { fingerprintOf } from '../../src/model/fingerprint.js'
 import { RULE_META } from '../../src/rules/index.js'
 import { gatewayCollapsedSpend } from '../../src/rules/spend/gateway-collapsed-spend.js'
 import { principalUnattributedSpend } from '../../src/rules/spend/principal-unattributed-spend.js'

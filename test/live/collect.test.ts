@@ -7,9 +7,8 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runScan } from '../../src/pipeline/scan.js'
-import { collectExitCode, formatCollectSummary, runCollect } from '../../src/snapshot-writer/collect.js'
-import { collectedSnapshotSource } from '../../src/snapshot-writer/read-back.js'
-import { snapshotSource } from '../../src/pipeline/snapshot-source.js'
+import { collectExitCode, formatCollectSummary, runCollect } from '../../src/collect/run.js'
+import { snapshotSource } from '../../src/sources/snapshot.js'
 import { isTagwardenError } from '../../src/errors.js'
 import { emptyWorld, issuedSecrets, type World } from '../support/aws-server/index.js'
 import { demoOrg, syntheticAccountId, syntheticOrg, worldFromSnapshotDir } from '../support/aws-server/fixtures.js'
@@ -19,7 +18,7 @@ const DEMO = fileURLToPath(new URL('../../examples/demo-org', import.meta.url))
 const DENY_BEDROCK = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: ['bedrock:*', 'bedrock-mantle:*'], Resource: '*' }] }
 
 async function scanCollected(dir: string) {
-  return runScan({ config: bundledConfig(), sources: [collectedSnapshotSource([dir])], now: NOW })
+  return runScan({ config: bundledConfig(), sources: [snapshotSource([dir])], now: NOW })
 }
 
 describe('collect → scan --input round trip', () => {
@@ -112,15 +111,6 @@ describe('collect → scan --input round trip', () => {
       const err = await runCollect({ ...h.options(), out: join(dir, 'a'), now: NOW }).catch((e: unknown) => e)
       expect(isTagwardenError(err) && err.code).toBe('collect-out-not-empty')
     })
-  })
-})
-
-describe('collectedSnapshotSource', () => {
-  it('reads plain snapshots exactly like snapshotSource', async () => {
-    const config = bundledConfig()
-    const plain = await runScan({ config, sources: [snapshotSource([DEMO])], now: NOW })
-    const viaCollected = await runScan({ config, sources: [collectedSnapshotSource([DEMO])], now: NOW })
-    expect(viaCollected).toEqual(plain)
   })
 })
 

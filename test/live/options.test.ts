@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_ROLE_NAME, isLiveScan, LIVE_FLAGS, liveOptionsFromFlags } from '../../src/cli/live-options.js'
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, DEFAULT_ROLE_NAME as SCANNER_ROLE_NAME } from '../../src/pipeline/live-source.js'
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, DEFAULT_ROLE_NAME as SCANNER_ROLE_NAME } from '../../src/sources/live.js'
 import { isTagwardenError } from '../../src/errors.js'
 
 const code = (f: () => unknown): string => {

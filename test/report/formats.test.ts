@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { ScanReport, Severity } from '../../src/model/finding.js'
 import { escapeData, escapeProperty, formatGithub } from '../../src/report/github.js'
-import type { ReportRule } from '../../src/report/index.js'
+import type { ReportRule } from '../../src/report/report-rule.js'
 import { renderReport } from '../../src/report/index.js'
 import { formatJunit, xmlEscape } from '../../src/report/junit.js'
 import { subjectLabel } from '../../src/report/locations.js'

@@ -4,13 +4,13 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Finding, ScanReport } from '../../src/model/finding.js'
 import { runScan } from '../../src/pipeline/scan.js'
-import { snapshotSource } from '../../src/pipeline/snapshot-source.js'
+import { snapshotSource } from '../../src/sources/snapshot.js'
 import { costExplorerFileSource } from '../../src/scanners/cost-explorer/files.js'
 import { loadRulesConfig } from '../../src/config/load.js'
 import type { ResolvedConfig } from '../../src/config/types.js'
-import { fingerprintOf } from '../../src/rules/fingerprint.js'
+import { fingerprintOf } from '../../src/model/fingerprint.js'
 import { RULE_META } from '../../src/rules/index.js'
-import { reportRules, type ReportRule } from '../../src/report/index.js'
+import { reportRules, type ReportRule } from '../../src/report/report-rule.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 export const REPO_ROOT = resolve(HERE, '../..')

@@ -7,7 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { ScanReport } from '../../src/model/finding.js'
-import { reportRules, type ReportRule } from '../../src/report/index.js'
+import { reportRules, type ReportRule } from '../../src/report/report-rule.js'
 import {
   FINGERPRINT_KEY,
   githubIngestionProblems,

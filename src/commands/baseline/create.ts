@@ -26,7 +26,7 @@ Exit codes: 0 written; 2 usage error, or the scan/result was incomplete (the bas
 
   async run(): Promise<void> {
     const { flags } = await this.parse(BaselineCreate)
-    const { runBaselineCreate } = await import('../../baseline/command.js')
+    const { runBaselineCreate } = await import('../../cli/baseline-command.js')
     process.exitCode = await runBaselineCreate({
       from: flags.from,
       inputs: flags.input ?? [],

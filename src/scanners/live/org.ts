@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-organizations'
 import pLimit from 'p-limit'
 import type { ScanErrorEntry } from '../../model/finding.js'
-import { inShard, formatShard, type Shard } from '../../pipeline/shard.js'
+import { inShard, formatShard, type Shard } from './shard.js'
 import { awsErrorCode, awsErrorEntry, awsErrorMessage, isAccessDenied, LiveErrorCode, LiveScanError } from './errors.js'
 import { buildOrgModel, emptyRawOrg, ouPathOf, SCP_TYPE, type OrgModel, type RawOrgOutputs } from './org-model.js'
 import { allPages, jsonShape } from './pages.js'

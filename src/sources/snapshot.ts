@@ -1,18 +1,18 @@
 /**
- * Reading a `collect` folder back: the Organizations outputs and envelopes become the same `OrgModel` the
- * live scan built (OU paths, SCP levels, management account), and the manifest's AWS failures are
- * reported again, so `scan --input DIR` gives the live scan's findings and exit code.
- *
- * `collectedSnapshotSource` is `snapshotSource` plus that; for snapshots without collect files it
- * behaves exactly like `snapshotSource`.
+ * The offline `AccountSource` for `scan --input`: raw AWS CLI/SDK JSON, streamed account by account by
+ * the snapshot scanner, including `tagwarden collect` folders. A `collect` folder is read back so its
+ * Organizations outputs and envelopes become the same `OrgModel` the live scan built (OU paths, SCP
+ * levels, management account), and the manifest's AWS failures are reported again, so
+ * `scan --input DIR` gives the live scan's findings and exit code. Snapshots without collect files are
+ * the snapshot scanner alone.
  */
 import type { ScanErrorEntry } from '../model/finding.js'
-import type { AccountSource } from '../pipeline/scan.js'
+import type { AccountSource } from './account-source.js'
 import { buildOrgModel, emptyRawOrg, ouPathOf, scpLevelsFor, type OrgModel, type RawOrgOutputs } from '../scanners/live/org-model.js'
 import { DEFAULT_RECOGNISERS, isJsonObject, loadAccount, loadOrgFiles, planSnapshot, type SnapshotPlan, type SnapshotRecogniser } from '../scanners/snapshot/index.js'
 import { parseJson, readText } from '../scanners/snapshot/read.js'
-import { CollectKind, COLLECT_RECOGNISERS } from './recognisers.js'
-import type { CollectManifest } from './layout.js'
+import { CollectKind, COLLECT_RECOGNISERS } from '../scanners/snapshot/collect-recognisers.js'
+import type { CollectManifest } from '../scanners/snapshot/collect-layout.js'
 
 export const SNAPSHOT_RECOGNISERS: readonly SnapshotRecogniser[] = [...DEFAULT_RECOGNISERS, ...COLLECT_RECOGNISERS]
 
@@ -97,7 +97,7 @@ export async function loadCollectedOrg(plan: Pick<SnapshotPlan, 'otherFiles' | '
  * A snapshot source that also understands `collect` folders: OU paths and SCP levels from the collected
  * Organizations outputs, accounts in scope from the manifest, and the manifest's AWS failures.
  */
-export function collectedSnapshotSource(inputs: string[]): AccountSource {
+export function snapshotSource(inputs: string[]): AccountSource {
   let plan: SnapshotPlan | undefined
   let org: CollectedOrg | undefined
   const options = { recognisers: SNAPSHOT_RECOGNISERS }
@@ -127,7 +127,7 @@ export function collectedSnapshotSource(inputs: string[]): AccountSource {
       return { errors }
     },
     async *accounts() {
-      if (!plan || !org) throw new Error('collectedSnapshotSource.accounts() called before prepare()')
+      if (!plan || !org) throw new Error('snapshotSource.accounts() called before prepare()')
       for (const entry of plan.accounts) {
         const { inventory, errors } = await loadAccount(entry, options)
         const levels = scpLevelsFor(org.model, entry.accountId)

@@ -1,12 +1,12 @@
 /** What `tagwarden baseline create` and `tagwarden diff` do once their flags are parsed. */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { runConfiguredScan } from '../cli/scan-command.js'
+import { runConfiguredScan } from './scan-command.js'
 import { ExitCode, UsageError } from '../errors.js'
 import type { ScanReport } from '../model/finding.js'
-import { diffReports, formatDiffJson, formatDiffMarkdown, formatDiffText } from './diff.js'
-import { createBaseline, formatBaseline } from './file.js'
-import { readReportFile } from './read-report.js'
+import { diffReports, formatDiffJson, formatDiffMarkdown, formatDiffText } from '../baseline/diff.js'
+import { createBaseline, formatBaseline } from '../baseline/file.js'
+import { readReportFile } from '../baseline/read-report.js'
 
 export interface BaselineCreateInput {
   from?: string | undefined

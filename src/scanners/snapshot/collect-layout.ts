@@ -18,8 +18,8 @@
  * <account-id>/list-open-id-connect-providers.json
  * ```
  */
-import type { ScanErrorEntry } from '../model/finding.js'
-import type { CallStats } from '../scanners/live/calls.js'
+import type { ScanErrorEntry } from '../../model/finding.js'
+import type { CallStats } from '../live/calls.js'
 
 export const MANIFEST_FILE = 'manifest.json'
 export const ORG_DIR = 'organization'

@@ -4,7 +4,7 @@
  * files for the snapshot scanner (known, never an error); `read-back.ts` reads them.
  * Use after the default recognisers: `[...DEFAULT_RECOGNISERS, ...COLLECT_RECOGNISERS]`.
  */
-import { isJsonObject, type OtherFileRecogniser } from '../scanners/snapshot/recogniser.js'
+import { isJsonObject, type OtherFileRecogniser } from './recogniser.js'
 
 export const CollectKind = {
   Manifest: 'tagwarden-collect-manifest',

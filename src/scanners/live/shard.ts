@@ -4,7 +4,7 @@
  * leaving the organization never move the others.
  */
 import { createHash } from 'node:crypto'
-import { UsageError } from '../errors.js'
+import { UsageError } from '../../errors.js'
 
 /** Shard K of N, 1-based as written on the command line. */
 export interface Shard {

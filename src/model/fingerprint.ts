@@ -1,6 +1,6 @@
 /** Stable finding identity: rule ID + subject identity + tag key. Independent of input order and run. */
 import { createHash } from 'node:crypto'
-import type { Finding, Subject } from '../model/finding.js'
+import type { Finding, Subject } from './finding.js'
 
 export function subjectIdentity(s: Subject): string {
   // A user can hold two API keys: each key is its own subject.

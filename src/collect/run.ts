@@ -7,10 +7,10 @@ import { readdir } from 'node:fs/promises'
 import { emptyIndex } from '../analysis/org-index.js'
 import { ExitCode, UsageError } from '../errors.js'
 import type { ScanErrorEntry } from '../model/finding.js'
-import { DEFAULT_ROLE_NAME, liveSource, type LiveScanOptions, type LiveScanStats } from '../pipeline/live-source.js'
-import { formatShard } from '../pipeline/shard.js'
+import { DEFAULT_ROLE_NAME, liveSource, type LiveScanOptions, type LiveScanStats } from '../sources/live.js'
+import { formatShard } from '../scanners/live/shard.js'
 import { toolVersion } from '../version.js'
-import { COLLECT_FORMAT_VERSION, type CollectManifest } from './layout.js'
+import { COLLECT_FORMAT_VERSION, type CollectManifest } from '../scanners/snapshot/collect-layout.js'
 import { snapshotWriter } from './writer.js'
 
 export interface CollectOptions extends Omit<LiveScanOptions, 'recorder'> {

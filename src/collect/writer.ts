@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import type { RawAccountOutputs } from '../scanners/live/account.js'
 import type { RawOrgOutputs } from '../scanners/live/org-model.js'
 import type { LiveRecorder } from '../scanners/live/recorder.js'
-import { envelope, MANIFEST_FILE, ORG_DIR, pageFileName, safeFileId, type CollectManifest, type ManifestFile } from './layout.js'
+import { envelope, MANIFEST_FILE, ORG_DIR, pageFileName, safeFileId, type CollectManifest, type ManifestFile } from '../scanners/snapshot/collect-layout.js'
 
 export interface SnapshotWriter extends LiveRecorder {
   /** Relative paths written so far. */

@@ -19,9 +19,9 @@ import { createProgress, NO_PROGRESS, type Progress } from '../scanners/live/pro
 import type { LiveRecorder } from '../scanners/live/recorder.js'
 import { Redactor } from '../scanners/live/redact.js'
 import { defaultCredentials, identifyCaller, resolveRegion, type Caller } from '../scanners/live/session.js'
-import type { AccountSource } from './scan.js'
+import type { AccountSource } from './account-source.js'
 import { collectBedrockAccess, UsageBudget } from '../usage/access-advisor.js'
-import type { Shard } from './shard.js'
+import type { Shard } from '../scanners/live/shard.js'
 
 export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole'
 export const DEFAULT_CONCURRENCY = 8

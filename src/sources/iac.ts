@@ -4,7 +4,7 @@
  * template of a multi-document YAML file), read and analysed one at a time.
  */
 import { loadIacUnit, planIac, type IacPlan, type IacScanOptions } from '../scanners/iac/index.js'
-import type { AccountSource } from './scan.js'
+import type { AccountSource } from './account-source.js'
 
 export type IacSourceOptions = IacScanOptions
 

@@ -1,0 +1,21 @@
+import type { PrincipalFacts } from '../analysis/facts.js'
+import type { OrgIndex } from '../analysis/org-index.js'
+import type { ScanErrorEntry } from '../model/finding.js'
+import type { AccountInventory } from '../model/inventory.js'
+
+/** A source of accounts for phase one: the snapshot scanner, the live scanner, or IaC. */
+export interface AccountSource {
+  /** Org-level data (account list, OU paths) and errors, read before the accounts. */
+  prepare(index: OrgIndex): Promise<{ errors: ScanErrorEntry[] }>
+  /** Yields one account at a time; the pipeline drops each one after analysing it. */
+  accounts(): AsyncIterable<{ inventory?: AccountInventory; accountId: string; errors: ScanErrorEntry[] }>
+  /** Number of files read (0 for live sources). */
+  fileCount(): number
+  /**
+   * `scan --usage`: Bedrock use of the account's Bedrock-capable principals (IAM Access Advisor), set on
+   * their `bedrockUsage`; called right after the account is analysed, while its credentials are at hand.
+   */
+  collectUsage?(accountId: string, principals: PrincipalFacts[]): Promise<ScanErrorEntry[]>
+  /** Files recognised but read elsewhere, e.g. saved Cost Explorer outputs (snapshot sources). */
+  otherFiles?(): ReadonlyArray<{ file: string; kind: string }>
+}
