@@ -8,8 +8,12 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       {
+        // isolate: false reuses each worker's loaded modules from one test file to the next: importing the
+        // sources (the AWS SDK above all) once per worker instead of once per file cut the summed import time
+        // from about 90 s to 12 s. Safe because no test mocks modules, and what a test changes in the process
+        // (runCli's environment, cwd and output streams; spies) it restores.
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/smoke/**'] },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/smoke/**'], isolate: false },
       },
       {
         // The only tests that spawn the CLI: one file, its tests one after another, generous limits so that
