@@ -62,7 +62,7 @@ describe('live flags', () => {
   it('do not load the AWS SDK (tagwarden --help stays fast)', () => {
     expect(staticPackages('src/cli/live-options.ts').filter(isSdk)).toEqual([])
     // The walk does find the SDK where it is loaded.
-    expect(staticPackages('src/pipeline/live-source.ts').filter(isSdk)).not.toEqual([])
+    expect(staticPackages('src/sources/live.ts').filter(isSdk)).not.toEqual([])
   })
 })
 
