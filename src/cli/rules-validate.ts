@@ -12,7 +12,8 @@ import { relative, resolve } from 'node:path'
 import { LineCounter, parseDocument, type Document } from 'yaml'
 import { isTagwardenError, UsageError } from '../errors.js'
 import { globMatch } from '../iam/glob.js'
-import { BUNDLED_RULES_PATH, decodePointer, explainAjvError, loadRulesConfigFromFiles, schemaValidator } from '../config/load.js'
+import { BUNDLED_RULES_PATH, explainAjvError, loadRulesConfigFromFiles, schemaValidator } from '../config/load.js'
+import { decodePointer, isOptionsSchemaError, optionProblems } from '../rules/options.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { RULE_META } from '../rules/index.js'
 import type { RuleMeta } from '../rules/types.js'
@@ -72,6 +73,8 @@ function schemaProblems(raw: unknown, at: Located): ValidationProblem[] {
   for (const e of errs) {
     // Each branch of a `oneOf`/`anyOf` fails on its own; the combinator's error says it once.
     if (/\/(oneOf|anyOf)\//.test(e.schemaPath)) continue
+    // Rule options: `checkOptions` explains them by the rule's own option schemas.
+    if (isOptionsSchemaError(e)) continue
     const segs = e.instancePath.split('/').slice(1).map(decodePointer)
     const extra = e.keyword === 'additionalProperties'
     const location = at.at(extra ? [...segs, String(e.params.additionalProperty)] : segs, extra)
@@ -85,29 +88,7 @@ function schemaProblems(raw: unknown, at: Located): ValidationProblem[] {
 }
 
 function checkOptions(meta: RuleMeta, options: unknown, path: Path, at: Located, out: ValidationProblem[], ruleLabel: string): void {
-  if (!isObject(options)) return
-  const declared = meta.options ?? {}
-  for (const [name, value] of Object.entries(options)) {
-    const spec = declared[name]
-    if (!spec) {
-      const known = Object.keys(declared)
-      out.push({
-        location: at.at([...path, name], true),
-        code: 'unknown-option',
-        message: `${ruleLabel} has no option \`${name}\`${suggest(name, known)}${known.length > 0 ? ` (options: ${known.join(', ')})` : ' (it takes no options)'}`,
-      })
-      continue
-    }
-    const ok =
-      spec.type === 'array'
-        ? Array.isArray(value) && (!spec.items || value.every((v) => typeof v === spec.items!.type))
-        : spec.type === 'object'
-          ? isObject(value)
-          : typeof value === spec.type
-    if (!ok) {
-      out.push({ location: at.at([...path, name]), code: 'option-type', message: `option \`${name}\` of ${ruleLabel} must be ${spec.type === 'array' ? `a list of ${spec.items?.type ?? 'value'}s` : `a ${spec.type}`}` })
-    }
-  }
+  for (const p of optionProblems(meta, options, ruleLabel)) out.push({ location: at.at([...path, ...p.path], p.atKey), code: p.code, message: p.message })
 }
 
 function isRealDate(ymd: string): boolean {

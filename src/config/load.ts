@@ -23,6 +23,7 @@ import type {
 import type { RuleMeta } from '../rules/types.js'
 import { suggest } from '../util/text.js'
 import { yamlOffsetOf } from '../util/yaml-position.js'
+import { decodePointer, isOptionsSchemaError, optionProblems } from '../rules/options.js'
 
 export const BUNDLED_RULES_PATH = fileURLToPath(new URL('../../rules.yaml', import.meta.url))
 export const RULES_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/rules.schema.json', import.meta.url))
@@ -118,9 +119,11 @@ function parseRulesFile(path: string): ParsedFile {
     })
   }
   const validate = schemaValidator()
-  if (!validate(raw)) {
-    const errs = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && e.keyword !== 'allOf')
-    const first = pickMostUseful(errs.length > 0 ? errs : (validate.errors ?? []))
+  // Rule options are checked against each rule's own option schemas when the file is resolved, with a plainer message.
+  const schemaErrors = validate(raw) ? [] : (validate.errors ?? []).filter((e) => !isOptionsSchemaError(e))
+  if (schemaErrors.length > 0) {
+    const errs = schemaErrors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && e.keyword !== 'allOf')
+    const first = pickMostUseful(errs.length > 0 ? errs : schemaErrors)
     const segs = first.instancePath.split('/').slice(1).map(decodePointer)
     const extra = first.keyword === 'additionalProperties'
     const pos = positionOf(file, extra ? [...segs, String(first.params.additionalProperty)] : segs, extra)
@@ -130,11 +133,6 @@ function parseRulesFile(path: string): ParsedFile {
     })
   }
   return file
-}
-
-/** Decodes one JSON-pointer segment of an ajv `instancePath`. */
-export function decodePointer(s: string): string {
-  return s.replace(/~1/g, '/').replace(/~0/g, '~')
 }
 
 function pickMostUseful(errs: ErrorObject[]): ErrorObject {
@@ -249,6 +247,7 @@ function resolveFiles(files: ParsedFile[], builtins: ReadonlyMap<string, RuleMet
           hint: 'run `tagwarden rules list` for the rule IDs; a rule of your own goes under `custom:` with `extends:`',
         })
       }
+      checkOptions(file, builtins.get(existing.base), setting.options, ['rules', id, 'options'], `rule ${id}`)
       rules.set(id, applySetting(existing, setting, source))
     }
     for (const [i, c] of (raw.custom ?? []).entries()) {
@@ -267,6 +266,7 @@ function resolveFiles(files: ParsedFile[], builtins: ReadonlyMap<string, RuleMet
           hint: 'give the custom rule an ID of its own',
         })
       }
+      checkOptions(file, baseMeta, c.options, ['custom', i, 'options'], `custom rule ${c.id} (extends ${c.extends})`)
       const prior = rules.get(c.id)
       const inst: RuleInstance = prior ?? {
         id: c.id,
@@ -325,6 +325,18 @@ function applySetting(inst: RuleInstance, s: RawRuleSetting, source: string): Ru
     out.source = source
   }
   return out
+}
+
+/** A rule instance's options against the rule's option schemas (`meta.options`): the first problem, positioned. */
+function checkOptions(file: ParsedFile, meta: RuleMeta | undefined, options: unknown, path: Array<string | number>, label: string): void {
+  if (!meta) return
+  const problem = optionProblems(meta, options, label)[0]
+  if (!problem) return
+  const pos = positionOf(file, [...path, ...problem.path], problem.atKey)
+  throw new ConfigError('rules-file-schema', `${fmt(pos)}: ${problem.message}`, {
+    location: fmt(pos),
+    hint: `see \`tagwarden rules explain ${meta.id}\` for the rule's options`,
+  })
 }
 
 function checkRegex(file: ParsedFile, path: Array<string | number>, pattern: string): void {

@@ -158,3 +158,19 @@ export interface ScanReport {
   summary: ScanSummary
   errors: ScanErrorEntry[]
 }
+
+/**
+ * The fix hints an IaC finding can get, in the language of the input (see `scanners/iac/fix-hints.ts`);
+ * a rule names its kind in `meta.iacFix`.
+ */
+export type IacFixKind =
+  /** Add the required tags to the resource. */
+  | 'add-tag'
+  /** Allow `sts:TagSession` for the identity provider, requiring the tags. */
+  | 'federation-tag-session'
+  /** Allow `sts:TagSession` for the gateway role, requiring the tags. */
+  | 'gateway-session-tags'
+  /** Require `sts:SourceIdentity` from the gateway role. */
+  | 'gateway-source-identity'
+  /** Keep inference behind the gateway (no direct Bedrock access). */
+  | 'gateway-direct-invoke'

@@ -5,7 +5,8 @@
 import type { PrincipalFacts } from '../analysis/facts.js'
 import type { Finding } from '../model/finding.js'
 import type { ResolvedConfig } from '../config/types.js'
-import { FIX_KIND_BY_RULE, iacFixHint, isIacOrigin, type FixInput } from '../scanners/iac/index.js'
+import { iacFixHint, isIacOrigin, type FixInput } from '../scanners/iac/index.js'
+import { RULE_META } from '../rules/index.js'
 
 export function applyIacFixHints(findings: Finding[], facts: readonly PrincipalFacts[], config: ResolvedConfig): void {
   const iacFacts = new Map(facts.filter((f) => isIacOrigin(f.origin)).map((f) => [f.arn, f]))
@@ -14,7 +15,7 @@ export function applyIacFixHints(findings: Finding[], facts: readonly PrincipalF
   for (const f of findings) {
     const p = f.principalArn ? iacFacts.get(f.principalArn) : undefined
     if (!p || !isIacOrigin(p.origin)) continue
-    const kind = FIX_KIND_BY_RULE[baseOf.get(f.ruleId) ?? f.ruleId]
+    const kind = RULE_META.get(baseOf.get(f.ruleId) ?? f.ruleId)?.iacFix
     if (!kind) continue
     const input: FixInput = {
       tagKeys: f.subject.tagKey ? [f.subject.tagKey] : config.settings.requiredTags.map((t) => t.key),

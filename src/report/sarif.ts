@@ -39,16 +39,6 @@ export const GITHUB_LIMITS = {
   descriptionChars: 1024,
 } as const
 
-/**
- * Rules with a security angle get a `security-severity` (which makes their alerts security alerts).
- * Kept here rather than in rule metadata because it is a GitHub presentation choice: tagging rules
- * are cost-attribution hygiene, not security, and use `problem.severity` instead.
- */
-const SECURITY_SEVERITY: Readonly<Record<string, string>> = {
-  // A long-lived bearer secret that never expires.
-  'bedrock-api-key-long-term': '5.0',
-}
-
 const PROBLEM_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'recommendation' }
 
 export interface SarifOptions {
@@ -136,7 +126,8 @@ export function sarifRules(rules: readonly ReportRule[]): SarifReportingDescript
     const origin = custom ? `Custom rule \`${r.id}\`, an instance of \`${r.base}\`. ` : ''
     const summary = m?.summary ?? `Rule ${r.id} (not described by this tagwarden version).`
     const tags = [...(m?.tags ?? [])]
-    const security = SECURITY_SEVERITY[r.base]
+    // Rules with a security angle (`meta.securitySeverity`) become security alerts; tagging rules use `problem.severity`.
+    const security = m?.securitySeverity
     if (security !== undefined && !tags.includes('security')) tags.push('security')
     const properties: SarifReportingDescriptor['properties'] = {
       tags: tags.slice(0, GITHUB_LIMITS.tagsPerRule),

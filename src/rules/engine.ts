@@ -9,6 +9,7 @@ import { globMatch } from '../iam/glob.js'
 import { SEVERITY_RANK, type Finding, type ScanErrorEntry, type Subject } from '../model/finding.js'
 import type { ResolvedConfig, RuleInstance, RuleScope } from '../config/types.js'
 import { compareFindings, fingerprintOf } from '../model/fingerprint.js'
+import { effectiveOptions } from './options.js'
 import type { RuleMeta, RuleContext, RuleModule, RuleReport } from './types.js'
 
 export interface EngineResult {
@@ -76,7 +77,7 @@ export function runRules(
       continue
     }
     if (rule.scope === 'org') {
-      const ctx = { settings: config.settings, options: inst.options, index, principals: facts.filter((p) => inScope(inst.scope, p, index)), ...extra }
+      const ctx = { settings: config.settings, options: effectiveOptions(rule.meta, inst.options), index, principals: facts.filter((p) => inScope(inst.scope, p, index)), ...extra }
       try {
         for (const r of rule.check(ctx)) findings.push(toFinding(inst, rule, r, undefined))
       } catch (e) {
@@ -84,7 +85,7 @@ export function runRules(
       }
       continue
     }
-    const ctx = { settings: config.settings, options: inst.options, index, principals: facts, ...extra }
+    const ctx = { settings: config.settings, options: effectiveOptions(rule.meta, inst.options), index, principals: facts, ...extra }
     for (const p of facts) {
       if (!inScope(inst.scope, p, index)) continue
       try {

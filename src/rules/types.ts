@@ -4,12 +4,32 @@
  */
 import type { PrincipalSpendContext } from '../spend/principal-context.js'
 import type { PrincipalFacts } from '../analysis/facts.js'
-import type { Evidence, FindingSpend, Severity, SubjectKind, Subject } from '../model/finding.js'
+import type { Evidence, FindingSpend, IacFixKind, Severity, SubjectKind, Subject } from '../model/finding.js'
 import type { OrgIndex } from '../analysis/org-index.js'
 import type { ResolvedSettings } from '../config/types.js'
 import type { SpendData } from '../spend/model.js'
 
-export interface RuleMeta {
+/**
+ * The JSON Schema of one rule option: validated with ajv when the rules file loads, emitted into
+ * `schemas/rules.schema.json` and the rule docs. `default` (when the default is a constant) is merged
+ * under the configured options before the rule runs.
+ */
+export interface OptionSchema {
+  type: 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'object'
+  description: string
+  items?: { type: string; minLength?: number }
+  enum?: readonly string[]
+  minimum?: number
+  maximum?: number
+  exclusiveMinimum?: number
+  minItems?: number
+  properties?: Record<string, { type: string; minimum?: number; maximum?: number }>
+  additionalProperties?: boolean
+  default?: unknown
+}
+
+
+export interface RuleMeta<MessageIds extends string = string, OptionName extends string = string> {
   /** Stable kebab-case ID, equal to the module's file name. */
   id: string
   /** One sentence: what the rule checks. */
@@ -21,21 +41,30 @@ export interface RuleMeta {
   defaultSeverity: Severity
   appliesTo: SubjectKind[]
   /** messageId → template with `{placeholders}`. */
-  messages: Record<string, string>
+  messages: Record<MessageIds, string>
   /** SARIF `properties.tags`. */
   tags: string[]
   precision: 'very-high' | 'high' | 'medium' | 'low'
   /** For IaC findings: the property the fix goes in (`tags` → the Tags property, `trust` → the trust policy). */
   locus?: 'tags' | 'trust'
-  /** Options this rule accepts (JSON Schema `properties`), for validation and docs. */
-  options?: Record<string, { type: string; description: string; items?: { type: string } }>
+  /** Options this rule accepts (JSON Schema `properties`): the one source for validation, the schema and docs. */
+  options?: Record<OptionName, OptionSchema>
+  /** For IaC findings: the kind of fix hint written in the input's language (none: the rule's own `fix`). */
+  iacFix?: IacFixKind
+  /** SARIF `security-severity` ("0.0"–"10.0") for rules with a security angle (makes them security alerts on GitHub). */
+  securitySeverity?: string
+  /**
+   * Spend rules: `account` reads Cost Explorer data (`RuleContext.spend`); `principal` reads CUR per-principal
+   * spend and runs in the spend pass after the IAM rules. Absent: an IAM rule.
+   */
+  spend?: 'account' | 'principal'
   /** Compliant and non-compliant examples (snippets), for `rules explain` and docs. */
   examples: { compliant: string; nonCompliant: string }
 }
 
 /** What a check reports; the engine turns it into a `Finding`. */
-export interface RuleReport {
-  messageId: string
+export interface RuleReport<MessageIds extends string = string> {
+  messageId: MessageIds
   data: Record<string, string | number>
   /** Defaults to the principal the check ran on. */
   subject?: Subject
@@ -49,10 +78,10 @@ export interface RuleReport {
   spend?: FindingSpend
 }
 
-export interface RuleContext {
+export interface RuleContext<Options = Record<string, unknown>> {
   settings: ResolvedSettings
-  /** Options for this rule instance (a custom rule's own options, merged over the defaults). */
-  options: Record<string, unknown>
+  /** Options for this rule instance (a custom rule's own options, merged over the defaults), valid by the rule's option schemas. */
+  options: Options
   index: OrgIndex
   /**
    * The principals the analysis kept (Bedrock-capable ones, gateways, API-key holders) in the rule
@@ -78,3 +107,33 @@ export interface OrgRule {
 }
 
 export type RuleModule = PrincipalRule | OrgRule
+
+/** The options a rule declares: every option is optional in the rules file. */
+type OptionSchemas<Options> = { [K in keyof Options]-?: OptionSchema }
+
+interface RuleDefinitionBase<Options, MessageIds extends string> {
+  meta: Omit<RuleMeta<MessageIds>, 'options'> & ([keyof Options] extends [never] ? { options?: undefined } : { options: OptionSchemas<Options> })
+}
+export interface PrincipalRuleDefinition<Options, MessageIds extends string> extends RuleDefinitionBase<Options, MessageIds> {
+  scope: 'principal'
+  check(principal: PrincipalFacts, ctx: RuleContext<Options>): Array<RuleReport<NoInfer<MessageIds>>>
+}
+export interface OrgRuleDefinition<Options, MessageIds extends string> extends RuleDefinitionBase<Options, MessageIds> {
+  scope: 'org'
+  check(ctx: RuleContext<Options>): Array<RuleReport<NoInfer<MessageIds>>>
+}
+
+/**
+ * One typed rule definition (as typescript-eslint's `RuleCreator`): `Options` are the rule's options as the
+ * check reads them (each declared once, as a JSON Schema in `meta.options`, validated when the rules file
+ * loads); `MessageIds` are the keys of `meta.messages`, so a check reporting an unknown message ID does not
+ * type-check.
+ *
+ *   export const myRule = defineRule<{ tagKeys?: string[] }, 'missing'>({ scope: 'principal', meta: {…}, check(p, ctx) {…} })
+ */
+export function defineRule<Options extends object, MessageIds extends string>(rule: PrincipalRuleDefinition<Options, MessageIds>): PrincipalRule
+export function defineRule<Options extends object, MessageIds extends string>(rule: OrgRuleDefinition<Options, MessageIds>): OrgRule
+export function defineRule<Options extends object, MessageIds extends string>(rule: PrincipalRuleDefinition<Options, MessageIds> | OrgRuleDefinition<Options, MessageIds>): RuleModule {
+  // The engine hands every check options validated against `meta.options` (defaults merged), so the cast holds.
+  return rule as unknown as RuleModule
+}

@@ -29,6 +29,13 @@ export const DEFAULT_THRESHOLDS: SpendThresholds = {
   error: { percent: 25, usd: 1000 },
 }
 
+/** The option schema of one threshold (`warning`, `error`) of the spend rules. */
+export const THRESHOLD_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { percent: { type: 'number', minimum: 0, maximum: 100 }, usd: { type: 'number', minimum: 0 } },
+} as const
+
 function readLevel(raw: unknown, name: 'warning' | 'error'): Threshold {
   const base = DEFAULT_THRESHOLDS[name]
   if (raw === undefined || raw === null) return { ...base }

@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
-import { FIX_KIND_BY_RULE, iacFixHint } from '../../src/scanners/iac/fix-hints.js'
+import { iacFixHint } from '../../src/scanners/iac/fix-hints.js'
+import { RULE_META } from '../../src/rules/index.js'
 import type { IacOrigin } from '../../src/scanners/iac/index.js'
 import { EXAMPLES, cfnRole, inventories, tempTree } from './helpers.js'
 
@@ -67,8 +68,8 @@ describe('fix hints in the language of the input', () => {
     expect(iacFixHint('add-tag', cdk)).toBe('In the CDK app, tag the construct Stack/BatchWorkerRole:\ncdk.Tags.of(batchWorkerRole).add("team", "<value>")')
   })
 
-  it('cover every rule that has a fix', () => {
-    expect(Object.keys(FIX_KIND_BY_RULE).sort()).toEqual([
+  it('cover every rule that has a fix (its meta.iacFix)', () => {
+    expect([...RULE_META.values()].filter((m) => m.iacFix !== undefined).map((m) => m.id).sort()).toEqual([
       'federated-role-session-tags',
       'gateway-direct-invoke',
       'gateway-target-session-tags',

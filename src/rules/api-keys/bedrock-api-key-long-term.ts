@@ -1,10 +1,13 @@
-import type { PrincipalRule, RuleReport } from '../types.js'
+import { defineRule, type RuleReport } from '../types.js'
 
 /**
  * Long-term Bedrock API keys are IAM service-specific credentials of an IAM user: every request made
  * with the key is billed to that one user, whoever holds the key, and keys without expiry live forever.
  */
-export const bedrockApiKeyLongTerm: PrincipalRule = {
+type Options = Record<never, never>
+type MessageIds = 'noExpiry' | 'expires'
+
+export const bedrockApiKeyLongTerm = defineRule<Options, MessageIds>({
   scope: 'principal',
   meta: {
     id: 'bedrock-api-key-long-term',
@@ -23,6 +26,8 @@ export const bedrockApiKeyLongTerm: PrincipalRule = {
     },
     tags: ['cost-attribution', 'credentials', 'bedrock'],
     precision: 'very-high',
+    // A long-lived bearer secret that never expires: a security alert on GitHub, not only cost hygiene.
+    securitySeverity: '5.0',
     examples: {
       nonCompliant: '# aws iam list-service-specific-credentials --service-name bedrock.amazonaws.com --all-users\n{"UserName": "BedrockAPIKey-7f3k", "Status": "Active", "ServiceName": "bedrock.amazonaws.com"}',
       compliant: '# No active long-term keys; callers use short-term keys generated from their own role sessions.',
@@ -30,7 +35,7 @@ export const bedrockApiKeyLongTerm: PrincipalRule = {
   },
   check(p) {
     if (p.kind !== 'user') return []
-    const out: RuleReport[] = []
+    const out: RuleReport<MessageIds>[] = []
     for (const k of p.apiKeys) {
       if (k.status !== 'Active' || k.serviceName !== 'bedrock.amazonaws.com') continue
       const alias = k.alias ? ` (${k.alias})` : ''
@@ -50,4 +55,4 @@ export const bedrockApiKeyLongTerm: PrincipalRule = {
     }
     return out
   },
-}
+})

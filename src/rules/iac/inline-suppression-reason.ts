@@ -1,11 +1,14 @@
-import type { PrincipalRule, RuleReport } from '../types.js'
+import { defineRule, type RuleReport } from '../types.js'
 
 /**
  * An inline suppression hides a cost-attribution gap from every later reader; without a reason nobody
  * can tell an accepted exception from a silenced alarm. The suppression still applies — this rule makes
  * the missing reason visible instead.
  */
-export const inlineSuppressionReason: PrincipalRule = {
+type Options = Record<never, never>
+type MessageIds = 'missingReason'
+
+export const inlineSuppressionReason = defineRule<Options, MessageIds>({
   scope: 'principal',
   meta: {
     id: 'inline-suppression-reason',
@@ -27,7 +30,7 @@ export const inlineSuppressionReason: PrincipalRule = {
     },
   },
   check(p) {
-    const out: RuleReport[] = []
+    const out: RuleReport<MessageIds>[] = []
     for (const s of p.origin?.suppressions ?? []) {
       if (s.reason !== undefined && s.reason.trim() !== '') continue
       out.push({
@@ -39,4 +42,4 @@ export const inlineSuppressionReason: PrincipalRule = {
     }
     return out
   },
-}
+})

@@ -1,4 +1,4 @@
-import type { PrincipalRule, RuleReport } from '../types.js'
+import { defineRule, type RuleReport } from '../types.js'
 import { describeTagProblem, tagCommand, tagState, summarizeActions } from '../tag-helpers.js'
 import { capabilityEvidence } from '../evidence.js'
 
@@ -7,7 +7,10 @@ import { capabilityEvidence } from '../evidence.js'
  * every required tag itself: nothing else will attribute its spend. Roles reachable only through
  * federation or a gateway get session tags there and are judged by the federation/gateway rules.
  */
-export const principalMissingTag: PrincipalRule = {
+type Options = { tagKeys?: string[] }
+type MessageIds = 'missing'
+
+export const principalMissingTag = defineRule<Options, MessageIds>({
   scope: 'principal',
   meta: {
     id: 'principal-missing-tag',
@@ -24,6 +27,7 @@ export const principalMissingTag: PrincipalRule = {
     },
     tags: ['cost-attribution', 'tagging', 'bedrock'],
     precision: 'very-high',
+    iacFix: 'add-tag',
     locus: 'tags',
     options: {
       tagKeys: { type: 'array', items: { type: 'string' }, description: 'Required keys for this rule instance (default: the `tags.required` keys).' },
@@ -38,7 +42,7 @@ export const principalMissingTag: PrincipalRule = {
     // Roles: only when a workload or IAM-principal path exists; federation/gateway-only roles are judged elsewhere.
     if (p.kind === 'role' && !p.paths.some((x) => x === 'workload' || x === 'iam-principal')) return []
     const keys = Array.isArray(ctx.options.tagKeys) ? (ctx.options.tagKeys as string[]) : ctx.settings.requiredTags.map((t) => t.key)
-    const out: RuleReport[] = []
+    const out: RuleReport<MessageIds>[] = []
     for (const key of keys) {
       const s = tagState(p.tags, key)
       if (s.state === 'present') continue
@@ -64,4 +68,4 @@ export const principalMissingTag: PrincipalRule = {
     }
     return out
   },
-}
+})

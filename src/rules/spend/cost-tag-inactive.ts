@@ -1,6 +1,6 @@
 import { ruleTagKeys, spendOf } from '../../spend/context.js'
 import { activationCommand, activationOf, defaultCostKey, describeActiveInstead } from '../../spend/tag-keys.js'
-import type { OrgRule, RuleReport } from '../types.js'
+import { defineRule, type RuleReport } from '../types.js'
 
 /**
  * A required tag key is worth nothing on the bill until its IAM-principal cost allocation tag is
@@ -8,7 +8,10 @@ import type { OrgRule, RuleReport } from '../types.js'
  * can never be grouped by the key. Judged from `ListCostAllocationTags`; the key string AWS returned is
  * reported as it is (`iamPrincipal/<key>` or `user:iamPrincipal/<key>`; a bare `<key>` is a resource tag).
  */
-export const costTagInactive: OrgRule = {
+type Options = { tagKeys?: string[] }
+type MessageIds = 'notListed' | 'inactive'
+
+export const costTagInactive = defineRule<Options, MessageIds>({
   scope: 'org',
   meta: {
     id: 'cost-tag-inactive',
@@ -28,7 +31,7 @@ export const costTagInactive: OrgRule = {
     tags: ['cost-attribution', 'billing', 'cost-explorer', 'bedrock'],
     precision: 'very-high',
     options: {
-      tagKeys: { type: 'array', items: { type: 'string' }, description: 'Keys to check for this rule instance (default: the `tags.required` keys).' },
+      tagKeys: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Keys to check for this rule instance (default: the `tags.required` keys).' },
     },
     examples: {
       nonCompliant: `# aws ce list-cost-allocation-tags
@@ -41,7 +44,7 @@ export const costTagInactive: OrgRule = {
   check(ctx) {
     const tags = spendOf(ctx)?.costAllocationTags
     if (!tags) return []
-    const out: RuleReport[] = []
+    const out: RuleReport<MessageIds>[] = []
     for (const tagKey of ruleTagKeys(ctx)) {
       const a = activationOf(tagKey, tags)
       if (a.state === 'active') continue
@@ -65,4 +68,4 @@ export const costTagInactive: OrgRule = {
     }
     return out
   },
-}
+})

@@ -1,5 +1,5 @@
 import { findingSpend, formatMoney, formatPeriod } from '../../spend/model.js'
-import type { OrgRule, RuleReport } from '../types.js'
+import { defineRule, type RuleReport } from '../types.js'
 
 const GATEWAY_DIRECT_INVOKE = 'gateway-direct-invoke'
 
@@ -9,7 +9,10 @@ const GATEWAY_DIRECT_INVOKE = 'gateway-direct-invoke'
  * to invoke Bedrock; this rule reports the spend when IAM does not explain it (the permission was
  * removed after the spend, or comes from somewhere the analysis cannot see).
  */
-export const gatewayCollapsedSpend: OrgRule = {
+type Options = Record<never, never>
+type MessageIds = 'collapsed'
+
+export const gatewayCollapsedSpend = defineRule<Options, MessageIds>({
   scope: 'org',
   meta: {
     id: 'gateway-collapsed-spend',
@@ -36,7 +39,7 @@ arn:aws:sts::222222222222:assumed-role/bedrock-invoke-per-user/jdoe@acme.example
   check(ctx) {
     const pc = ctx.principalSpend
     if (!pc) return []
-    const out: RuleReport[] = []
+    const out: RuleReport<MessageIds>[] = []
     for (const [arn, s] of pc.join.byFact) {
       const fact = pc.join.facts.get(arn)
       if (!fact?.gateway || fact.kind !== 'role' || s.total <= 0) continue
@@ -68,4 +71,4 @@ arn:aws:sts::222222222222:assumed-role/bedrock-invoke-per-user/jdoe@acme.example
     }
     return out
   },
-}
+})

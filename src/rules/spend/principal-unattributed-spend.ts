@@ -3,10 +3,10 @@ import type { PrincipalSpend } from '../../spend/cur-model.js'
 import { findingSpend, formatMoney, formatPeriod, formatShare } from '../../spend/model.js'
 import type { PrincipalSpendContext } from '../../spend/principal-context.js'
 import type { UnmatchedReason } from '../../spend/principal-join.js'
-import { describeThreshold, levelFor, thresholdsFromOptions, type SpendThresholds } from '../../spend/thresholds.js'
+import { describeThreshold, levelFor, thresholdsFromOptions, THRESHOLD_SCHEMA, type SpendThresholds, type Threshold } from '../../spend/thresholds.js'
 import type { PrincipalFacts } from '../../analysis/facts.js'
 import { isUntaggedValue } from '../../spend/model.js'
-import type { OrgRule, RuleReport } from '../types.js'
+import { defineRule, type RuleReport } from '../types.js'
 
 /** Per principal, lower than the organization-wide defaults of `untagged-bedrock-spend`. */
 export const PRINCIPAL_DEFAULT_THRESHOLDS: SpendThresholds = {
@@ -24,7 +24,10 @@ const SESSIONS_IN_EVIDENCE = 10
  * (untagged, no session tags, a direct-invoking gateway…) gets the spend on that finding instead: one
  * root cause, one finding.
  */
-export const principalUnattributedSpend: OrgRule = {
+type Options = { warning?: Partial<Threshold>; error?: Partial<Threshold>; tagKeys?: string[] }
+type MessageIds = 'deleted' | 'accountNotScanned' | 'taggedAfter' | 'sessionOverride' | 'noPrincipal' | 'root' | 'federatedUser' | 'untraced'
+
+export const principalUnattributedSpend = defineRule<Options, MessageIds>({
   scope: 'org',
   meta: {
     id: 'principal-unattributed-spend',
@@ -55,9 +58,9 @@ export const principalUnattributedSpend: OrgRule = {
     tags: ['cost-attribution', 'billing', 'cur', 'bedrock'],
     precision: 'high',
     options: {
-      warning: { type: 'object', description: '`{ percent, usd }`: warn when a principal’s unattributed spend is at least `percent` % of its spend and at least `usd` US dollars (default 5 % and USD 10).' },
-      error: { type: 'object', description: '`{ percent, usd }`: error from `percent` % and `usd` US dollars (default 10 % and USD 100).' },
-      tagKeys: { type: 'array', items: { type: 'string' }, description: 'Keys to check (default: the `tags.required` keys; they must be among the keys the CUR was read for).' },
+      warning: { ...THRESHOLD_SCHEMA, description: '`{ percent, usd }`: warn when a principal’s unattributed spend is at least `percent` % of its spend and at least `usd` US dollars (default 5 % and USD 10).', default: PRINCIPAL_DEFAULT_THRESHOLDS.warning },
+      error: { ...THRESHOLD_SCHEMA, description: '`{ percent, usd }`: error from `percent` % and `usd` US dollars (default 10 % and USD 100).', default: PRINCIPAL_DEFAULT_THRESHOLDS.error },
+      tagKeys: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Keys to check (default: the `tags.required` keys; they must be among the keys the CUR was read for).' },
     },
     examples: {
       nonCompliant: `# CUR 2.0 rows of a role deleted since
@@ -72,7 +75,7 @@ arn:aws:sts::222222222222:assumed-role/notebook-experiments/jdoe    | 61.80     
     const thresholds = thresholdsFromOptions({ warning: ctx.options.warning ?? PRINCIPAL_DEFAULT_THRESHOLDS.warning, error: ctx.options.error ?? PRINCIPAL_DEFAULT_THRESHOLDS.error })
     const own = ctx.options.tagKeys
     const keys = Array.isArray(own) && own.every((k) => typeof k === 'string') ? (own as string[]).filter((k) => pc.data.tagKeys.includes(k)) : pc.data.tagKeys
-    const out: RuleReport[] = []
+    const out: RuleReport<MessageIds>[] = []
     const report = (s: PrincipalSpend, cause: Cause, fact?: PrincipalFacts): void => {
       const unattributed = unattributedFor(s, keys)
       const total = s.total
@@ -91,7 +94,7 @@ arn:aws:sts::222222222222:assumed-role/notebook-experiments/jdoe    | 61.80     
     }
     return out
   },
-}
+})
 
 const CAUSE_OF_UNMATCHED: Record<UnmatchedReason, Cause | undefined> = {
   deleted: 'deleted',
@@ -123,7 +126,7 @@ function causeOfMatched(s: PrincipalSpend, fact: PrincipalFacts | undefined, key
   return 'untraced'
 }
 
-function reportFor(s: PrincipalSpend, cause: Cause, unattributed: number, level: 'warning' | 'error', t: SpendThresholds, pc: PrincipalSpendContext, keys: readonly string[], fact?: PrincipalFacts): RuleReport {
+function reportFor(s: PrincipalSpend, cause: Cause, unattributed: number, level: 'warning' | 'error', t: SpendThresholds, pc: PrincipalSpendContext, keys: readonly string[], fact?: PrincipalFacts): RuleReport<MessageIds> {
   const { currency, period } = pc.data
   const sessions = (s.sessions?.top ?? []).filter((x) => x.unattributed > 0)
   const sessionText =
@@ -196,4 +199,5 @@ function fixFor(cause: Cause, s: PrincipalSpend): string {
     default:
       return 'Look at the sessions and days in the evidence: the principal was billed without the tag although it carries it now.'
   }
+
 }

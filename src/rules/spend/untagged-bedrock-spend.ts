@@ -1,15 +1,15 @@
 import { untaggedSkipReason } from '../../spend/coverage.js'
 import { ruleTagKeys, spendOf } from '../../spend/context.js'
 import { findingSpend, formatMoney, formatPeriod, formatShare, type FindingSpend, type SpendData } from '../../spend/model.js'
-import { describeThreshold, levelFor, thresholdsFromOptions } from '../../spend/thresholds.js'
+import { describeThreshold, levelFor, thresholdsFromOptions, DEFAULT_THRESHOLDS, THRESHOLD_SCHEMA, type Threshold } from '../../spend/thresholds.js'
 import type { Severity } from '../../model/finding.js'
-import type { OrgRule, RuleReport } from '../types.js'
+import { defineRule, type RuleReport } from '../types.js'
 
 /**
  * A report whose severity follows the threshold reached (the engine caps it at the configured
  * severity) and that carries its spend (the engine copies it to `Finding.spend`).
  */
-type LeveledReport = RuleReport & { severity?: Severity; spend?: FindingSpend }
+type LeveledReport = RuleReport<MessageIds> & { severity?: Severity; spend?: FindingSpend }
 
 /**
  * The bill's own verdict on tagging: the share of Bedrock spend that Cost Explorer shows without a
@@ -18,7 +18,10 @@ type LeveledReport = RuleReport & { severity?: Severity; spend?: FindingSpend }
  * is not an active cost allocation tag is left to `cost-tag-inactive`: grouped by an inactive key, all
  * spend looks untagged.
  */
-export const untaggedBedrockSpend: OrgRule = {
+type Options = { warning?: Partial<Threshold>; error?: Partial<Threshold>; tagKeys?: string[] }
+type MessageIds = 'account' | 'total'
+
+export const untaggedBedrockSpend = defineRule<Options, MessageIds>({
   scope: 'org',
   meta: {
     id: 'untagged-bedrock-spend',
@@ -38,9 +41,9 @@ export const untaggedBedrockSpend: OrgRule = {
     tags: ['cost-attribution', 'billing', 'cost-explorer', 'bedrock'],
     precision: 'high',
     options: {
-      warning: { type: 'object', description: '`{ percent, usd }`: warn when the untagged share is at least `percent` % and at least `usd` US dollars (default 10 % and USD 100).' },
-      error: { type: 'object', description: '`{ percent, usd }`: error when the untagged share is at least `percent` % and at least `usd` US dollars (default 25 % and USD 1,000).' },
-      tagKeys: { type: 'array', items: { type: 'string' }, description: 'Keys to check for this rule instance (default: the `tags.required` keys).' },
+      warning: { ...THRESHOLD_SCHEMA, description: '`{ percent, usd }`: warn when the untagged share is at least `percent` % and at least `usd` US dollars (default 10 % and USD 100).', default: DEFAULT_THRESHOLDS.warning },
+      error: { ...THRESHOLD_SCHEMA, description: '`{ percent, usd }`: error when the untagged share is at least `percent` % and at least `usd` US dollars (default 25 % and USD 1,000).', default: DEFAULT_THRESHOLDS.error },
+      tagKeys: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Keys to check for this rule instance (default: the `tags.required` keys).' },
     },
     examples: {
       nonCompliant: `# aws ce get-cost-and-usage … --group-by Type=DIMENSION,Key=LINKED_ACCOUNT Type=TAG,Key=iamPrincipal/team
@@ -97,7 +100,7 @@ export const untaggedBedrockSpend: OrgRule = {
     }
     return out
   },
-}
+})
 
 function amounts(untagged: number, total: number, spend: SpendData): Record<string, string | number> {
   return {
@@ -117,4 +120,5 @@ function evidenceOf(level: 'warning' | 'error', spend: SpendData, costKey: strin
     byValue,
     ...(spend.estimated ? { estimated: true } : {}),
   }
+
 }

@@ -1,5 +1,5 @@
 import type { PrincipalFacts } from '../../analysis/facts.js'
-import type { OrgRule, RuleContext, RuleReport } from '../types.js'
+import { defineRule, type RuleContext, type RuleReport } from '../types.js'
 
 interface Variant {
   key: string
@@ -13,13 +13,13 @@ const MAX_EXAMPLES = 3
 const MAX_ACCOUNTS_SHOWN = 3
 
 /** The facts the engine hands an org-level rule: the principals in the rule instance's scope. */
-function principalsOf(ctx: RuleContext): readonly PrincipalFacts[] {
-  const principals = (ctx as RuleContext & { principals?: readonly PrincipalFacts[] }).principals
+function principalsOf(ctx: RuleContext<Options>): readonly PrincipalFacts[] {
+  const principals = (ctx as RuleContext<Options> & { principals?: readonly PrincipalFacts[] }).principals
   if (!principals) throw new Error('the rules engine did not provide the principals to an org-level rule (RuleContext.principals)')
   return principals
 }
 
-function keyFilter(ctx: RuleContext): (lower: string) => boolean {
+function keyFilter(ctx: RuleContext<Options>): (lower: string) => boolean {
   const keys = Array.isArray(ctx.options.keys) ? (ctx.options.keys as string[]).map((k) => k.toLowerCase()) : undefined
   return (lower) => keys === undefined || keys.includes(lower)
 }
@@ -42,7 +42,7 @@ function variantsFromPrincipals(principals: readonly PrincipalFacts[]): Map<stri
   return out
 }
 
-function variantsFromIndex(ctx: RuleContext): Map<string, Map<string, Variant>> {
+function variantsFromIndex(ctx: RuleContext<Options>): Map<string, Map<string, Variant>> {
   const out = new Map<string, Map<string, Variant>>()
   for (const [lower, family] of ctx.index.tagKeyVariants) {
     out.set(lower, new Map([...family].map(([key, v]) => [key, { key, principals: v.principals, accounts: new Set(v.accounts), examples: [] }])))
@@ -57,7 +57,10 @@ function describeVariant(v: Variant): string {
 }
 
 /** IAM keys are case-insensitive, cost allocation keys are not: `team` and `Team` are two columns. */
-export const tagKeyCaseDrift: OrgRule = {
+type Options = { keys?: string[]; principals?: 'bedrock-capable' | 'all' }
+type MessageIds = 'drift'
+
+export const tagKeyCaseDrift = defineRule<Options, MessageIds>({
   scope: 'org',
   meta: {
     id: 'tag-key-case-drift',
@@ -76,7 +79,7 @@ export const tagKeyCaseDrift: OrgRule = {
     precision: 'very-high',
     options: {
       keys: { type: 'array', items: { type: 'string' }, description: 'Only these keys (compared case-insensitively); default: every key.' },
-      principals: { type: 'string', description: '`bedrock-capable` (default): count Bedrock-capable principals only; `all`: every IAM user and role scanned (no example ARNs).' },
+      principals: { type: 'string', enum: ['bedrock-capable', 'all'], default: 'bedrock-capable', description: '`bedrock-capable` (default): count Bedrock-capable principals only; `all`: every IAM user and role scanned (no example ARNs).' },
     },
     examples: {
       nonCompliant: '# 40 roles tagged {Key: team, Value: …}\n# role/search-reranker tagged {Key: Team, Value: search}\n# user/priya tagged {Key: TEAM, Value: ads}',
@@ -88,7 +91,7 @@ export const tagKeyCaseDrift: OrgRule = {
     const families = all ? variantsFromIndex(ctx) : variantsFromPrincipals(principalsOf(ctx))
     const wanted = keyFilter(ctx)
     const required = ctx.settings.requiredTags.map((t) => t.key)
-    const out: RuleReport[] = []
+    const out: RuleReport<MessageIds>[] = []
     for (const [lower, family] of [...families].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (family.size < 2 || !wanted(lower)) continue
       const variants = [...family.values()].sort((a, b) => b.principals - a.principals || (a.key < b.key ? -1 : 1))
@@ -119,4 +122,4 @@ export const tagKeyCaseDrift: OrgRule = {
     }
     return out
   },
-}
+})

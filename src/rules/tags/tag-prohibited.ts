@@ -1,4 +1,4 @@
-import type { PrincipalRule, RuleContext, RuleReport } from '../types.js'
+import { defineRule, type RuleContext, type RuleReport } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 
 /** `tags.prohibited[]` in the rules file: a key that must not be used, and what to use instead. */
@@ -10,7 +10,7 @@ export interface ProhibitedTag {
 }
 
 /** Option `keys` of this rule instance (plain keys), else the rules file's `tags.prohibited`. */
-function prohibitedOf(ctx: RuleContext): ProhibitedTag[] {
+function prohibitedOf(ctx: RuleContext<Options>): ProhibitedTag[] {
   if (Array.isArray(ctx.options.keys)) return (ctx.options.keys as unknown[]).filter((k): k is string => typeof k === 'string').map((key) => ({ key }))
   return (ctx.settings as typeof ctx.settings & { prohibitedTags?: ProhibitedTag[] }).prohibitedTags ?? []
 }
@@ -28,7 +28,10 @@ function tag(p: { kind: 'user' | 'role'; name: string }, key: string, value: str
  * allocation tags. A prohibited key matches in any case, except a key that is exactly a required key,
  * so that prohibiting `Team` never flags the standard `team`.
  */
-export const tagProhibited: PrincipalRule = {
+type Options = { keys?: string[] }
+type MessageIds = 'prohibited'
+
+export const tagProhibited = defineRule<Options, MessageIds>({
   scope: 'principal',
   meta: {
     id: 'tag-prohibited',
@@ -60,7 +63,7 @@ export const tagProhibited: PrincipalRule = {
     const prohibited = prohibitedOf(ctx)
     if (prohibited.length === 0) return []
     const required = new Set(ctx.settings.requiredTags.map((t) => t.key))
-    const out: RuleReport[] = []
+    const out: RuleReport<MessageIds>[] = []
     for (const t of p.tags) {
       if (required.has(t.key)) continue
       const rule = prohibited.find((x) => x.key.toLowerCase() === t.key.toLowerCase())
@@ -90,4 +93,4 @@ export const tagProhibited: PrincipalRule = {
     }
     return out
   },
-}
+})

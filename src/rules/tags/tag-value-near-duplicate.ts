@@ -2,7 +2,7 @@ import type { PrincipalFacts } from '../../analysis/facts.js'
 import type { TagRequirement } from '../../config/types.js'
 import { principalSubject } from '../engine.js'
 import { tagCommand } from '../tag-helpers.js'
-import type { OrgRule, RuleContext, RuleReport } from '../types.js'
+import { defineRule, type RuleContext, type RuleReport } from '../types.js'
 
 /** Rare: used by at most this many principals… */
 export const DEFAULT_MAX_RARE_PRINCIPALS = 2
@@ -81,8 +81,8 @@ export function findNearDuplicates(counts: ReadonlyMap<string, number>, opts: { 
   return out
 }
 
-function principalsOf(ctx: RuleContext): readonly PrincipalFacts[] {
-  const principals = (ctx as RuleContext & { principals?: readonly PrincipalFacts[] }).principals
+function principalsOf(ctx: RuleContext<Options>): readonly PrincipalFacts[] {
+  const principals = (ctx as RuleContext<Options> & { principals?: readonly PrincipalFacts[] }).principals
   if (!principals) throw new Error('the rules engine did not provide the principals to an org-level rule (RuleContext.principals)')
   return principals
 }
@@ -103,7 +103,10 @@ function plural(n: number): string {
 }
 
 /** A misspelt team is a team of its own on the bill: the real team's Bedrock spend looks smaller. */
-export const tagValueNearDuplicate: OrgRule = {
+type Options = { keys?: string[]; maxRarePrincipals?: number; rareShare?: number }
+type MessageIds = 'nearDuplicate'
+
+export const tagValueNearDuplicate = defineRule<Options, MessageIds>({
   scope: 'org',
   meta: {
     id: 'tag-value-near-duplicate',
@@ -122,8 +125,8 @@ export const tagValueNearDuplicate: OrgRule = {
     precision: 'medium',
     options: {
       keys: { type: 'array', items: { type: 'string' }, description: 'Keys to compare values of (default: the `tags.required` keys without `allowedValues`).' },
-      maxRarePrincipals: { type: 'number', description: `A value used by at most this many principals is rare (default ${DEFAULT_MAX_RARE_PRINCIPALS}).` },
-      rareShare: { type: 'number', description: `…or by less than this share of the common value's principals (default ${DEFAULT_RARE_SHARE}).` },
+      maxRarePrincipals: { type: 'number', minimum: 0, default: DEFAULT_MAX_RARE_PRINCIPALS, description: `A value used by at most this many principals is rare (default ${DEFAULT_MAX_RARE_PRINCIPALS}).` },
+      rareShare: { type: 'number', minimum: 0, default: DEFAULT_RARE_SHARE, description: `…or by less than this share of the common value's principals (default ${DEFAULT_RARE_SHARE}).` },
     },
     examples: {
       nonCompliant: '# 41 roles tagged {Key: team, Value: search}\n# role/reranker-eval tagged {Key: team, Value: serach}\n# user/priya tagged {Key: team, Value: Search}',
@@ -140,7 +143,7 @@ export const tagValueNearDuplicate: OrgRule = {
       ...(typeof ctx.options.maxRarePrincipals === 'number' ? { maxRarePrincipals: ctx.options.maxRarePrincipals } : {}),
       ...(typeof ctx.options.rareShare === 'number' ? { rareShare: ctx.options.rareShare } : {}),
     }
-    const out: RuleReport[] = []
+    const out: RuleReport<MessageIds>[] = []
     for (const req of requirements) {
       const keep = countable(req)
       if (!keep) continue
@@ -177,4 +180,4 @@ export const tagValueNearDuplicate: OrgRule = {
     }
     return out
   },
-}
+})

@@ -1,10 +1,13 @@
-import type { PrincipalRule, RuleReport } from '../types.js'
+import { defineRule, type RuleReport } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 import { tagCommand, tagState } from '../tag-helpers.js'
 import { closest } from '../../util/text.js'
 
 /** A misspelt team value is as bad as none: the bill gets a team that does not exist. */
-export const tagValueNotAllowed: PrincipalRule = {
+type Options = Record<never, never>
+type MessageIds = 'notAllowed'
+
+export const tagValueNotAllowed = defineRule<Options, MessageIds>({
   scope: 'principal',
   meta: {
     id: 'tag-value-not-allowed',
@@ -19,6 +22,7 @@ export const tagValueNotAllowed: PrincipalRule = {
     },
     tags: ['cost-attribution', 'tagging', 'bedrock'],
     precision: 'very-high',
+    iacFix: 'add-tag',
     locus: 'tags',
     examples: {
       nonCompliant: '# tags.required: [{key: team, allowedValues: [search, ads]}]\n# Role tags: [{Key: team, Value: serach}]',
@@ -27,7 +31,7 @@ export const tagValueNotAllowed: PrincipalRule = {
   },
   check(p, ctx) {
     if (!p.capability.capable) return []
-    const out: RuleReport[] = []
+    const out: RuleReport<MessageIds>[] = []
     for (const req of ctx.settings.requiredTags) {
       if (!req.allowedValues && !req.pattern) continue
       // A value only known at deploy time (IaC) counts as present and cannot be judged.
@@ -59,4 +63,4 @@ export const tagValueNotAllowed: PrincipalRule = {
     }
     return out
   },
-}
+})

@@ -1,4 +1,4 @@
-import type { PrincipalRule, RuleReport } from '../types.js'
+import { defineRule, type RuleReport } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 import { tagCommand } from '../tag-helpers.js'
 
@@ -6,7 +6,10 @@ import { tagCommand } from '../tag-helpers.js'
  * `search ` is not `search` to cost allocation. Blank values (whitespace only) belong to
  * principal-missing-tag; this rule owns non-empty values with whitespace around them.
  */
-export const tagValueWhitespace: PrincipalRule = {
+type Options = { keys?: string[] }
+type MessageIds = 'whitespace'
+
+export const tagValueWhitespace = defineRule<Options, MessageIds>({
   scope: 'principal',
   meta: {
     id: 'tag-value-whitespace',
@@ -33,7 +36,7 @@ export const tagValueWhitespace: PrincipalRule = {
   check(p, ctx) {
     if (!p.capability.capable) return []
     const keys = Array.isArray(ctx.options.keys) ? (ctx.options.keys as string[]) : undefined
-    const out: RuleReport[] = []
+    const out: RuleReport<MessageIds>[] = []
     for (const t of p.tags) {
       if (keys && !keys.includes(t.key)) continue
       const trimmed = t.value.trim()
@@ -58,4 +61,4 @@ export const tagValueWhitespace: PrincipalRule = {
     }
     return out
   },
-}
+})

@@ -1,11 +1,14 @@
-import type { PrincipalRule } from '../types.js'
+import { defineRule } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 
 /**
  * CUR records a federated caller as `assumed-role/<Role>/<session name>`. When the trust policy lets
  * the caller choose any session name, that name identifies nobody, and per-user spend is lost.
  */
-export const federatedRoleSessionName: PrincipalRule = {
+type Options = Record<never, never>
+type MessageIds = 'unconstrained'
+
+export const federatedRoleSessionName = defineRule<Options, MessageIds>({
   scope: 'principal',
   meta: {
     id: 'federated-role-session-name',
@@ -44,4 +47,4 @@ export const federatedRoleSessionName: PrincipalRule = {
       },
     ]
   },
-}
+})

@@ -1,4 +1,4 @@
-import type { PrincipalRule } from '../types.js'
+import { defineRule } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 import { hasRequiredTag } from '../tag-helpers.js'
 import { tagSessionStatement } from './fix-snippets.js'
@@ -8,7 +8,10 @@ import { tagSessionStatement } from './fix-snippets.js'
  * tags cannot say which team a session belongs to, so the IdP must pass session tags — which the trust
  * policy has to allow with sts:TagSession, or the IdP cannot send them at all.
  */
-export const federatedRoleSessionTags: PrincipalRule = {
+type Options = Record<never, never>
+type MessageIds = 'noTagSession' | 'alsoGateway' | 'identityCenter'
+
+export const federatedRoleSessionTags = defineRule<Options, MessageIds>({
   scope: 'principal',
   meta: {
     id: 'federated-role-session-tags',
@@ -29,6 +32,7 @@ export const federatedRoleSessionTags: PrincipalRule = {
     },
     tags: ['cost-attribution', 'federation', 'session-tags', 'bedrock'],
     precision: 'high',
+    iacFix: 'federation-tag-session',
     locus: 'trust',
     examples: {
       nonCompliant: '{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:saml-provider/Okta"},"Action":"sts:AssumeRoleWithSAML"}',
@@ -62,4 +66,4 @@ export const federatedRoleSessionTags: PrincipalRule = {
       },
     ]
   },
-}
+})

@@ -1,4 +1,4 @@
-import type { PrincipalRule } from '../types.js'
+import { defineRule } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 import { summarizeActions } from '../tag-helpers.js'
 
@@ -6,7 +6,10 @@ import { summarizeActions } from '../tag-helpers.js'
  * A gateway that calls Bedrock with its own identity collapses every user's spend onto one principal.
  * The gateway should instead assume a per-user role with SourceIdentity and session tags.
  */
-export const gatewayDirectInvoke: PrincipalRule = {
+type Options = Record<never, never>
+type MessageIds = 'directInvoke'
+
+export const gatewayDirectInvoke = defineRule<Options, MessageIds>({
   scope: 'principal',
   meta: {
     id: 'gateway-direct-invoke',
@@ -23,6 +26,7 @@ export const gatewayDirectInvoke: PrincipalRule = {
     },
     tags: ['cost-attribution', 'gateway', 'bedrock'],
     precision: 'high',
+    iacFix: 'gateway-direct-invoke',
     examples: {
       nonCompliant: '# Role llm-gateway-exec with AmazonBedrockFullAccess attached',
       compliant: '# Role llm-gateway-exec allowed only sts:AssumeRole, sts:TagSession, sts:SetSourceIdentity on arn:aws:iam::111122223333:role/bedrock-invoke-per-user',
@@ -39,4 +43,4 @@ export const gatewayDirectInvoke: PrincipalRule = {
       },
     ]
   },
-}
+})

@@ -1,4 +1,4 @@
-import type { PrincipalRule } from '../types.js'
+import { defineRule } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 import { hasRequiredTag } from '../tag-helpers.js'
 import { requireOnAssumeCondition, tagSessionStatement } from './fix-snippets.js'
@@ -7,7 +7,10 @@ import { requireOnAssumeCondition, tagSessionStatement } from './fix-snippets.js
  * A per-user Bedrock role shared by a gateway is attributed per team only through session tags; the
  * trust policy must allow them and insist on every required key, or the gateway can forget them.
  */
-export const gatewayTargetSessionTags: PrincipalRule = {
+type Options = Record<never, never>
+type MessageIds = 'notRequired'
+
+export const gatewayTargetSessionTags = defineRule<Options, MessageIds>({
   scope: 'principal',
   meta: {
     id: 'gateway-target-session-tags',
@@ -24,6 +27,7 @@ export const gatewayTargetSessionTags: PrincipalRule = {
     },
     tags: ['cost-attribution', 'gateway', 'session-tags', 'bedrock'],
     precision: 'high',
+    iacFix: 'gateway-session-tags',
     locus: 'trust',
     examples: {
       nonCompliant: '{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/llm-gateway-exec"},"Action":"sts:AssumeRole"}',
@@ -62,4 +66,4 @@ export const gatewayTargetSessionTags: PrincipalRule = {
       },
     ]
   },
-}
+})

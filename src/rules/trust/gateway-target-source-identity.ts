@@ -1,4 +1,4 @@
-import type { PrincipalRule } from '../types.js'
+import { defineRule } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 import { requireOnAssumeCondition, setSourceIdentityStatement } from './fix-snippets.js'
 
@@ -6,7 +6,10 @@ import { requireOnAssumeCondition, setSourceIdentityStatement } from './fix-snip
  * A role an LLM gateway assumes per user must carry the user's identity: SourceIdentity is set once,
  * cannot be changed, survives role chaining and appears in CloudTrail; without it the session says nothing.
  */
-export const gatewayTargetSourceIdentity: PrincipalRule = {
+type Options = Record<never, never>
+type MessageIds = 'notRequired'
+
+export const gatewayTargetSourceIdentity = defineRule<Options, MessageIds>({
   scope: 'principal',
   meta: {
     id: 'gateway-target-source-identity',
@@ -23,6 +26,7 @@ export const gatewayTargetSourceIdentity: PrincipalRule = {
     },
     tags: ['cost-attribution', 'gateway', 'source-identity', 'bedrock'],
     precision: 'high',
+    iacFix: 'gateway-source-identity',
     locus: 'trust',
     examples: {
       nonCompliant: '{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/llm-gateway-exec"},"Action":"sts:AssumeRole"}',
@@ -50,4 +54,4 @@ export const gatewayTargetSourceIdentity: PrincipalRule = {
       },
     ]
   },
-}
+})

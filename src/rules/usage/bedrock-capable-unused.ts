@@ -1,4 +1,4 @@
-import type { PrincipalRule } from '../types.js'
+import { defineRule } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 import { summarizeActions } from '../tag-helpers.js'
 import { classifyUsage, describeUnused } from '../../usage/classify.js'
@@ -9,7 +9,10 @@ import { classifyUsage, describeUnused } from '../../usage/classify.js'
  * role that was never used at all (empty RoleLastUsed). Gateways are left to gateway-direct-invoke,
  * which already asks for their Bedrock permissions to go.
  */
-export const bedrockCapableUnused: PrincipalRule = {
+type Options = Record<never, never>
+type MessageIds = 'unused'
+
+export const bedrockCapableUnused = defineRule<Options, MessageIds>({
   scope: 'principal',
   meta: {
     id: 'bedrock-capable-unused',
@@ -51,4 +54,4 @@ export const bedrockCapableUnused: PrincipalRule = {
       },
     ]
   },
-}
+})

@@ -4,19 +4,11 @@
  * an IaC principal the engine can replace `fix` with `iacFixHint(kind, origin, …)`.
  */
 import { stringify } from 'yaml'
+import type { IacFixKind } from '../../model/finding.js'
 import type { IacOrigin } from './model.js'
 
-export type FixKind =
-  /** principal-missing-tag, tag-value-not-allowed */
-  | 'add-tag'
-  /** federated-role-session-tags */
-  | 'federation-tag-session'
-  /** gateway-target-session-tags */
-  | 'gateway-session-tags'
-  /** gateway-target-source-identity */
-  | 'gateway-source-identity'
-  /** gateway-direct-invoke */
-  | 'gateway-direct-invoke'
+/** Which rules get which kind is each rule's `meta.iacFix`. */
+export type FixKind = IacFixKind
 
 export interface FixInput {
   /** Tag keys to add or require (default `team`). */
@@ -25,16 +17,6 @@ export interface FixInput {
   tagValue?: string
   /** The provider (federation) or gateway role ARN the new trust statement admits. */
   principal?: { type: 'Federated' | 'AWS'; value: string }
-}
-
-/** The rule IDs each fix kind answers, for the engine's lookup. */
-export const FIX_KIND_BY_RULE: Record<string, FixKind> = {
-  'principal-missing-tag': 'add-tag',
-  'tag-value-not-allowed': 'add-tag',
-  'federated-role-session-tags': 'federation-tag-session',
-  'gateway-target-session-tags': 'gateway-session-tags',
-  'gateway-target-source-identity': 'gateway-source-identity',
-  'gateway-direct-invoke': 'gateway-direct-invoke',
 }
 
 function where(o: IacOrigin): string {

@@ -20,7 +20,7 @@ import { readPlanFile } from './terraform/plan-reader.js'
 
 export * from './model.js'
 export { buildPolicy } from './policy.js'
-export { FIX_KIND_BY_RULE, iacFixHint, type FixInput, type FixKind } from './fix-hints.js'
+export { iacFixHint, type FixInput, type FixKind } from './fix-hints.js'
 
 export interface IacScanOptions {
   /** Folder that file paths in findings are relative to (SARIF `artifactLocation.uri`). Default: cwd. */
