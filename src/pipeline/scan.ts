@@ -18,7 +18,7 @@ import { REPORT_SCHEMA_VERSION, type ScanErrorEntry, type ScanReport } from '../
 import type { ResolvedConfig } from '../config/types.js'
 import { runRules } from '../rules/engine.js'
 import { applyExceptions } from '../rules/exceptions.js'
-import { RULE_REGISTRY } from '../rules/index.js'
+import { RULE_META, RULE_REGISTRY } from '../rules/index.js'
 import { buildSummary } from './summary.js'
 import { applyIacFixHints } from './iac-fixes.js'
 import { toolVersion } from '../version.js'
@@ -122,8 +122,10 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
     const byArn = new Map(facts.map((f) => [f.arn, f]))
     for (const [arn, ev] of curUsageEvidence(cur, facts, index.scannedAccounts)) (byArn.get(arn)!.bedrockUsage ??= []).push(ev)
   }
-  // The principal spend rules run in a second pass: they need to know which IAM findings explain the spend.
-  const engine = runRules(facts, index, withoutPrincipalSpendRules(config), RULE_REGISTRY, spend?.data ? { spend: spend.data } : {})
+  // The principal spend rules (`meta.spend: principal`) run in a second pass: they need to know which IAM findings explain the spend.
+  const baseOf = (id: string): string => config.rules.find((r) => r.id === id)?.base ?? id
+  const isPrincipalSpendRule = (base: string): boolean => RULE_META.get(base)?.spend === 'principal'
+  const engine = runRules(facts, index, withoutPrincipalSpendRules(config, isPrincipalSpendRule), RULE_REGISTRY, spend?.data ? { spend: spend.data } : {})
   const usage = usageByPrincipal(facts)
   let findings = annotateUsage(engine.findings, usage)
   if (usedWithinDays !== undefined) findings = filterUsedWithin(findings, usage, usedWithinDays, now)
@@ -131,16 +133,15 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
   const rulesNotEvaluated = [...engine.rulesNotEvaluated]
   let principalSpend: PrincipalSpendSummary | undefined
   if (cur) {
-    const baseOf = (id: string): string => config.rules.find((r) => r.id === id)?.base ?? id
-    const pctx = buildPrincipalSpendContext(cur, facts, findings, index.scannedAccounts, baseOf)
-    const pass = runRules(facts, index, principalSpendConfig(config), RULE_REGISTRY, { principalSpend: pctx })
+    const pctx = buildPrincipalSpendContext(cur, facts, findings, index.scannedAccounts, (id) => RULE_META.get(baseOf(id))?.spend !== undefined)
+    const pass = runRules(facts, index, principalSpendConfig(config, isPrincipalSpendRule), RULE_REGISTRY, { principalSpend: pctx })
     errors.push(...pass.errors)
     findings = [...findings, ...pass.findings]
     // Enriches findings with spend and sorts by unattributed spend within a severity.
     principalSpend = finishPrincipalSpend(findings, pctx)
   } else if (curLoad) {
     // --cur was given but gave no data; without --cur an IAM run says nothing about per-principal spend.
-    for (const r of principalSpendConfig(config).rules.filter((x) => x.enabled)) {
+    for (const r of principalSpendConfig(config, isPrincipalSpendRule).rules.filter((x) => x.enabled)) {
       rulesNotEvaluated.push({ ruleId: r.id, reason: curLoad?.reason ?? 'no CUR 2.0 data: give --cur (docs/cur.md)' })
     }
   }

@@ -8,9 +8,6 @@ import type { Finding } from '../model/finding.js'
 import type { CurSpendData } from './cur-model.js'
 import { joinPrincipalSpend, type PrincipalJoin } from './principal-join.js'
 
-/** Rules whose findings are about spend, not IAM: they never "explain" a principal's spend. */
-export const PRINCIPAL_SPEND_RULES = ['principal-unattributed-spend', 'gateway-collapsed-spend'] as const
-
 export interface PrincipalSpendContext {
   data: CurSpendData
   join: PrincipalJoin
@@ -19,21 +16,20 @@ export interface PrincipalSpendContext {
 }
 
 
-
-/** Base rule IDs that are not IAM rules (Cost Explorer and CUR spend rules). */
-const NOT_IAM = new Set<string>([...PRINCIPAL_SPEND_RULES, 'untagged-bedrock-spend', 'cost-tag-inactive'])
-
 export function buildPrincipalSpendContext(
   data: CurSpendData,
   facts: readonly PrincipalFacts[],
   iamFindings: readonly Finding[],
   scannedAccounts: ReadonlySet<string>,
-  /** Rule instance ID → its base rule (custom instances of the spend rules are not IAM findings either). */
-  baseOf: (ruleId: string) => string = (id) => id,
+  /**
+   * Whether a rule instance is a spend rule (its base rule's `meta.spend`, custom instances included): findings
+   * about spend, not IAM, never "explain" a principal's spend.
+   */
+  isSpendRule: (ruleId: string) => boolean,
 ): PrincipalSpendContext {
   const explainedBy = new Map<string, string[]>()
   for (const f of iamFindings) {
-    if (!f.principalArn || NOT_IAM.has(baseOf(f.ruleId))) continue
+    if (!f.principalArn || isSpendRule(f.ruleId)) continue
     explainedBy.set(f.principalArn, [...new Set([...(explainedBy.get(f.principalArn) ?? []), f.ruleId])])
   }
   return { data, join: joinPrincipalSpend(data.principals, facts, scannedAccounts), explainedBy }

@@ -3,8 +3,8 @@
  * (before the rules), the principal spend rules' context (after the IAM rules), and at the end the
  * enrichment of every finding with `spend`, the order by unattributed spend and the summary.
  *
- *   const pctx = buildPrincipalSpendContext(cur, facts, engine.findings, index.scannedAccounts, baseOf)
- *   const pass = runRules(facts, index, principalSpendConfig(config), RULE_REGISTRY, { principalSpend: pctx })
+ *   const pctx = buildPrincipalSpendContext(cur, facts, engine.findings, index.scannedAccounts, isSpendRule)
+ *   const pass = runRules(facts, index, principalSpendConfig(config, isPrincipalSpendRule), RULE_REGISTRY, { principalSpend: pctx })
  *   const findings = [...engine.findings, ...pass.findings]
  *   const summary = finishPrincipalSpend(findings, pctx)   // enriches and sorts `findings`
  */
@@ -13,20 +13,18 @@ import type { Finding } from '../model/finding.js'
 import type { ResolvedConfig } from '../config/types.js'
 import type { BedrockUsageEvidence } from '../usage/classify.js'
 import type { CurSpendData } from './cur-model.js'
-import { PRINCIPAL_SPEND_RULES, type PrincipalSpendContext } from './principal-context.js'
+import type { PrincipalSpendContext } from './principal-context.js'
 import { enrichFindingsWithSpend, principalSpendSummary, sortFindingsBySpend, type PrincipalSpendSummary } from './principal-enrich.js'
 import { joinPrincipalSpend } from './principal-join.js'
 
 /** The rules file with only the principal spend rules enabled: the spend pass runs these, after the IAM rules. */
-export function principalSpendConfig<C extends Pick<ResolvedConfig, 'rules'>>(config: C): C {
-  const spend = new Set<string>(PRINCIPAL_SPEND_RULES)
-  return { ...config, rules: config.rules.map((r) => (spend.has(r.base) ? r : { ...r, enabled: false })) }
+export function principalSpendConfig<C extends Pick<ResolvedConfig, 'rules'>>(config: C, isPrincipalSpendRule: (base: string) => boolean): C {
+  return { ...config, rules: config.rules.map((r) => (isPrincipalSpendRule(r.base) ? r : { ...r, enabled: false })) }
 }
 
 /** The same rules file without the principal spend rules (the first pass). */
-export function withoutPrincipalSpendRules<C extends Pick<ResolvedConfig, 'rules'>>(config: C): C {
-  const spend = new Set<string>(PRINCIPAL_SPEND_RULES)
-  return { ...config, rules: config.rules.map((r) => (spend.has(r.base) ? { ...r, enabled: false } : r)) }
+export function withoutPrincipalSpendRules<C extends Pick<ResolvedConfig, 'rules'>>(config: C, isPrincipalSpendRule: (base: string) => boolean): C {
+  return { ...config, rules: config.rules.map((r) => (isPrincipalSpendRule(r.base) ? { ...r, enabled: false } : r)) }
 }
 
 /**

@@ -71,7 +71,7 @@ export async function scanWithCur(cur: CurSpendData, opts: { inputs?: string[]; 
   const p1 = await runPhaseOne({ config, sources: [snapshotSource(opts.inputs ?? [`${DEMO}/111111111111`, `${DEMO}/222222222222`, `${DEMO}/333333333333`, `${DEMO}/organization`])] })
   const report = finishScan(p1, config, new Date('2026-08-21T00:00:00Z'))
   const baseOf = (id: string) => config.rules.find((r) => r.id === id)?.base ?? id
-  const pctx = buildPrincipalSpendContext(cur, p1.facts, report.findings, p1.index.scannedAccounts, baseOf)
+  const pctx = buildPrincipalSpendContext(cur, p1.facts, report.findings, p1.index.scannedAccounts, (id) => RULE_META.get(baseOf(id))?.spend !== undefined)
   const findings = [...report.findings, ...runSpendPass(config, pctx, p1)]
   const summary = finishPrincipalSpend(findings, pctx)
   return { findings, summary, pctx, p1 }

@@ -30,6 +30,7 @@ export const costTagInactive = defineRule<Options, MessageIds>({
     },
     tags: ['cost-attribution', 'billing', 'cost-explorer', 'bedrock'],
     precision: 'very-high',
+    spend: 'account',
     options: {
       tagKeys: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Keys to check for this rule instance (default: the `tags.required` keys).' },
     },

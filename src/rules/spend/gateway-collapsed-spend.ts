@@ -29,6 +29,7 @@ export const gatewayCollapsedSpend = defineRule<Options, MessageIds>({
     },
     tags: ['cost-attribution', 'gateway', 'billing', 'cur', 'bedrock'],
     precision: 'very-high',
+    spend: 'principal',
     examples: {
       nonCompliant: `# CUR 2.0: the gateway's own task role calls Bedrock
 arn:aws:sts::111111111111:assumed-role/llm-gateway-exec/ecs-task-7f1c | 118.20 | {"iamPrincipal/team":"platform"}`,

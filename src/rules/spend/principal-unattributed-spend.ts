@@ -57,6 +57,7 @@ export const principalUnattributedSpend = defineRule<Options, MessageIds>({
     },
     tags: ['cost-attribution', 'billing', 'cur', 'bedrock'],
     precision: 'high',
+    spend: 'principal',
     options: {
       warning: { ...THRESHOLD_SCHEMA, description: '`{ percent, usd }`: warn when a principal’s unattributed spend is at least `percent` % of its spend and at least `usd` US dollars (default 5 % and USD 10).', default: PRINCIPAL_DEFAULT_THRESHOLDS.warning },
       error: { ...THRESHOLD_SCHEMA, description: '`{ percent, usd }`: error from `percent` % and `usd` US dollars (default 10 % and USD 100).', default: PRINCIPAL_DEFAULT_THRESHOLDS.error },

@@ -40,6 +40,7 @@ export const untaggedBedrockSpend = defineRule<Options, MessageIds>({
     },
     tags: ['cost-attribution', 'billing', 'cost-explorer', 'bedrock'],
     precision: 'high',
+    spend: 'account',
     options: {
       warning: { ...THRESHOLD_SCHEMA, description: '`{ percent, usd }`: warn when the untagged share is at least `percent` % and at least `usd` US dollars (default 10 % and USD 100).', default: DEFAULT_THRESHOLDS.warning },
       error: { ...THRESHOLD_SCHEMA, description: '`{ percent, usd }`: error when the untagged share is at least `percent` % and at least `usd` US dollars (default 25 % and USD 1,000).', default: DEFAULT_THRESHOLDS.error },
