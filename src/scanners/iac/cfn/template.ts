@@ -6,25 +6,14 @@
  * edits (`Tags`, `AssumeRolePolicyDocument`).
  */
 import type { ScanErrorEntry } from '../../../model/finding.js'
-import type { IamGroup, IamRole, IamUser, InlinePolicy, ManagedPolicy } from '../../../model/inventory.js'
-import {
-  IAC_HINTS,
-  IacErrorCode,
-  UNKNOWN_BOUNDARY_ARN,
-  ensureUnknownBoundary,
-  buildTags,
-  fillUnknownTags,
-  iacArn,
-  iacError,
-  location,
-  newIacInventory,
-  normalisePath,
-  resolveManagedArn,
-  type TagEntry,
-} from '../common.js'
+import type { InlinePolicy } from '../../../model/inventory.js'
+import { IAC_HINTS, IacErrorCode, iacArn, iacError, location, newIacInventory, normalisePath, type TagEntry } from '../common.js'
 import type { IacInventory, IacOrigin, InlineSuppression, SourcePosition, SuppressionWarning } from '../model.js'
-import { buildPolicy, type PolicyKind } from '../policy.js'
-import { Unknown, asList, concat, display, fromJson, isRecord, isUnknown, unknownPiece, type Value } from '../values.js'
+import { buildPolicy, type BuiltPolicy, type PolicyKind } from '../policy.js'
+import { IamGraph, type Dialect } from '../resources/graph.js'
+import { cfnHandler, runHandlers } from '../resources/registry.js'
+import type { IamKind, Identity, Prop, PropertyBag, ResourceHandler } from '../resources/types.js'
+import { Unknown, concat, display, fromJson, isRecord, isUnknown, unknownPiece, type Value } from '../values.js'
 import { child, entry, type CEntry, type CNode } from './parse.js'
 import { TemplateResolver } from './resolve.js'
 
@@ -45,8 +34,6 @@ export interface TemplateResult {
   inventory: IacInventory
   errors: ScanErrorEntry[]
 }
-
-type IamKind = 'role' | 'user' | 'group' | 'policy'
 
 interface IamResource {
   logicalId: string
@@ -72,54 +59,103 @@ interface Resource {
   conditional?: string
 }
 
-const IAM_KIND: Record<string, IamKind> = {
-  'AWS::IAM::Role': 'role',
-  'AWS::IAM::User': 'user',
-  'AWS::IAM::Group': 'group',
-  'AWS::IAM::ManagedPolicy': 'policy',
+/** How a template words and orders what the IAM graph reports (kept as the builders had it). */
+const CFN_DIALECT: Dialect = {
+  principalSteps: ['tags', 'inline', 'managed', 'boundary', 'trust', 'groups'],
+  nameText: display,
+  unknownTarget: (bag, label, type, what) => `${label} (${bag.id}) is attached to ${type} \${${what}}, known only at deploy time; it grants nothing here`,
+  missingTarget: (bag, label, type, name) => `${label} (${bag.id}) is attached to ${type} ${name}, which is not defined in this template`,
+  missingGroup: (name) => `group ${name} is not defined in this template; its policies grant nothing here`,
+  checksUnattachedPolicies: true,
+  splitNotes: false,
+  dedupeTemplateNotes: false,
 }
-const NAME_PROPERTY: Record<IamKind, string> = { role: 'RoleName', user: 'UserName', group: 'GroupName', policy: 'ManagedPolicyName' }
 
 export function templateToInventory(input: TemplateInput): TemplateResult {
-  const { root, file, key, format } = input
-  const inv = newIacInventory(key, format, file)
-  const errors: ScanErrorEntry[] = []
-  const resolver = new TemplateResolver(root)
-  const resourcesNode = child(root, 'Resources')
-  const resources: Resource[] = []
-  if (resourcesNode?.t === 'map') {
-    for (const e of resourcesNode.entries) {
-      const typeNode = child(e.value, 'Type')
-      const type = typeNode?.t === 'scalar' ? String(typeNode.v) : ''
-      const r: Resource = { logicalId: e.key, keyPos: e.keyPos, node: e.value, type, props: child(e.value, 'Properties') }
-      const cond = child(e.value, 'Condition')
-      if (cond?.t === 'scalar' && typeof cond.v === 'string') {
-        const c = resolver.condition(cond.v)
-        if (c === false) continue
-        if (c !== true) r.conditional = cond.v
+  const t = new CfnTemplate(input)
+  const graph = new IamGraph(t.inv, CFN_DIALECT)
+  const resources = t.resources.flatMap((r) => {
+    const handler = cfnHandler(r.type)
+    return handler ? [{ handler, bag: new CfnBag(t, r, handler) }] : []
+  })
+  runHandlers(resources, graph)
+  graph.finish(input.requiredTagKeys, false)
+  return { inventory: t.inv, errors: t.errors }
+}
+
+/** One template: its resources, the resolver of its intrinsic functions, and the names of its IAM resources. */
+class CfnTemplate {
+  readonly inv: IacInventory
+  readonly errors: ScanErrorEntry[] = []
+  readonly resolver: TemplateResolver
+  readonly resources: Resource[] = []
+  private readonly byId: Map<string, Resource>
+  private readonly iam = new Map<string, IamResource>()
+  private readonly naming = new Set<string>()
+
+  constructor(readonly input: TemplateInput) {
+    this.inv = newIacInventory(input.key, input.format, input.file)
+    this.resolver = new TemplateResolver(input.root)
+    const resourcesNode = child(input.root, 'Resources')
+    if (resourcesNode?.t === 'map') {
+      for (const e of resourcesNode.entries) {
+        const r = this.resource(e)
+        if (r) this.resources.push(r)
       }
-      resources.push(r)
+    }
+    this.byId = new Map(this.resources.map((r) => [r.logicalId, r]))
+    this.resolver.hooks = {
+      ref: (id) => {
+        const r = this.iamResource(id)
+        if (!r) return undefined
+        // `Ref` of a managed policy is its ARN; of a role, user or group its name.
+        return r.kind === 'policy' ? r.arnValue : r.refName
+      },
+      getAtt: (id, attribute) => this.getAtt(id, attribute),
     }
   }
-  const byId = new Map(resources.map((r) => [r.logicalId, r]))
-  const constructPath = (r: Resource): string | undefined => {
-    const p = child(child(r.node, 'Metadata'), 'aws:cdk:path')
-    return p?.t === 'scalar' && typeof p.v === 'string' ? p.v : undefined
+
+  /** A `Resources` entry; undefined when its `Condition` is known to be false. */
+  private resource(e: CEntry): Resource | undefined {
+    const typeNode = child(e.value, 'Type')
+    const type = typeNode?.t === 'scalar' ? String(typeNode.v) : ''
+    const r: Resource = { logicalId: e.key, keyPos: e.keyPos, node: e.value, type, props: child(e.value, 'Properties') }
+    const cond = child(e.value, 'Condition')
+    if (cond?.t === 'scalar' && typeof cond.v === 'string') {
+      const c = this.resolver.condition(cond.v)
+      if (c === false) return undefined
+      if (c !== true) r.conditional = cond.v
+    }
+    return r
   }
 
-  // Names first: references between resources resolve to them.
-  const iam = new Map<string, IamResource>()
-  const naming = new Set<string>()
-  const iamResource = (id: string): IamResource | undefined => {
-    const cached = iam.get(id)
+  private getAtt(id: string, attribute: string): Value | undefined {
+    const r = this.iamResource(id)
+    if (r) return attribute === 'Arn' || attribute === 'PolicyArn' ? r.arnValue : undefined
+    const other = this.byId.get(id)
+    if (other && /Arn$/.test(attribute)) {
+      // Another resource's ARN: its service is known from its type, the rest only at deploy time.
+      const service = /^AWS::([A-Za-z0-9]+)::/.exec(other.type)?.[1]?.toLowerCase()
+      if (service) {
+        return concat(['arn:', unknownPiece('AWS::Partition'), `:${service}:`, unknownPiece('AWS::Region'), ':', unknownPiece('AWS::AccountId'), ':', unknownPiece(`${id}.${attribute}`)])
+      }
+    }
+    return undefined
+  }
+
+  /** The name, path and ARN of an IAM resource; names first, as references between resources resolve to them. */
+  iamResource(id: string): IamResource | undefined {
+    const cached = this.iam.get(id)
     if (cached) return cached
-    const r = byId.get(id)
-    const kind = r ? IAM_KIND[r.type] : undefined
-    if (!r || !kind || naming.has(id)) return undefined
-    naming.add(id)
-    const nameValue = resolver.value(child(r.props, NAME_PROPERTY[kind]))
-    const pathValue = resolver.value(child(r.props, 'Path'))
-    naming.delete(id)
+    const r = this.byId.get(id)
+    const handler = r ? cfnHandler(r.type) : undefined
+    const kind = handler?.identity
+    const nameProp = handler?.props.cfn.name
+    if (!r || !kind || typeof nameProp !== 'string' || this.naming.has(id)) return undefined
+    this.naming.add(id)
+    const nameValue = this.resolver.value(child(r.props, nameProp))
+    const pathValue = this.resolver.value(child(r.props, 'Path'))
+    this.naming.delete(id)
     const nameKnown = typeof nameValue === 'string' && nameValue !== ''
     const refName = nameKnown ? display(nameValue) : id
     const path = normalisePath(typeof pathValue === 'string' ? display(pathValue) : '/')
@@ -132,40 +168,14 @@ export function templateToInventory(input: TemplateInput): TemplateResult {
       arnValue: concat(['arn:', unknownPiece('AWS::Partition'), ':iam::', unknownPiece('AWS::AccountId'), `:${kind}${path}${refName}`]),
       arn: iacArn(kind, path, refName),
     }
-    iam.set(id, res)
+    this.iam.set(id, res)
     return res
   }
-  resolver.hooks = {
-    ref(id) {
-      const r = iamResource(id)
-      if (!r) return undefined
-      // `Ref` of a managed policy is its ARN; of a role, user or group its name.
-      return r.kind === 'policy' ? r.arnValue : r.refName
-    },
-    getAtt(id, attribute) {
-      const r = iamResource(id)
-      if (r) return attribute === 'Arn' || attribute === 'PolicyArn' ? r.arnValue : undefined
-      const other = byId.get(id)
-      if (other && /Arn$/.test(attribute)) {
-        // Another resource's ARN: its service is known from its type, the rest only at deploy time.
-        const service = /^AWS::([A-Za-z0-9]+)::/.exec(other.type)?.[1]?.toLowerCase()
-        if (service) {
-          return concat(['arn:', unknownPiece('AWS::Partition'), `:${service}:`, unknownPiece('AWS::Region'), ':', unknownPiece('AWS::AccountId'), ':', unknownPiece(`${id}.${attribute}`)])
-        }
-      }
-      return undefined
-    },
-  }
 
-  const roles = new Map<string, IamRole>()
-  const users = new Map<string, IamUser>()
-  const groups = new Map<string, IamGroup>()
-  const origins = new Map<string, IacOrigin>()
-  const notesFor = (o: IacOrigin): string[] => (o.notEvaluated ??= [])
-
-  const policyOf = (node: CNode | undefined, kind: PolicyKind, label: string, where: SourcePosition): { doc?: ReturnType<typeof buildPolicy>['document']; notes: string[] } => {
+  /** A policy document (object or JSON string); an invalid one is an error at `where`. */
+  policyOf(node: CNode | undefined, kind: PolicyKind, label: string, where: SourcePosition): { doc?: BuiltPolicy['document']; notes: string[] } {
     if (!node) return { notes: [] }
-    let value = resolver.value(node)
+    let value = this.resolver.value(node)
     if (typeof value === 'string') {
       // A policy given as a JSON string (CloudFormation accepts both).
       try {
@@ -177,290 +187,120 @@ export function templateToInventory(input: TemplateInput): TemplateResult {
     }
     const built = buildPolicy(value ?? null, kind, label)
     if (built.error) {
-      errors.push(iacError(IacErrorCode.InvalidPolicy, file, where, built.error, IAC_HINTS.invalidPolicy))
+      this.errors.push(iacError(IacErrorCode.InvalidPolicy, this.input.file, where, built.error, IAC_HINTS.invalidPolicy))
     }
     return built.document ? { doc: built.document, notes: built.notes } : { notes: built.notes }
   }
+}
 
-  const originFor = (r: Resource, name: IamResource): IacOrigin => {
-    const o: IacOrigin = {
-      format,
-      resourceType: r.type,
-      file,
-      line: r.keyPos.line,
-      column: r.keyPos.column,
-      logicalId: r.logicalId,
-      nameKnown: name.nameKnown,
-    }
-    const cp = constructPath(r)
-    if (cp) o.constructPath = cp
-    if (input.stack) o.stack = input.stack
-    const tagsEntry = entry(r.props, 'Tags')
-    if (tagsEntry) o.tagsAt = tagsEntry.keyPos
-    const trustEntry = entry(r.props, 'AssumeRolePolicyDocument')
-    if (trustEntry) o.trustAt = trustEntry.keyPos
-    const sup = suppressionsOf(r, file, inv.iac.suppressionWarnings)
-    if (sup.length > 0) o.suppressions = sup
-    if (r.conditional) notesFor(o).push(`created only when condition ${r.conditional} holds, which is known only at deploy time`)
-    return o
+function constructPath(r: Resource): string | undefined {
+  const p = child(child(r.node, 'Metadata'), 'aws:cdk:path')
+  return p?.t === 'scalar' && typeof p.v === 'string' ? p.v : undefined
+}
+
+/** A template resource as the handlers read it. */
+class CfnBag implements PropertyBag {
+  readonly changed = false
+  readonly emptyIsUnset = false
+  readonly conditional?: string
+
+  constructor(
+    private readonly t: CfnTemplate,
+    private readonly r: Resource,
+    private readonly handler: ResourceHandler,
+  ) {
+    if (r.conditional) this.conditional = r.conditional
   }
 
-  /** The principal's display name: its IAM name, else its construct path (CDK) or logical ID. */
-  const displayName = (r: Resource, name: IamResource): string => {
-    if (name.nameKnown) return name.refName
-    const cp = constructPath(r)
-    return cp ? cp.replace(/\/Resource$/, '') : r.logicalId
+  get id(): string {
+    return this.r.logicalId
   }
 
-  const inlinePolicies = (r: Resource, origin: IacOrigin): InlinePolicy[] => {
+  private node(prop: Prop): CNode | undefined {
+    const name = this.handler.props.cfn[prop]
+    return typeof name === 'string' ? child(this.r.props, name) : undefined
+  }
+
+  has(prop: Prop): boolean {
+    return this.handler.props.cfn[prop] !== undefined
+  }
+
+  value(prop: Prop): Value | undefined {
+    return this.t.resolver.value(this.node(prop))
+  }
+
+  policy(prop: Prop, kind: PolicyKind, label: string): { doc?: BuiltPolicy['document']; notes: string[] } {
+    const name = this.handler.props.cfn[prop]
+    const docEntry = typeof name === 'string' ? entry(this.r.props, name) : undefined
+    return this.t.policyOf(docEntry?.value, kind, label, docEntry?.keyPos ?? this.r.keyPos)
+  }
+
+  inlinePolicies(notes: string[]): InlinePolicy[] {
     const out: InlinePolicy[] = []
-    const list = child(r.props, 'Policies')
+    const list = this.node('inlinePolicies')
     if (!list) return out
     const items = list.t === 'seq' ? list.items : [list]
     items.forEach((item, i) => {
-      const nameV = resolver.value(child(item, 'PolicyName'))
+      const nameV = this.t.resolver.value(child(item, 'PolicyName'))
       const name = typeof nameV === 'string' ? display(nameV) : `Policies[${i}]`
       const docEntry = entry(item, 'PolicyDocument')
-      const p = policyOf(docEntry?.value, 'identity', `inline policy ${name}`, docEntry?.keyPos ?? item.pos)
-      notesFor(origin).push(...p.notes)
+      const p = this.t.policyOf(docEntry?.value, 'identity', `inline policy ${name}`, docEntry?.keyPos ?? item.pos)
+      notes.push(...p.notes)
       if (p.doc) out.push({ name, document: p.doc })
     })
     return out
   }
 
-  const attachedArns = (r: Resource, origin: IacOrigin): string[] => {
-    const out: string[] = []
-    for (const v of asList(resolver.value(child(r.props, 'ManagedPolicyArns')))) {
-      const res = resolveManagedArn(v, inv.managedPolicies, 'attached policy')
-      if ('arn' in res) out.push(res.arn)
-      else notesFor(origin).push(res.note)
-    }
-    return out
-  }
-
-  const boundary = (r: Resource, origin: IacOrigin): string | undefined => {
-    const v = resolver.value(child(r.props, 'PermissionsBoundary'))
-    if (v === undefined) return undefined
-    const res = resolveManagedArn(v, inv.managedPolicies, 'permissions boundary')
-    if ('arn' in res) return res.arn
-    notesFor(origin).push(res.note.replace(/it grants nothing here$/, 'the boundary counts as allowing nothing'))
-    ensureUnknownBoundary(inv)
-    return UNKNOWN_BOUNDARY_ARN
-  }
-
-  const tagsOf = (r: Resource, origin: IacOrigin): TagEntry[] | undefined => {
-    const v = resolver.value(child(r.props, 'Tags'))
+  tagEntries(origin: IacOrigin, notes: string[]): TagEntry[] | undefined {
+    const v = this.value('tags')
     if (v === undefined) return undefined
     if (!Array.isArray(v)) {
       origin.tagsUnknown = true
-      notesFor(origin).push(`Tags (${isUnknown(v) ? '${' + v.what + '}' : 'not a list'}) are known only at deploy time; required tags count as present`)
+      notes.push(`Tags (${isUnknown(v) ? '${' + v.what + '}' : 'not a list'}) are known only at deploy time; required tags count as present`)
       return []
     }
     const entries: TagEntry[] = []
-    for (const t of v) {
-      if (!isRecord(t)) {
+    for (const tag of v) {
+      if (!isRecord(tag)) {
         origin.tagsUnknown = true
-        notesFor(origin).push(`a tag (${isUnknown(t) ? '${' + t.what + '}' : JSON.stringify(t)}) is known only at deploy time; required tags count as present`)
+        notes.push(`a tag (${isUnknown(tag) ? '${' + tag.what + '}' : JSON.stringify(tag)}) is known only at deploy time; required tags count as present`)
         continue
       }
-      entries.push({ key: t.Key ?? new Unknown('tag key'), value: t.Value ?? '' })
+      entries.push({ key: tag.Key ?? new Unknown('tag key'), value: tag.Value ?? '' })
     }
     return entries
   }
 
-  // Managed policies first: principals attach them by ARN.
-  const managedTargets: Array<{ r: Resource; arn: string }> = []
-  for (const r of resources) {
-    if (r.type !== 'AWS::IAM::ManagedPolicy') continue
-    const name = iamResource(r.logicalId)
-    if (!name) continue
-    const docEntry = entry(r.props, 'PolicyDocument')
-    const p = policyOf(docEntry?.value, 'identity', `managed policy ${name.refName}`, docEntry?.keyPos ?? r.keyPos)
-    inv.iac.notEvaluated.push(...p.notes)
-    if (r.conditional) inv.iac.notEvaluated.push(`managed policy ${name.refName} exists only when condition ${r.conditional} holds; it grants nothing here`)
-    if (p.doc && !r.conditional) {
-      const mp: ManagedPolicy = { arn: name.arn, name: name.refName, document: p.doc }
-      inv.managedPolicies.set(name.arn, mp)
-      managedTargets.push({ r, arn: name.arn })
-    }
+  identity(): Identity | undefined {
+    const n = this.t.iamResource(this.r.logicalId)
+    if (!n) return undefined
+    // The principal's display name: its IAM name, else its construct path (CDK) or logical ID.
+    const cp = constructPath(this.r)
+    const displayName = n.nameKnown ? n.refName : cp ? cp.replace(/\/Resource$/, '') : this.r.logicalId
+    return { kind: n.kind, name: n.refName, displayName, nameKnown: n.nameKnown, path: n.path, arn: n.arn }
   }
 
-  for (const r of resources) {
-    if (r.type !== 'AWS::IAM::Role' && r.type !== 'AWS::IAM::User' && r.type !== 'AWS::IAM::Group') continue
-    const name = iamResource(r.logicalId)
-    if (!name) continue
-    if (r.type === 'AWS::IAM::Group') {
-      const o = originFor(r, name)
-      const g: IamGroup = {
-        accountId: key,
-        arn: name.arn,
-        name: name.refName,
-        path: name.path,
-        inlinePolicies: inlinePolicies(r, o),
-        attachedPolicyArns: attachedArns(r, o),
-      }
-      groups.set(name.refName, g)
-      origins.set(`group:${name.refName}`, o)
-      continue
-    }
-    const o = originFor(r, name)
-    const common = {
-      accountId: key,
-      partition: 'aws',
-      arn: name.arn,
-      name: displayName(r, name),
-      path: name.path,
-      tags: buildTags(tagsOf(r, o), o, notesFor(o)),
-      inlinePolicies: inlinePolicies(r, o),
-      attachedPolicyArns: attachedArns(r, o),
-      origin: o,
-    }
-    const b = boundary(r, o)
-    if (r.type === 'AWS::IAM::Role') {
-      const role: IamRole = { ...common, kind: 'role' }
-      if (b) role.permissionsBoundaryArn = b
-      const trustEntry = entry(r.props, 'AssumeRolePolicyDocument')
-      const t = policyOf(trustEntry?.value, 'trust', 'trust policy', trustEntry?.keyPos ?? r.keyPos)
-      notesFor(o).push(...t.notes)
-      if (t.doc) role.trustPolicy = t.doc
-      fillUnknownTags(role, o, input.requiredTagKeys)
-      roles.set(name.refName, role)
-    } else {
-      const user: IamUser = { ...common, kind: 'user', groups: [] }
-      if (b) user.permissionsBoundaryArn = b
-      for (const gv of asList(resolver.value(child(r.props, 'Groups')))) {
-        if (typeof gv === 'string' && !isUnknown(gv)) user.groups.push(display(gv))
-        else notesFor(o).push(`group ${isUnknown(gv) ? '${' + gv.what + '}' : JSON.stringify(gv)} is known only at deploy time; its policies grant nothing here`)
-      }
-      fillUnknownTags(user, o, input.requiredTagKeys)
-      users.set(name.refName, user)
-    }
+  origin(identity: Identity): IacOrigin {
+    const { r, t } = this
+    const { file, format, stack } = t.input
+    const o: IacOrigin = { format, resourceType: r.type, file, line: r.keyPos.line, column: r.keyPos.column, logicalId: r.logicalId, nameKnown: identity.nameKnown }
+    const cp = constructPath(r)
+    if (cp) o.constructPath = cp
+    if (stack) o.stack = stack
+    const tagsEntry = entry(r.props, 'Tags')
+    if (tagsEntry) o.tagsAt = tagsEntry.keyPos
+    const trustEntry = entry(r.props, 'AssumeRolePolicyDocument')
+    if (trustEntry) o.trustAt = trustEntry.keyPos
+    const sup = suppressionsOf(r, file, t.inv.iac.suppressionWarnings)
+    if (sup.length > 0) o.suppressions = sup
+    if (r.conditional) (o.notEvaluated ??= []).push(`created only when condition ${r.conditional} holds, which is known only at deploy time`)
+    return o
   }
 
-  const targetName = (v: Value): string | Unknown => (typeof v === 'string' ? display(v) : isUnknown(v) ? v : new Unknown(JSON.stringify(v)))
-
-  /** Attach something to the principals/groups a policy resource names (`Roles`, `Users`, `Groups`). */
-  const attach = (
-    r: Resource,
-    label: string,
-    apply: (target: { role?: IamRole; user?: IamUser; group?: IamGroup }) => void,
-    lists: Array<['Roles' | 'Users' | 'Groups', Value | undefined]>,
-  ): void => {
-    for (const [prop, value] of lists) {
-      for (const v of asList(value)) {
-        const n = targetName(v)
-        if (n instanceof Unknown) {
-          inv.iac.notEvaluated.push(`${label} (${r.logicalId}) is attached to ${prop.slice(0, -1).toLowerCase()} \${${n.what}}, known only at deploy time; it grants nothing here`)
-          continue
-        }
-        const target = prop === 'Roles' ? { role: roles.get(n) } : prop === 'Users' ? { user: users.get(n) } : { group: groups.get(n) }
-        if (!target.role && !target.user && !target.group) {
-          inv.iac.notEvaluated.push(`${label} (${r.logicalId}) is attached to ${prop.slice(0, -1).toLowerCase()} ${n}, which is not defined in this template`)
-          continue
-        }
-        apply(target)
-      }
-    }
+  scoped(note: string): string {
+    return note
   }
-
-  const addNotes = (t: { role?: IamRole; user?: IamUser; group?: IamGroup }, notes: string[]): void => {
-    if (notes.length === 0) return
-    const principal = t.role ?? t.user
-    if (principal?.origin) notesFor(principal.origin as IacOrigin).push(...notes)
-    if (t.group) {
-      for (const u of users.values()) if (u.groups.includes(t.group.name) && u.origin) notesFor(u.origin as IacOrigin).push(...notes)
-    }
-  }
-
-  for (const { r, arn } of managedTargets) {
-    attach(
-      r,
-      `managed policy ${inv.managedPolicies.get(arn)?.name ?? r.logicalId}`,
-      (t) => {
-        const holder = t.role ?? t.user ?? t.group
-        if (holder && !holder.attachedPolicyArns.includes(arn)) holder.attachedPolicyArns.push(arn)
-      },
-      [
-        ['Roles', resolver.value(child(r.props, 'Roles'))],
-        ['Users', resolver.value(child(r.props, 'Users'))],
-        ['Groups', resolver.value(child(r.props, 'Groups'))],
-      ],
-    )
-  }
-
-  for (const r of resources) {
-    const single: Record<string, ['Roles' | 'Users' | 'Groups', string]> = {
-      'AWS::IAM::RolePolicy': ['Roles', 'RoleName'],
-      'AWS::IAM::UserPolicy': ['Users', 'UserName'],
-      'AWS::IAM::GroupPolicy': ['Groups', 'GroupName'],
-    }
-    if (r.type !== 'AWS::IAM::Policy' && !(r.type in single)) continue
-    const nameV = resolver.value(child(r.props, 'PolicyName'))
-    const name = typeof nameV === 'string' ? display(nameV) : r.logicalId
-    const docEntry = entry(r.props, 'PolicyDocument')
-    const p = policyOf(docEntry?.value, 'identity', `inline policy ${name}`, docEntry?.keyPos ?? r.keyPos)
-    if (r.conditional) {
-      inv.iac.notEvaluated.push(`policy ${name} (${r.logicalId}) exists only when condition ${r.conditional} holds; it grants nothing here`)
-      continue
-    }
-    const lists: Array<['Roles' | 'Users' | 'Groups', Value | undefined]> =
-      r.type === 'AWS::IAM::Policy'
-        ? [
-            ['Roles', resolver.value(child(r.props, 'Roles'))],
-            ['Users', resolver.value(child(r.props, 'Users'))],
-            ['Groups', resolver.value(child(r.props, 'Groups'))],
-          ]
-        : [[single[r.type]![0], resolver.value(child(r.props, single[r.type]![1]))]]
-    attach(
-      r,
-      `policy ${name}`,
-      (t) => {
-        addNotes(t, p.notes)
-        const holder = t.role ?? t.user ?? t.group
-        if (holder && p.doc) holder.inlinePolicies.push({ name, document: p.doc })
-      },
-      lists,
-    )
-  }
-
-  for (const r of resources) {
-    if (r.type !== 'AWS::IAM::UserToGroupAddition') continue
-    const g = resolver.value(child(r.props, 'GroupName'))
-    const gName = targetName(g ?? null)
-    for (const u of asList(resolver.value(child(r.props, 'Users')))) {
-      const uName = targetName(u)
-      const user = uName instanceof Unknown ? undefined : users.get(uName)
-      if (!user) {
-        inv.iac.notEvaluated.push(`${r.logicalId} adds ${uName instanceof Unknown ? '${' + uName.what + '}' : uName}, a user not defined in this template, to a group`)
-        continue
-      }
-      if (gName instanceof Unknown) {
-        notesFor(user.origin as IacOrigin).push(`${r.logicalId} adds this user to group \${${gName.what}}, known only at deploy time; its policies grant nothing here`)
-        continue
-      }
-      if (!user.groups.includes(gName)) user.groups.push(gName)
-    }
-  }
-
-  // Groups outside the template: their policies are unknown.
-  for (const u of users.values()) {
-    for (const g of u.groups) {
-      if (!groups.has(g)) notesFor(u.origin as IacOrigin).push(`group ${g} is not defined in this template; its policies grant nothing here`)
-    }
-    u.groups = u.groups.filter((g) => groups.has(g))
-  }
-
-  inv.roles = [...roles.values()]
-  inv.users = [...users.values()]
-  inv.groups = [...groups.values()]
-  for (const p of [...inv.roles, ...inv.users]) {
-    const o = p.origin as IacOrigin
-    if (o.notEvaluated) o.notEvaluated = [...new Set(o.notEvaluated)]
-    if (o.notEvaluated?.length === 0) delete o.notEvaluated
-  }
-  return { inventory: inv, errors }
 }
-
 
 /** `Metadata: { tagwarden: { ignore: [ { rule, reason } ] } }` on a resource. */
 function suppressionsOf(r: Resource, file: string, warnings: SuppressionWarning[]): InlineSuppression[] {

@@ -10,25 +10,23 @@
 import { dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path'
 import { readFile } from 'node:fs/promises'
 import type { ScanErrorEntry } from '../../../model/finding.js'
-import type { IamGroup, IamPrincipal, IamRole, IamUser, ManagedPolicy } from '../../../model/inventory.js'
+import type { InlinePolicy } from '../../../model/inventory.js'
 import type { PolicyDocument } from '../../../model/policy.js'
 import {
   IAC_HINTS,
   IacErrorCode,
-  UNKNOWN_BOUNDARY_ARN,
-  ensureUnknownBoundary,
-  buildTags,
-  fillUnknownTags,
   iacArn,
   iacError,
   location,
   newIacInventory,
   normalisePath,
-  resolveManagedArn,
   type TagEntry,
 } from '../common.js'
 import type { IacInventory, IacOrigin, InlineSuppression } from '../model.js'
 import { buildPolicy, type PolicyKind } from '../policy.js'
+import { IamGraph, type Dialect } from '../resources/graph.js'
+import { runHandlers, tfHandler } from '../resources/registry.js'
+import type { Identity, Prop, PropertyBag, ResourceHandler } from '../resources/types.js'
 import { Unknown, asList, fromJson, isRecord, isUnknown, type Value } from '../values.js'
 import { indexTerraformDir, type LocatedBlock, type ModuleIndex } from './locator.js'
 import type { PlanMembers } from './plan-reader.js'
@@ -97,18 +95,6 @@ interface ConfigModule {
 interface Configuration {
   provider_config?: Record<string, { expressions?: Record<string, unknown> }>
   root_module?: ConfigModule
-}
-
-type IamKind = 'role' | 'user' | 'group' | 'policy'
-
-const KIND_OF: Record<string, IamKind> = { aws_iam_role: 'role', aws_iam_user: 'user', aws_iam_group: 'group', aws_iam_policy: 'policy' }
-
-interface Identity {
-  kind: IamKind
-  name: string
-  nameKnown: boolean
-  path: string
-  arn: string
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -192,13 +178,8 @@ class PlanContext {
   readonly errors: ScanErrorEntry[] = []
   private readonly identities = new Map<string, Identity>()
   private readonly blocks = new Map<string, LocatedBlock | undefined>()
-  private readonly roles = new Map<string, IamRole>()
-  private readonly users = new Map<string, IamUser>()
-  private readonly groups = new Map<string, IamGroup>()
   private readonly rootDir: string
   private depth = 0
-  /** Principals and groups whose own resource, or something attached to them, the plan changes. */
-  private readonly touched = new Set<object>()
 
   constructor(
     private readonly changes: ResourceChange[],
@@ -224,7 +205,7 @@ class PlanContext {
     return this.configModule(rc.module_address)?.resources?.find((r) => r.address === addr)
   }
 
-  private expressions(rc: ResourceChange): Record<string, unknown> {
+  expressions(rc: ResourceChange): Record<string, unknown> {
     return this.configOf(rc)?.expressions ?? {}
   }
 
@@ -266,7 +247,7 @@ class PlanContext {
     return (rel === '' || isAbsolute(rel) ? abs : rel).split(sep).join('/')
   }
 
-  private origin(rc: ResourceChange, identity: Identity): IacOrigin {
+  origin(rc: ResourceChange, identity: Identity): IacOrigin {
     const block = this.blocks.get(rc.address)
     const o: IacOrigin = { format: 'terraform', resourceType: rc.type, address: rc.address, nameKnown: identity.nameKnown, file: this.input.file }
     if (rc.module_address) o.stack = rc.module_address
@@ -440,8 +421,8 @@ class PlanContext {
   // ---------------------------------------------------------------------------------------------
   // Identities
 
-  private identity(rc: ResourceChange): Identity | undefined {
-    const kind = KIND_OF[rc.type]
+  identity(rc: ResourceChange): Identity | undefined {
+    const kind = tfHandler(rc.type)?.identity
     if (!kind || rc.mode !== 'managed') return undefined
     const hit = this.identities.get(rc.address)
     if (hit) return hit
@@ -457,7 +438,7 @@ class PlanContext {
       name = `${after.name_prefix}*`
     } else name = rc.address
     const arn = typeof after.arn === 'string' && unknown.arn !== true ? after.arn : iacArn(kind, path, name)
-    const id: Identity = { kind, name, nameKnown, path, arn }
+    const id: Identity = { kind, name, displayName: name, nameKnown, path, arn }
     this.identities.set(rc.address, id)
     return id
   }
@@ -482,7 +463,7 @@ class PlanContext {
     return v
   }
 
-  private policy(rc: ResourceChange, v: Value | undefined, kind: PolicyKind, label: string, attribute: string, computed?: boolean): { doc?: PolicyDocument; notes: string[] } {
+  policy(rc: ResourceChange, v: Value | undefined, kind: PolicyKind, label: string, attribute: string, computed?: boolean): { doc?: PolicyDocument; notes: string[] } {
     const isComputed = computed ?? this.afterUnknown(rc)[attribute] === true
     const built = buildPolicy(this.policyValue(v, `${rc.address}.${attribute}`, isComputed), kind, label)
     if (built.error) {
@@ -495,12 +476,12 @@ class PlanContext {
   }
 
   /** The string is one of the role's inline policies as the plan knows them (not a resolved reference). */
-  private knownInlinePolicy(rc: ResourceChange, policy: string): boolean {
+  knownInlinePolicy(rc: ResourceChange, policy: string): boolean {
     const list = this.after(rc).inline_policy
     return Array.isArray(list) && list.some((x) => isObj(x) && x.policy === policy)
   }
 
-  private tagEntries(rc: ResourceChange, origin: IacOrigin, notes: string[]): TagEntry[] {
+  tagEntries(rc: ResourceChange, origin: IacOrigin, notes: string[]): TagEntry[] {
     const after = this.after(rc)
     const unknown = this.afterUnknown(rc)
     if (unknown.tags_all !== true && isObj(after.tags_all)) {
@@ -536,194 +517,100 @@ class PlanContext {
     return entries
   }
 
-  private managedArns(rc: ResourceChange, attribute: string, origin: IacOrigin | undefined, what: string): string[] {
-    const out: string[] = []
-    const v = this.attr(rc, attribute)
-    const list = isUnknown(v) ? [v] : asList(v)
-    for (const item of list) {
-      const res = resolveManagedArn(item, this.inv.managedPolicies, what)
-      if ('arn' in res) out.push(res.arn)
-      else this.note(origin, `${rc.address}: ${res.note}`)
+  build(): void {
+    const graph = new IamGraph(this.inv, TF_DIALECT)
+    const resources = this.changes.flatMap((rc) => {
+      const handler = rc.mode === 'managed' ? tfHandler(rc.type) : undefined
+      return handler ? [{ handler, bag: new TfBag(this, rc, handler) }] : []
+    })
+    runHandlers(resources, graph)
+    graph.finish(this.input.requiredTagKeys, this.input.changedOnly)
+  }
+}
+
+/** How a plan words and orders what the IAM graph reports (kept as the builders had it). */
+const TF_DIALECT: Dialect = {
+  principalSteps: ['managed', 'tags', 'boundary', 'trust', 'inline', 'groups'],
+  nameText: (s) => s,
+  unknownTarget: (bag, _label, type, what) => `${bag.id} applies to a ${type} (${what}) known only after apply; it grants nothing here`,
+  missingTarget: (bag, _label, type, name) => `${bag.id} applies to ${type} ${name}, which this plan does not create or change; not evaluated`,
+  missingGroup: (name) => `group ${name} is not in this plan; its policies grant nothing here`,
+  checksUnattachedPolicies: false,
+  splitNotes: true,
+  dedupeTemplateNotes: true,
+}
+
+/** A planned resource as the handlers read it. */
+class TfBag implements PropertyBag {
+  readonly emptyIsUnset = true
+
+  constructor(
+    private readonly ctx: PlanContext,
+    private readonly rc: ResourceChange,
+    private readonly handler: ResourceHandler,
+  ) {}
+
+  get id(): string {
+    return this.rc.address
+  }
+
+  get changed(): boolean {
+    return isChanged(this.rc)
+  }
+
+  private attribute(prop: Prop): string | undefined {
+    const p = this.handler.props.tf[prop]
+    return typeof p === 'string' ? p : p?.name
+  }
+
+  has(prop: Prop): boolean {
+    const p = this.handler.props.tf[prop]
+    return p !== undefined && (typeof p === 'string' || p.name in this.ctx.expressions(this.rc))
+  }
+
+  value(prop: Prop): Value | undefined {
+    const a = this.attribute(prop)
+    return a === undefined ? undefined : this.ctx.attr(this.rc, a)
+  }
+
+  policy(prop: Prop, kind: PolicyKind, label: string): { doc?: PolicyDocument; notes: string[] } {
+    const a = this.attribute(prop) ?? prop
+    return this.ctx.policy(this.rc, this.ctx.attr(this.rc, a), kind, label, a)
+  }
+
+  inlinePolicies(notes: string[]): InlinePolicy[] {
+    const a = this.attribute('inlinePolicies')
+    if (a === undefined) return []
+    const out: InlinePolicy[] = []
+    const list = this.ctx.attr(this.rc, a)
+    for (const item of isUnknown(list) ? [list] : asList(list)) {
+      if (!isRecord(item)) {
+        notes.push(`${a} (${isUnknown(item) ? item.what : 'not a block'}) is known only after apply; it grants nothing here`)
+        continue
+      }
+      const name = typeof item.name === 'string' ? item.name : a
+      const computed = typeof item.policy !== 'string' || !this.ctx.knownInlinePolicy(this.rc, item.policy)
+      const p = this.ctx.policy(this.rc, item.policy, 'identity', `inline policy ${name}`, a, computed)
+      notes.push(...p.notes)
+      if (p.doc) out.push({ name, document: p.doc })
     }
     return out
   }
 
-  private note(origin: IacOrigin | undefined, text: string): void {
-    if (origin) (origin.notEvaluated ??= []).push(text)
-    else this.inv.iac.notEvaluated.push(text)
+  tagEntries(origin: IacOrigin, notes: string[]): TagEntry[] {
+    return this.ctx.tagEntries(this.rc, origin, notes)
   }
 
-  private principalName(v: Value | undefined): string | Unknown {
-    if (typeof v === 'string') return v
-    if (isUnknown(v)) return v
-    return new Unknown(JSON.stringify(v ?? null))
+  identity(): Identity | undefined {
+    return this.ctx.identity(this.rc)
   }
 
-  build(): void {
-    const inv = this.inv
-    // Customer managed policies first: principals attach them by ARN.
-    for (const rc of this.changes) {
-      if (rc.type !== 'aws_iam_policy' || rc.mode !== 'managed') continue
-      const id = this.identity(rc)
-      if (!id) continue
-      const p = this.policy(rc, this.attr(rc, 'policy'), 'identity', `managed policy ${id.name}`, 'policy')
-      inv.iac.notEvaluated.push(...p.notes.map((n) => `${rc.address}: ${n}`))
-      if (p.doc) inv.managedPolicies.set(id.arn, { arn: id.arn, name: id.name, document: p.doc } satisfies ManagedPolicy)
-    }
+  origin(identity: Identity): IacOrigin {
+    return this.ctx.origin(this.rc, identity)
+  }
 
-    for (const rc of this.changes) {
-      if (rc.mode !== 'managed' || (rc.type !== 'aws_iam_role' && rc.type !== 'aws_iam_user' && rc.type !== 'aws_iam_group')) continue
-      const id = this.identity(rc)
-      if (!id) continue
-      const o = this.origin(rc, id)
-      const notes: string[] = []
-      if (rc.type === 'aws_iam_group') {
-        const g: IamGroup = { accountId: inv.accountId, arn: id.arn, name: id.name, path: id.path, inlinePolicies: [], attachedPolicyArns: [] }
-        if (isChanged(rc)) this.touched.add(g)
-        this.groups.set(id.name, g)
-        continue
-      }
-      const common = {
-        accountId: inv.accountId,
-        partition: 'aws',
-        arn: id.arn,
-        name: id.name,
-        path: id.path,
-        tags: buildTags(this.tagEntries(rc, o, notes), o, notes),
-        inlinePolicies: [] as IamPrincipal['inlinePolicies'],
-        attachedPolicyArns: [] as string[],
-        origin: o,
-      }
-      const boundary = this.attr(rc, 'permissions_boundary')
-      let boundaryArn: string | undefined
-      if (boundary !== undefined && boundary !== '') {
-        const res = resolveManagedArn(boundary, inv.managedPolicies, 'permissions boundary')
-        if ('arn' in res) boundaryArn = res.arn
-        else {
-          notes.push(res.note.replace(/it grants nothing here$/, 'the boundary counts as allowing nothing'))
-          ensureUnknownBoundary(inv)
-          boundaryArn = UNKNOWN_BOUNDARY_ARN
-        }
-      }
-      if (rc.type === 'aws_iam_role') {
-        const role: IamRole = { ...common, kind: 'role' }
-        if (boundaryArn) role.permissionsBoundaryArn = boundaryArn
-        const trust = this.policy(rc, this.attr(rc, 'assume_role_policy'), 'trust', 'trust policy', 'assume_role_policy')
-        notes.push(...trust.notes)
-        if (trust.doc) role.trustPolicy = trust.doc
-        const expr = this.expressions(rc)
-        // Every new role reports these unknown; only configured ones count.
-        if ('inline_policy' in expr) {
-          const list = this.attr(rc, 'inline_policy')
-          for (const item of isUnknown(list) ? [list] : asList(list)) {
-            if (!isRecord(item)) {
-              notes.push(`inline_policy (${isUnknown(item) ? item.what : 'not a block'}) is known only after apply; it grants nothing here`)
-              continue
-            }
-            const name = typeof item.name === 'string' ? item.name : 'inline_policy'
-            const p = this.policy(rc, item.policy, 'identity', `inline policy ${name}`, 'inline_policy', typeof item.policy !== 'string' || !this.knownInlinePolicy(rc, item.policy))
-            notes.push(...p.notes)
-            if (p.doc) role.inlinePolicies.push({ name, document: p.doc })
-          }
-        }
-        if ('managed_policy_arns' in expr) role.attachedPolicyArns.push(...this.managedArns(rc, 'managed_policy_arns', o, 'attached policy'))
-        if (isChanged(rc)) this.touched.add(role)
-        this.roles.set(id.name, role)
-      } else {
-        const user: IamUser = { ...common, kind: 'user', groups: [] }
-        if (boundaryArn) user.permissionsBoundaryArn = boundaryArn
-        if (isChanged(rc)) this.touched.add(user)
-        this.users.set(id.name, user)
-      }
-      if (notes.length > 0) (o.notEvaluated ??= []).push(...notes)
-    }
-
-    const holder = (type: 'role' | 'user' | 'group', v: Value | undefined, rc: ResourceChange): IamRole | IamUser | IamGroup | undefined => {
-      const name = this.principalName(v)
-      if (name instanceof Unknown) {
-        this.inv.iac.notEvaluated.push(`${rc.address} applies to a ${type} (${name.what}) known only after apply; it grants nothing here`)
-        return undefined
-      }
-      const h = type === 'role' ? this.roles.get(name) : type === 'user' ? this.users.get(name) : this.groups.get(name)
-      if (!h) this.inv.iac.notEvaluated.push(`${rc.address} applies to ${type} ${name}, which this plan does not create or change; not evaluated`)
-      return h
-    }
-    const addNotes = (h: IamRole | IamUser | IamGroup, notes: string[]): void => {
-      if (notes.length === 0) return
-      if ('kind' in h) this.note(h.origin as IacOrigin, notes.join('\n'))
-      else for (const u of this.users.values()) if (u.groups.includes(h.name)) this.note(u.origin as IacOrigin, notes.join('\n'))
-    }
-
-    // Group membership before group policies, so notes reach the members.
-    for (const rc of this.changes) {
-      if (rc.type === 'aws_iam_group_membership') {
-        const g = holder('group', this.attr(rc, 'group'), rc)
-        if (!g) continue
-        for (const u of asList(this.attr(rc, 'users'))) {
-          const user = holder('user', u, rc) as IamUser | undefined
-          if (user && !user.groups.includes(g.name)) user.groups.push(g.name)
-          if (user && isChanged(rc)) this.touched.add(user)
-        }
-      } else if (rc.type === 'aws_iam_user_group_membership') {
-        const user = holder('user', this.attr(rc, 'user'), rc) as IamUser | undefined
-        if (!user) continue
-        for (const gv of asList(this.attr(rc, 'groups'))) {
-          const g = holder('group', gv, rc)
-          if (g && !user.groups.includes(g.name)) user.groups.push(g.name)
-          if (g && isChanged(rc)) this.touched.add(user)
-        }
-      }
-    }
-
-    const inlineTypes: Record<string, 'role' | 'user' | 'group'> = { aws_iam_role_policy: 'role', aws_iam_user_policy: 'user', aws_iam_group_policy: 'group' }
-    const attachTypes: Record<string, 'role' | 'user' | 'group'> = {
-      aws_iam_role_policy_attachment: 'role',
-      aws_iam_user_policy_attachment: 'user',
-      aws_iam_group_policy_attachment: 'group',
-    }
-    for (const rc of this.changes) {
-      const inlineFor = inlineTypes[rc.type]
-      if (inlineFor) {
-        const h = holder(inlineFor, this.attr(rc, inlineFor), rc)
-        if (!h) continue
-        const nameV = this.attr(rc, 'name')
-        const name = typeof nameV === 'string' ? nameV : rc.address
-        const p = this.policy(rc, this.attr(rc, 'policy'), 'identity', `inline policy ${name}`, 'policy')
-        addNotes(h, p.notes)
-        if (p.doc) h.inlinePolicies.push({ name, document: p.doc })
-        if (isChanged(rc)) this.touched.add(h)
-        continue
-      }
-      const attachFor = attachTypes[rc.type]
-      if (attachFor) {
-        const h = holder(attachFor, this.attr(rc, attachFor), rc)
-        if (!h) continue
-        const origin = 'kind' in h ? (h.origin as IacOrigin) : undefined
-        for (const arn of this.managedArns(rc, 'policy_arn', origin, 'attached policy')) {
-          if (!h.attachedPolicyArns.includes(arn)) h.attachedPolicyArns.push(arn)
-        }
-        if (isChanged(rc)) this.touched.add(h)
-      }
-    }
-
-    const changedPolicies = new Set(this.changes.filter((rc) => rc.type === 'aws_iam_policy' && isChanged(rc)).map((rc) => this.identity(rc)?.arn))
-    const isTouched = (p: IamRole | IamUser): boolean =>
-      this.touched.has(p) ||
-      p.attachedPolicyArns.some((a) => changedPolicies.has(a)) ||
-      (p.kind === 'user' &&
-        p.groups.some((gn) => {
-          const g = this.groups.get(gn)
-          return g !== undefined && (this.touched.has(g) || g.attachedPolicyArns.some((a) => changedPolicies.has(a)))
-        }))
-    inv.roles = [...this.roles.values()].filter((p) => !this.input.changedOnly || isTouched(p))
-    inv.users = [...this.users.values()].filter((p) => !this.input.changedOnly || isTouched(p))
-    inv.groups = [...this.groups.values()]
-    for (const p of [...inv.roles, ...inv.users]) {
-      const o = p.origin as IacOrigin
-      fillUnknownTags(p, o, this.input.requiredTagKeys)
-      if (o.notEvaluated) o.notEvaluated = [...new Set(o.notEvaluated.flatMap((n) => n.split('\n')))]
-    }
-    inv.iac.notEvaluated = [...new Set(inv.iac.notEvaluated)]
+  scoped(note: string): string {
+    return `${this.rc.address}: ${note}`
   }
 }
 

@@ -1,0 +1,123 @@
+/**
+ * The one assembly step for the IAM graph of a template or plan: handlers add managed policies,
+ * principals, group memberships and attachments here; `finish` resolves memberships of groups that are
+ * not in the input, applies `--changed-only`, fills tags whose set is unknown and settles the notes.
+ */
+import type { IamGroup, IamRole, IamUser } from '../../../model/inventory.js'
+import { fillUnknownTags } from '../common.js'
+import type { IacInventory, IacOrigin } from '../model.js'
+import { Unknown, isUnknown, type Value } from '../values.js'
+import type { PropertyBag } from './types.js'
+
+export type HolderType = 'role' | 'user' | 'group'
+export type Holder = IamRole | IamUser | IamGroup
+
+/** The order in which a principal's own properties are read (their notes and errors appear in it). */
+export type PrincipalStep = 'tags' | 'inline' | 'managed' | 'boundary' | 'trust' | 'groups'
+
+/** How a source format words and orders what the graph reports. */
+export interface Dialect {
+  principalSteps: readonly PrincipalStep[]
+  /** A principal name as written in the source, for lookups and messages. */
+  nameText(s: string): string
+  unknownTarget(bag: PropertyBag, label: string, type: HolderType, what: string): string
+  missingTarget(bag: PropertyBag, label: string, type: HolderType, name: string): string
+  missingGroup(name: string): string
+  /** Check a policy resource's document even when it applies to no principal of the input. */
+  checksUnattachedPolicies: boolean
+  /** Notes may carry several lines (one note each). */
+  splitNotes: boolean
+  dedupeTemplateNotes: boolean
+}
+
+export class IamGraph {
+  readonly roles = new Map<string, IamRole>()
+  readonly users = new Map<string, IamUser>()
+  readonly groups = new Map<string, IamGroup>()
+  /** Managed policies defined in the input, by the resource (logical ID or address) that defines them. */
+  readonly definedPolicies = new Map<string, string>()
+  /** ARNs of managed policies the change creates or updates. */
+  readonly changedPolicyArns = new Set<string>()
+  /** Principals and groups whose own resource, or something attached to them, the change creates or updates. */
+  private readonly touched = new Set<object>()
+
+  constructor(
+    readonly inv: IacInventory,
+    readonly dialect: Dialect,
+  ) {}
+
+  templateNote(text: string): void {
+    this.inv.iac.notEvaluated.push(text)
+  }
+
+  /** A note on a principal's origin, or on the template when there is none (a group). */
+  note(origin: IacOrigin | undefined, text: string): void {
+    if (origin) (origin.notEvaluated ??= []).push(text)
+    else this.templateNote(text)
+  }
+
+  touch(bag: PropertyBag, node: object): void {
+    if (bag.changed) this.touched.add(node)
+  }
+
+  /** A principal or group name as a lookup key, or the unknown it stands for. */
+  targetName(v: Value | undefined): string | Unknown {
+    if (typeof v === 'string') return this.dialect.nameText(v)
+    if (isUnknown(v)) return v
+    return new Unknown(JSON.stringify(v ?? null))
+  }
+
+  /** The role, user or group a resource names; a note says why when it is unknown or not in the input. */
+  holder(bag: PropertyBag, label: string, type: HolderType, v: Value | undefined): Holder | undefined {
+    const name = this.targetName(v)
+    if (name instanceof Unknown) {
+      this.templateNote(this.dialect.unknownTarget(bag, label, type, name.what))
+      return undefined
+    }
+    const h = type === 'role' ? this.roles.get(name) : type === 'user' ? this.users.get(name) : this.groups.get(name)
+    if (!h) this.templateNote(this.dialect.missingTarget(bag, label, type, name))
+    return h
+  }
+
+  /** Notes of something attached to a principal, or to every current member of a group. */
+  addNotes(h: Holder, notes: readonly string[]): void {
+    if (notes.length === 0) return
+    if ('kind' in h) {
+      for (const n of notes) this.note(h.origin as IacOrigin, n)
+      return
+    }
+    for (const u of this.users.values()) {
+      if (u.groups.includes(h.name)) for (const n of notes) this.note(u.origin as IacOrigin, n)
+    }
+  }
+
+  private isTouched(p: IamRole | IamUser): boolean {
+    const changedPolicy = (arns: readonly string[]): boolean => arns.some((a) => this.changedPolicyArns.has(a))
+    if (this.touched.has(p) || changedPolicy(p.attachedPolicyArns)) return true
+    if (p.kind !== 'user') return false
+    return p.groups.some((gn) => {
+      const g = this.groups.get(gn)
+      return g !== undefined && (this.touched.has(g) || changedPolicy(g.attachedPolicyArns))
+    })
+  }
+
+  /** The inventory: principals kept (all, or only the changed ones), tags filled, notes settled. */
+  finish(requiredTagKeys: readonly string[], changedOnly: boolean): void {
+    const inv = this.inv
+    // Groups outside the input: their policies are unknown.
+    for (const u of this.users.values()) {
+      for (const g of u.groups) if (!this.groups.has(g)) this.note(u.origin as IacOrigin, this.dialect.missingGroup(g))
+      u.groups = u.groups.filter((g) => this.groups.has(g))
+    }
+    inv.roles = [...this.roles.values()].filter((p) => !changedOnly || this.isTouched(p))
+    inv.users = [...this.users.values()].filter((p) => !changedOnly || this.isTouched(p))
+    inv.groups = [...this.groups.values()]
+    for (const p of [...inv.roles, ...inv.users]) {
+      const o = p.origin as IacOrigin
+      fillUnknownTags(p, o, requiredTagKeys)
+      if (o.notEvaluated) o.notEvaluated = [...new Set(this.dialect.splitNotes ? o.notEvaluated.flatMap((n) => n.split('\n')) : o.notEvaluated)]
+      if (o.notEvaluated?.length === 0) delete o.notEvaluated
+    }
+    if (this.dialect.dedupeTemplateNotes) inv.iac.notEvaluated = [...new Set(inv.iac.notEvaluated)]
+  }
+}
