@@ -6,7 +6,7 @@
 import type { Finding, ScanReport } from '../model/finding.js'
 import { compareFindings } from '../model/fingerprint.js'
 import { subjectLabel } from '../report/locations.js'
-import { mdText } from '../report/markdown.js'
+import { mdText } from '../report/markdown-text.js'
 import { ruleDocUrl } from '../rules/docs.js'
 import { RULE_META } from '../rules/index.js'
 

@@ -3,7 +3,7 @@
  * (text, SARIF, Markdown, JUnit) is derived from it. Its JSON Schema is `schemas/report.schema.json`;
  * bump `REPORT_SCHEMA_VERSION` on any incompatible change.
  */
-import type { SpendCoverage } from '../spend/coverage.js'
+import type { SpendCoverage } from './spend.js'
 
 export const REPORT_SCHEMA_VERSION = '1.0'
 

@@ -4,10 +4,8 @@
  * trust and cross-account references on the org index and runs the rules.
  */
 import type { CurLoadResult } from '../scanners/cur/source.js'
-import type { SpendPeriod } from '../spend/model.js'
 import { buildPrincipalSpendContext } from '../spend/principal-context.js'
 import { curUsageEvidence, finishPrincipalSpend, principalSpendConfig, withoutPrincipalSpendRules } from '../spend/principal-phase.js'
-import type { PrincipalSpendSummary } from '../spend/principal-enrich.js'
 import { curToSpendData, mergeCurIntoSpend } from '../spend/cur-spend-data.js'
 import { analyzeAccount } from '../analysis/analyze-account.js'
 import type { PrincipalFacts } from '../analysis/facts.js'
@@ -26,6 +24,7 @@ import { annotateUsage, filterUsedWithin, usageByPrincipal } from '../usage/wind
 import { spendCoverage, spendTagKeys } from '../spend/coverage.js'
 import type { SpendLoadResult, SpendSource } from '../spend/source.js'
 import type { AccountSource } from '../sources/account-source.js'
+import type { PrincipalSpendSummary, SpendPeriod } from '../model/spend.js'
 
 export interface ScanRunOptions {
   config: ResolvedConfig

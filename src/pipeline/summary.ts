@@ -1,7 +1,7 @@
 /** Builds the coverage summary of a scan: what was read, what is Bedrock-capable, what is attributable. */
 import type { PrincipalFacts } from '../analysis/facts.js'
-import type { SpendCoverage } from '../spend/coverage.js'
 import type { AttributionPath, ExceptionNotice, Finding, ScanErrorEntry, ScanSummary, Severity } from '../model/finding.js'
+import type { SpendCoverage } from '../model/spend.js'
 
 export interface SummaryInput {
   facts: readonly PrincipalFacts[]

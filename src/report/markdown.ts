@@ -8,6 +8,7 @@ import { ruleDocUrl } from '../rules/docs.js'
 import { compareFindings } from '../model/fingerprint.js'
 import type { ReportRule } from './report-rule.js'
 import { subjectLabel } from './locations.js'
+import { mdText } from './markdown-text.js'
 import { spendCoverageMarkdownRow } from './spend-markdown.js'
 
 export interface MarkdownOptions {
@@ -22,14 +23,6 @@ export interface MarkdownOptions {
 export const MARKDOWN_DEFAULT_MAX_BYTES = 1_000_000
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'note']
-
-/** Escapes Markdown and HTML outside code spans (names and tag values come from AWS, not from us). */
-export function mdText(s: string): string {
-  return s
-    .split(/(`+[^`]*?`+)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_[\]~]/g, (c) => `\\${c}`).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')))
-    .join('')
-}
 
 /** A table cell: one line, pipes escaped (GFM needs `\|` even inside code spans). */
 function cell(s: string): string {

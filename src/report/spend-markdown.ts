@@ -3,13 +3,13 @@
  * key (GitHub renders Mermaid in both), the activation state, and tables by value and by account.
  * Also the one-row coverage line the scan's Markdown summary shows.
  */
-import type { SpendCoverage } from '../spend/coverage.js'
 import { spendCoverageLine } from '../spend/coverage.js'
 import { formatAmount, formatPeriod } from '../spend/model.js'
 import { periodDays } from '../spend/period.js'
 import { lookAlikes } from './spend-text.js'
-import { mdText } from './markdown.js'
+import { mdText } from './markdown-text.js'
 import { pct, valueLabel, type KeyView, type SpendReport } from './spend-model.js'
+import type { SpendCoverage } from '../model/spend.js'
 
 export interface SpendMarkdownOptions {
   /** First heading; default `tagwarden spend`. */

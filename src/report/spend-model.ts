@@ -5,12 +5,13 @@
  */
 import type { ScanErrorEntry } from '../model/finding.js'
 import type { ResolvedConfig, TagRequirement } from '../config/types.js'
-import { spendCoverage, spendTagKeys, UNTAGGED_BEDROCK_SPEND, type SpendCoverage } from '../spend/coverage.js'
+import { spendCoverage, spendTagKeys, UNTAGGED_BEDROCK_SPEND } from '../spend/coverage.js'
 import { isUntaggedValue, roundAmount, type CostAllocationTagEntry, type SpendData } from '../spend/model.js'
 import type { SpendLoadResult } from '../spend/source.js'
-import { activationOf, defaultCostKey, type ActivationState, type ActiveInstead } from '../spend/tag-keys.js'
+import { activationOf, defaultCostKey, type ActiveInstead } from '../spend/tag-keys.js'
 import { DEFAULT_THRESHOLDS, levelFor, thresholdsFromOptions, type SpendThresholds } from '../spend/thresholds.js'
 import { toolVersion } from '../version.js'
+import type { ActivationState, SpendCoverage } from '../model/spend.js'
 
 export const SPEND_REPORT_SCHEMA_VERSION = '1.0'
 

@@ -7,18 +7,8 @@
  * `<TagKey>$<value>`, with `<TagKey>$` for spend without the tag. Tag keys cannot contain `$`, so the
  * value is everything after the first `$`.
  */
-import {
-  addTo,
-  isUntaggedValue,
-  roundAmount,
-  type AccountTagSpend,
-  type CostAllocationTagEntry,
-  type CostExplorerRequestStats,
-  type SpendData,
-  type SpendPeriod,
-  type SpendSourceKind,
-  type TagKeySpend,
-} from './model.js'
+import { addTo, isUntaggedValue, roundAmount, type AccountTagSpend, type CostAllocationTagEntry, type SpendData, type TagKeySpend } from './model.js'
+import type { CostExplorerRequestStats, SpendPeriod, SpendSourceKind } from '../model/spend.js'
 
 export const SPEND_METRIC = 'UnblendedCost'
 /** Record types left out of every figure: money that is not Bedrock usage. */

@@ -3,46 +3,15 @@
  * each key's activation and untagged share, and which spend rule did not run for which key and why.
  * The pipeline puts `summary` into `ScanSummary.spend` and appends `rulesNotEvaluated`.
  */
-import type { PrincipalSpendSummary } from './principal-enrich.js'
 import type { ResolvedConfig } from '../config/types.js'
-import { formatMoney, formatPeriod, type CostExplorerRequestStats, type SpendData, type SpendPeriod, type SpendSourceKind } from './model.js'
+import { formatMoney, formatPeriod, type SpendData } from './model.js'
 import type { SpendLoadResult } from './source.js'
-import { activationOf, defaultCostKey, type ActivationState } from './tag-keys.js'
+import { activationOf, defaultCostKey } from './tag-keys.js'
+import type { SpendCoverage, SpendKeyCoverage } from '../model/spend.js'
 
 export const COST_TAG_INACTIVE = 'cost-tag-inactive'
 export const UNTAGGED_BEDROCK_SPEND = 'untagged-bedrock-spend'
 const SPEND_RULES = [COST_TAG_INACTIVE, UNTAGGED_BEDROCK_SPEND]
-
-export interface SpendKeyCoverage {
-  tagKey: string
-  /** `unknown` when no `ListCostAllocationTags` output was given. */
-  activation: ActivationState | 'unknown'
-  /** The Cost Explorer key string grouped by (or to activate). */
-  costKey?: string
-  /** Whether `untagged-bedrock-spend` judged this key. */
-  untaggedChecked: boolean
-  untagged?: number
-  /** Untagged share of the total, 0..1 (absent when there was no spend). */
-  untaggedShare?: number
-  /** Why the key was not judged, when it was not. */
-  reason?: string
-}
-
-/** `summary.spend` of a scan report. */
-export interface SpendCoverage {
-  checked: boolean
-  /** Why spend was not checked. */
-  reason?: string
-  source?: SpendSourceKind
-  period?: SpendPeriod
-  basis?: string
-  currency?: string
-  total?: number
-  keys: SpendKeyCoverage[]
-  requests?: Pick<CostExplorerRequestStats, 'sent' | 'cached' | 'costUsd'>
-  /** CUR 2.0: per-principal spend joined to the IAM principals. */
-  principals?: PrincipalSpendSummary
-}
 
 type ConfigLike = Pick<ResolvedConfig, 'rules' | 'settings'>
 

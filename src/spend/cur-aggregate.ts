@@ -6,15 +6,9 @@
  * Memory follows the principals (and at most `MAX_TRACKED_SESSIONS` session names), never the rows.
  */
 import { sessionArnToRole, parseArn } from '../iam/arn.js'
-import { addTo, isUntaggedValue, roundAmount, type SpendPeriod, type TagKeySpend } from './model.js'
-import {
-  SESSION_CAP,
-  type CurGroup,
-  type CurPrincipalKind,
-  type CurReadStats,
-  type CurSpendData,
-  type PrincipalSpend,
-} from './cur-model.js'
+import { addTo, isUntaggedValue, roundAmount, type TagKeySpend } from './model.js'
+import { SESSION_CAP, type CurGroup, type CurPrincipalKind, type CurReadStats, type CurSpendData, type PrincipalSpend } from './cur-model.js'
+import type { SpendPeriod } from '../model/spend.js'
 
 /** Line item types that are Bedrock usage; Credit, Refund, Tax, Fee and the rest are left out. */
 export const USAGE_LINE_ITEM_TYPES: readonly string[] = ['Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage']

@@ -6,10 +6,8 @@
  * folds them into per-principal records whose size follows the number of principals, never the number
  * of rows, and assembles `CurSpendData`. Plain JSON throughout.
  */
-import type { SpendPeriod, TagKeySpend } from './model.js'
-
-/** Where the CUR came from: a local export, its S3 prefix, or an Athena table. */
-export type CurSourceKind = 'cur-files' | 'cur-s3' | 'cur-athena'
+import type { TagKeySpend } from './model.js'
+import type { CurSourceKind, SpendPeriod } from '../model/spend.js'
 
 /** Bedrock usage of one caller with one combination of required tag values (a row, or a GROUP BY row). */
 export interface CurGroup {

@@ -5,7 +5,8 @@
  * two disagree by more than a cent).
  */
 import type { CurSpendData } from './cur-model.js'
-import { formatMoney, roundAmount, type SpendData, type SpendSourceKind } from './model.js'
+import { formatMoney, roundAmount, type SpendData } from './model.js'
+import type { SpendSourceKind } from '../model/spend.js'
 
 export const CUR_BASIS = 'line_item_unblended_cost of Bedrock usage line items (Usage, DiscountedUsage, SavingsPlanCoveredUsage), clipped to the period: credits, refunds, taxes and fees excluded'
 

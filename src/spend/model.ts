@@ -8,12 +8,7 @@
  *
  * Everything here is plain JSON (records, not maps): `tagwarden spend --format json` prints it as is.
  */
-
-/** `TimePeriod` of Cost Explorer: `start` inclusive, `end` exclusive, both `YYYY-MM-DD`. */
-export interface SpendPeriod {
-  start: string
-  end: string
-}
+import type { CostExplorerRequestStats, SpendPeriod, SpendSourceKind } from '../model/spend.js'
 
 /** One entry of `ListCostAllocationTags`, as AWS returned it (the key string is never normalised). */
 export interface CostAllocationTagEntry {
@@ -49,19 +44,6 @@ export interface TagKeySpend {
    * grouped by the tag only): the figures then cover all accounts together.
    */
   byAccount: Record<string, AccountTagSpend>
-}
-
-export type SpendSourceKind = 'cost-explorer-api' | 'cost-explorer-files' | 'cur-files' | 'cur-s3' | 'cur-athena'
-
-export interface CostExplorerRequestStats {
-  /** Requests sent to AWS (each page is one request; each costs USD 0.01). */
-  sent: number
-  /** Requests answered from `--cache-dir` (free). */
-  cached: number
-  /** USD: `sent` × 0.01. */
-  costUsd: number
-  /** Per operation: requests sent / answered from the cache. */
-  byOperation: Record<string, { sent: number; cached: number }>
 }
 
 export interface SpendData {

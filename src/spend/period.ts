@@ -3,7 +3,7 @@
  * including yesterday. Cost Explorer's `TimePeriod.End` is exclusive, so `end` is today (UTC).
  */
 import { UsageError } from '../errors.js'
-import type { SpendPeriod } from './model.js'
+import type { SpendPeriod } from '../model/spend.js'
 
 export const DEFAULT_SINCE = '30d'
 /** Cost Explorer keeps 13 months (38 with multi-year data, which not every payer enables). */

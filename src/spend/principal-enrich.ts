@@ -7,7 +7,8 @@ import { SEVERITY_RANK, type Finding, type FindingSpend } from '../model/finding
 import { compareFindings } from '../model/fingerprint.js'
 import type { CurSpendData, PrincipalSpend } from './cur-model.js'
 import { findingSpend, formatMoney, formatPeriod, roundAmount } from './model.js'
-import type { PrincipalJoin, UnmatchedReason } from './principal-join.js'
+import type { PrincipalJoin } from './principal-join.js'
+import type { PrincipalSpendSummary } from '../model/spend.js'
 
 /**
  * Sets `spend` on every finding whose principal the CUR bills (matched through the join, or a deleted
@@ -41,33 +42,6 @@ export function sortFindingsBySpend(findings: Finding[]): void {
 export function formatFindingSpend(s: FindingSpend): string {
   const un = s.unattributed === 0 ? 'all attributed' : s.unattributed >= s.total ? 'all unattributed' : `${formatMoney(s.unattributed, s.currency)} unattributed`
   return `Bedrock spend ${formatMoney(s.total, s.currency)}, ${un} (${formatPeriod(s.period)})`
-}
-
-/** `summary.spend.principals` of a scan report. */
-export interface PrincipalSpendSummary {
-  source: CurSpendData['source']
-  period: CurSpendData['period']
-  currency: string
-  total: number
-  attributed: number
-  unattributed: number
-  /** Per required key: spend without a value for it. */
-  byKey: Array<{ tagKey: string; unattributed: number; share: number | null }>
-  principals: {
-    /** Users and roles with Bedrock spend. */
-    billed: number
-    /** Of those, matched to a scanned user or role. */
-    matched: number
-    /** Billed callers with unattributed spend. */
-    withUnattributed: number
-    unmatched: Partial<Record<UnmatchedReason, number>>
-  }
-  /** Spend on rows without `line_item_iam_principal`. */
-  noPrincipal: number
-  /** Findings that carry `spend`. */
-  findingsWithSpend: number
-  inputs: { files: number; rows: number; bedrockRows: number; skippedRows: number; superseded: number }
-  notes: string[]
 }
 
 export function principalSpendSummary(data: CurSpendData, join: PrincipalJoin, findingsWithSpend: number): PrincipalSpendSummary {

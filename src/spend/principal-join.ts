@@ -6,19 +6,7 @@
  */
 import type { PrincipalFacts } from '../analysis/facts.js'
 import type { PrincipalSpend } from './cur-model.js'
-
-export type UnmatchedReason =
-  /** The account was scanned and has no such user or role: deleted (or renamed) since. */
-  | 'deleted'
-  /** The account was not among the scanned ones. */
-  | 'account-not-scanned'
-  /** The account's root user called Bedrock. */
-  | 'root'
-  /** `sts:GetFederationToken` sessions: no IAM principal to tag. */
-  | 'federated-user'
-  /** Rows without `line_item_iam_principal`. */
-  | 'no-principal'
-  | 'unknown'
+import type { UnmatchedReason } from '../model/spend.js'
 
 export interface PrincipalJoin {
   /** Fact ARN → its billed spend (all sessions). */

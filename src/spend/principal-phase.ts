@@ -14,8 +14,9 @@ import type { ResolvedConfig } from '../config/types.js'
 import type { BedrockUsageEvidence } from '../usage/classify.js'
 import type { CurSpendData } from './cur-model.js'
 import type { PrincipalSpendContext } from './principal-context.js'
-import { enrichFindingsWithSpend, principalSpendSummary, sortFindingsBySpend, type PrincipalSpendSummary } from './principal-enrich.js'
+import { enrichFindingsWithSpend, principalSpendSummary, sortFindingsBySpend } from './principal-enrich.js'
 import { joinPrincipalSpend } from './principal-join.js'
+import type { PrincipalSpendSummary } from '../model/spend.js'
 
 /** The rules file with only the principal spend rules enabled: the spend pass runs these, after the IAM rules. */
 export function principalSpendConfig<C extends Pick<ResolvedConfig, 'rules'>>(config: C, isPrincipalSpendRule: (base: string) => boolean): C {

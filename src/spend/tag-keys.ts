@@ -6,6 +6,7 @@
  * a resource tag, which principal and session tags never feed. Whatever AWS listed is reported as is.
  */
 import type { CostAllocationTagEntry } from './model.js'
+import type { ActivationState } from '../model/spend.js'
 
 const IAM_PRINCIPAL_RE = /^(?:user:)?iamPrincipal\/(.+)$/
 
@@ -30,14 +31,6 @@ export interface ActiveInstead {
   tagKey: string
   why: 'other-case' | 'resource-tag'
 }
-
-export type ActivationState =
-  /** An IAM-principal cost allocation tag with exactly this key is active. */
-  | 'active'
-  /** AWS lists it, but Inactive. */
-  | 'inactive'
-  /** AWS lists no IAM-principal cost allocation tag with exactly this key. */
-  | 'not-listed'
 
 export interface KeyActivation {
   /** The required key (`team`). */

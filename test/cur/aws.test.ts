@@ -14,12 +14,12 @@ import { AthenaInterrupted, runAthenaQuery } from '../../src/scanners/cur/athena
 import { curAggregateSql, parseAthenaSpec } from '../../src/scanners/cur/athena-sql.js'
 import { CurS3Client } from '../../src/scanners/cur/s3.js'
 import { curSource, parseCurLocation, type CurLoadResult } from '../../src/scanners/cur/source.js'
-import type { SpendPeriod } from '../../src/spend/model.js'
 import { addUserCredentials, emptyWorld, startAwsServer, type AwsServer, type FakePrincipal } from '../support/aws-server/index.js'
 import { athenaService, emptyAthena, type FakeAthena } from '../support/aws-server/services/athena.js'
 import { emptyS3, putObject, s3Service, type FakeS3 } from '../support/aws-server/services/s3.js'
 import { curCsvText, curParquetBuffer, manifestJson, writeCurParquet, type CurFixtureRow } from './fixtures.js'
 import { aggregateLikeAthena, mixedRows, sums } from './helpers.js'
+import type { SpendPeriod } from '../../src/model/spend.js'
 
 const PAYER = '111111111111'
 const BUCKET = 'acme-cur'

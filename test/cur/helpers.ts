@@ -2,8 +2,8 @@
  * Shared CUR test data: rows of every kind the reader must tell apart, and an independent, literal
  * implementation of the Athena aggregation (what its SQL returns), to check both paths against.
  */
-import type { SpendPeriod } from '../../src/spend/model.js'
 import type { CurFixtureRow } from './fixtures.js'
+import type { SpendPeriod } from '../../src/model/spend.js'
 
 export const A1 = '111111111111'
 export const A2 = '222222222222'

@@ -18,8 +18,8 @@ import { principalUnattributedSpend } from '../../src/rules/spend/principal-unat
 import type { OrgRule, RuleReport } from '../../src/rules/types.js'
 import type { CurSpendData } from '../../src/spend/cur-model.js'
 import { buildPrincipalSpendContext, type PrincipalSpendContext } from '../../src/spend/principal-context.js'
-import type { PrincipalSpendSummary } from '../../src/spend/principal-enrich.js'
 import { finishPrincipalSpend } from '../../src/spend/principal-phase.js'
+import type { PrincipalSpendSummary } from '../../src/model/spend.js'
 
 export const DEMO = 'examples/demo-org'
 export const SPEND_RULES: OrgRule[] = [principalUnattributedSpend, gatewayCollapsedSpend]

@@ -9,9 +9,9 @@ import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { CsvParser } from '../../src/scanners/cur/csv.js'
 import { curSource, parseCurLocation, type CurLoadResult } from '../../src/scanners/cur/source.js'
-import type { SpendPeriod } from '../../src/spend/model.js'
 import { manifestJson, writeCurCsv, writeCurParquet, writeText, type CurFixtureRow } from './fixtures.js'
 import { A1, A2, aggregateLikeAthena, mixedRows, sums } from './helpers.js'
+import type { SpendPeriod } from '../../src/model/spend.js'
 
 const PERIOD: SpendPeriod = { start: '2026-07-21', end: '2026-08-20' }
 let tmp: string

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { CurSpendAccumulator, emptyStats } from '../../src/spend/cur-aggregate.js'
 import type { CurGroup, CurSpendData } from '../../src/spend/cur-model.js'
-import { compareBySpend, formatFindingSpend, principalSpendLine, } from '../../src/spend/principal-enrich.js'
+import { compareBySpend, formatFindingSpend, principalSpendLine } from '../../src/spend/principal-enrich.js'
 import type { Finding } from '../../src/model/finding.js'
 import { joinPrincipalSpend } from '../../src/spend/principal-join.js'
 import { demoConfig, scanWithCur } from './pipeline.js'

@@ -5,7 +5,8 @@ import type { ReportRule } from '../../src/report/report-rule.js'
 import { renderReport } from '../../src/report/index.js'
 import { formatJunit, xmlEscape } from '../../src/report/junit.js'
 import { subjectLabel } from '../../src/report/locations.js'
-import { formatMarkdown, mdText, renderMarkdown } from '../../src/report/markdown.js'
+import { formatMarkdown, renderMarkdown } from '../../src/report/markdown.js'
+import { mdText } from '../../src/report/markdown-text.js'
 import { finding, reportWith, scanDemo } from './helpers.js'
 
 let demo: ScanReport

@@ -15,10 +15,11 @@ import { untaggedBedrockSpend } from '../../src/rules/spend/untagged-bedrock-spe
 import type { OrgRule, RuleReport } from '../../src/rules/types.js'
 import { bedrockServicesRequest, costAndUsageRequest, listCostAllocationTagsRequest } from '../../src/scanners/cost-explorer/requests.js'
 import { splitBedrockServices } from '../../src/spend/aggregate.js'
-import type { SpendData, SpendPeriod } from '../../src/spend/model.js'
+import type { SpendData } from '../../src/spend/model.js'
 import { activationOf } from '../../src/spend/tag-keys.js'
 import { addUserCredentials, emptyWorld, startAwsServer, type AwsServer, type CallContext, type FakePrincipal, type World } from '../support/aws-server/index.js'
 import { costExplorerHandlers, costExplorerService, type FakeCostExplorer, type FakeLineItem } from '../support/aws-server/services/cost-explorer.js'
+import type { SpendPeriod } from '../../src/model/spend.js'
 
 export const NOW = new Date('2026-08-21T10:00:00Z')
 /** `--since 30d` on NOW. */

@@ -2,11 +2,11 @@ import type { Subject } from '../../model/finding.js'
 import type { PrincipalSpend } from '../../spend/cur-model.js'
 import { findingSpend, formatMoney, formatPeriod, formatShare } from '../../spend/model.js'
 import type { PrincipalSpendContext } from '../../spend/principal-context.js'
-import type { UnmatchedReason } from '../../spend/principal-join.js'
 import { describeThreshold, levelFor, thresholdsFromOptions, THRESHOLD_SCHEMA, type SpendThresholds, type Threshold } from '../../spend/thresholds.js'
 import type { PrincipalFacts } from '../../analysis/facts.js'
 import { isUntaggedValue } from '../../spend/model.js'
 import { defineRule, type RuleReport } from '../types.js'
+import type { UnmatchedReason } from '../../model/spend.js'
 
 /** Per principal, lower than the organization-wide defaults of `untagged-bedrock-spend`. */
 export const PRINCIPAL_DEFAULT_THRESHOLDS: SpendThresholds = {

@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto'
 import type { ScanErrorEntry } from '../../model/finding.js'
 import { aggregateCostAndUsage, assembleSpendData, costAllocationTagsFrom, splitBedrockServices, type CostAndUsageAggregate, type CostAndUsagePage, type SpendAssembly } from '../../spend/aggregate.js'
-import type { SpendPeriod } from '../../spend/model.js'
 import type { SpendLoadContext, SpendLoadResult, SpendSource } from '../../spend/source.js'
 import { activationOf, iamPrincipalKeyOf } from '../../spend/tag-keys.js'
 import { HINTS, SnapshotErrorCode, formatPosition, snapshotError } from '../snapshot/errors.js'
 import { parseJson, readText } from '../snapshot/read.js'
 import { canonicalJson } from './cache.js'
 import { CE_KINDS, isCostExplorerKind } from './recognisers.js'
+import type { SpendPeriod } from '../../model/spend.js'
 
 const EXPORT_HINT = 'export it again with the commands in docs/cost-explorer.md'
 

@@ -19,7 +19,7 @@ import {
 import { TagwardenError } from '../../errors.js'
 import type { ScanErrorEntry } from '../../model/finding.js'
 import { aggregateCostAndUsage, assembleSpendData, costAllocationTagsFrom, splitBedrockServices, type CostAndUsageAggregate, type CostAndUsagePage, type SpendAssembly } from '../../spend/aggregate.js'
-import { COST_EXPLORER_USD_PER_REQUEST, type CostExplorerRequestStats, type SpendPeriod } from '../../spend/model.js'
+import { COST_EXPLORER_USD_PER_REQUEST } from '../../spend/model.js'
 import { periodFromSince } from '../../spend/period.js'
 import type { SpendLoadContext, SpendLoadResult, SpendSource } from '../../spend/source.js'
 import { activationOf } from '../../spend/tag-keys.js'
@@ -30,6 +30,7 @@ import { defaultCredentials, identifyCaller, resolveRegion } from '../live/sessi
 import { diskCache, type ResponseCache } from './cache.js'
 import { CostExplorerErrorCode, costExplorerErrorEntry } from './errors.js'
 import { bedrockServicesRequest, costAndUsageRequest, estimateRequests, listCostAllocationTagsRequest, MAX_PAGES_PER_QUERY } from './requests.js'
+import type { CostExplorerRequestStats, SpendPeriod } from '../../model/spend.js'
 
 /** What `queryCostExplorer` needs of a client: the real `CostExplorerClient` (tests point it at the fake AWS). */
 export type CostExplorerSender = Pick<CostExplorerClient, 'send'>

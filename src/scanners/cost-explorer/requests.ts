@@ -5,7 +5,7 @@
  */
 import type { GetCostAndUsageCommandInput, GetDimensionValuesCommandInput, ListCostAllocationTagsCommandInput } from '@aws-sdk/client-cost-explorer'
 import { EXCLUDED_RECORD_TYPES, SPEND_METRIC } from '../../spend/aggregate.js'
-import type { SpendPeriod } from '../../spend/model.js'
+import type { SpendPeriod } from '../../model/spend.js'
 
 /** The largest page ListCostAllocationTags allows: one request for almost every organization. */
 export const COST_ALLOCATION_TAGS_PAGE = 1000

@@ -5,9 +5,9 @@
 import { UsageError } from '../../errors.js'
 import { BEDROCK_PRODUCT_CODES, MARKETPLACE_BEDROCK_SUFFIX, USAGE_LINE_ITEM_TYPES, utcDay } from '../../spend/cur-aggregate.js'
 import type { CurGroup } from '../../spend/cur-model.js'
-import type { SpendPeriod } from '../../spend/model.js'
 import { COL } from './columns.js'
 import { timeOf } from './rows.js'
+import type { SpendPeriod } from '../../model/spend.js'
 
 export interface AthenaTarget {
   database: string

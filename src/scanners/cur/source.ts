@@ -8,8 +8,7 @@
 import { UsageError } from '../../errors.js'
 import type { ScanErrorEntry } from '../../model/finding.js'
 import { CurSpendAccumulator, IAM_PRINCIPAL_DATA_SINCE, defaultPeriod, emptyStats, periodMs } from '../../spend/cur-aggregate.js'
-import type { CurSourceKind, CurSpendData } from '../../spend/cur-model.js'
-import type { SpendPeriod } from '../../spend/model.js'
+import type { CurSpendData } from '../../spend/cur-model.js'
 import type { CredentialSource } from '../live/clients.js'
 import { CUR_DOC, CurErrorCode, curError } from './errors.js'
 import type { ExportPlan } from './export-plan.js'
@@ -19,6 +18,7 @@ import type { AthenaRunOptions, AthenaSender } from './athena.js'
 import { parseAthenaSpec, type AthenaTarget } from './athena-sql.js'
 import type { S3Sender } from './s3.js'
 import { parseS3Uri, type S3Location } from './s3-uri.js'
+import type { CurSourceKind, SpendPeriod } from '../../model/spend.js'
 
 export interface CurLoadContext {
   /** The required tag keys, in rules-file order. */
