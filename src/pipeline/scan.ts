@@ -3,7 +3,7 @@
  * phase one one at a time (read, analyse, keep compact facts, drop the raw data); phase two resolves
  * trust and cross-account references on the org index and runs the rules.
  */
-import type { CurLoadResult } from '../scanners/cur/source.js'
+import type { CurLoadResult } from '../scanners/cur/load.js'
 import { buildPrincipalSpendContext } from '../spend/principal-context.js'
 import { curUsageEvidence, finishPrincipalSpend, principalSpendConfig, withoutPrincipalSpendRules } from '../spend/principal-phase.js'
 import { curToSpendData, mergeCurIntoSpend } from '../spend/cur-spend-data.js'

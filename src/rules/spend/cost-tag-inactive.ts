@@ -1,4 +1,4 @@
-import { ruleTagKeys, spendOf } from '../../spend/context.js'
+import { ruleTagKeys, spendOf } from '../spend-context.js'
 import { activationCommand, activationOf, defaultCostKey, describeActiveInstead } from '../../spend/tag-keys.js'
 import { defineRule, type RuleReport } from '../types.js'
 

@@ -1,5 +1,5 @@
 import { untaggedSkipReason } from '../../spend/coverage.js'
-import { ruleTagKeys, spendOf } from '../../spend/context.js'
+import { ruleTagKeys, spendOf } from '../spend-context.js'
 import { findingSpend, formatMoney, formatPeriod, formatShare, type FindingSpend, type SpendData } from '../../spend/model.js'
 import { describeThreshold, levelFor, thresholdsFromOptions, DEFAULT_THRESHOLDS, THRESHOLD_SCHEMA, type Threshold } from '../../spend/thresholds.js'
 import type { Severity } from '../../model/finding.js'

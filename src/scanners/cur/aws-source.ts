@@ -18,7 +18,7 @@ import { curAggregateSql, groupFromAthenaRow } from './athena-sql.js'
 import { CUR_DOC, CurErrorCode, curError, malformedRowsError } from './errors.js'
 import { planExport } from './export-plan.js'
 import { CurS3Client, listS3, readS3Json, s3Io, type S3Sender } from './s3.js'
-import { loadPlannedExport, type CurLoadContext, type CurLoadResult, type CurLocation, type CurSourceOptions } from './source.js'
+import { loadPlannedExport, type CurLoadContext, type CurLoadResult, type CurLocation, type CurSourceOptions } from './load.js'
 
 type AwsLocation = Exclude<CurLocation, { kind: 'cur-files' }>
 

@@ -2,8 +2,8 @@
  * The spend data a rule sees. `RuleContext.spend` is optional: absent when the scan had no Cost Explorer
  * data, and the spend rules then report nothing (the coverage summary says why).
  */
-import type { RuleContext } from '../rules/types.js'
-import type { SpendData } from './model.js'
+import type { RuleContext } from './types.js'
+import type { SpendData } from '../spend/model.js'
 
 export type SpendRuleContext = RuleContext & { spend?: SpendData }
 

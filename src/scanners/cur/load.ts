@@ -1,0 +1,81 @@
+/**
+ * Loading a CUR 2.0 export: the load contract every --cur location shares (context, result, options)
+ * and the loader for planned exports, local or S3. `source.ts` picks the loader; `aws-source.ts` reads S3
+ * and Athena.
+ */
+import type { ScanErrorEntry } from '../../model/finding.js'
+import type { SpendPeriod } from '../../model/spend.js'
+import { CurSpendAccumulator, IAM_PRINCIPAL_DATA_SINCE, defaultPeriod, emptyStats, periodMs } from '../../spend/cur-aggregate.js'
+import type { CurSpendData } from '../../spend/cur-model.js'
+import type { CredentialSource } from '../live/clients.js'
+import type { AthenaRunOptions, AthenaSender } from './athena.js'
+import type { AthenaTarget } from './athena-sql.js'
+import { CUR_DOC, CurErrorCode, curError } from './errors.js'
+import type { ExportPlan } from './export-plan.js'
+import { planErrors, readPlannedFile, type ExportIo } from './read.js'
+import { RowConsumer } from './rows.js'
+import type { S3Sender } from './s3.js'
+import type { S3Location } from './s3-uri.js'
+
+export interface CurLoadContext {
+  /** The required tag keys, in rules-file order. */
+  tagKeys: readonly string[]
+  /** Clip to this period (e.g. Cost Explorer's, or --since); unset: the days the export covers. */
+  period?: SpendPeriod
+  /** Ctrl-C: stops a running Athena query. */
+  signal?: AbortSignal
+  /** Athena without a period: the 30 days before this day (default: today). */
+  now?: Date
+}
+
+export interface CurLoadResult {
+  data?: CurSpendData
+  errors: ScanErrorEntry[]
+  /** Why there is no data, when `data` is absent. */
+  reason?: string
+}
+
+/** AWS settings for s3:// and athena:// (the scan's --profile, --region…); tests inject clients or an endpoint. */
+export interface CurAwsOptions {
+  env?: Record<string, string | undefined>
+  region?: string
+  profile?: string
+  endpoint?: string
+  credentials?: CredentialSource
+  maxAttempts?: number
+  retryBaseDelayMs?: number
+  debug?: (line: string) => void
+  s3Client?: S3Sender
+  athenaClient?: AthenaSender
+  athena?: Omit<AthenaRunOptions, 'signal' | 'notice'>
+}
+
+export interface CurSourceOptions {
+  aws?: CurAwsOptions
+  /** Lines for stderr (the Athena query ID and where its result goes, data scanned). */
+  notice?: (line: string) => void
+}
+
+export type CurLocation = { kind: 'cur-files'; path: string } | ({ kind: 'cur-s3' } & S3Location) | ({ kind: 'cur-athena' } & AthenaTarget)
+
+/** Reads a planned export (local or S3) through the row consumer into `CurSpendData`. */
+export async function loadPlannedExport(plan: ExportPlan, io: ExportIo, ctx: CurLoadContext, source: CurSpendData['source'], displayKey: (key: string) => string): Promise<CurLoadResult> {
+  const acc = new CurSpendAccumulator(ctx.tagKeys)
+  const stats = emptyStats()
+  const consumer = new RowConsumer(acc, stats, {
+    tagKeys: ctx.tagKeys,
+    ...(ctx.period ? { period: periodMs(ctx.period) } : { notBefore: Date.parse(`${IAM_PRINCIPAL_DATA_SINCE}T00:00:00Z`) }),
+  })
+  const errors = planErrors(plan, displayKey)
+  for (const f of plan.data) errors.push(...(await readPlannedFile(f, io, consumer, stats)))
+  stats.superseded = [...plan.superseded]
+  if (stats.files === 0) {
+    const reason = plan.data.length === 0 ? `no CUR 2.0 data files (Parquet, CSV, CSV.gz) in ${source.location}` : `no CUR 2.0 data file in ${source.location} could be read`
+    if (plan.data.length === 0) errors.push(curError(CurErrorCode.NoData, source.location, `--cur ${source.location}: ${reason}.`, `point --cur at the export's folder or S3 prefix, where Data Exports writes data/BILLING_PERIOD=YYYY-MM/ (${CUR_DOC})`))
+    return { errors, reason }
+  }
+  const period = ctx.period ?? defaultPeriod(consumer.span.first, consumer.span.last) ?? { start: IAM_PRINCIPAL_DATA_SINCE, end: IAM_PRINCIPAL_DATA_SINCE }
+  const notes = [...plan.notes]
+  if (stats.bedrockRows === 0) notes.push(`the CUR in ${source.location} has no Amazon Bedrock rows`)
+  return { data: acc.result({ source, period, stats, notes }), errors }
+}
