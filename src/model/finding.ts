@@ -5,7 +5,7 @@
  */
 import type { SpendCoverage } from './spend.js'
 
-export const REPORT_SCHEMA_VERSION = '1.0'
+export const REPORT_SCHEMA_VERSION = '1.1'
 
 export type Severity = 'error' | 'warning' | 'note'
 
@@ -81,6 +81,23 @@ export interface FindingSpend {
   period: { start: string; end: string }
 }
 
+/**
+ * Something tagwarden read but could not evaluate (schema 1.1): a resource type that can create IAM principals or
+ * grant permissions but is not modelled, a statement whose action cannot be resolved, a trust principal that cannot be
+ * classified, an input that was not captured. Never a silent clean: each one is said here, and `--strict` makes any
+ * entry an incomplete result (exit 2).
+ */
+export interface NotEvaluatedEntry {
+  /** The file (repository-relative where known) or the source (`aws:111111111111`, `identity-center`). */
+  file?: string
+  /** The resource: a logical ID, a Terraform address, a principal or permission-set ARN. */
+  resource?: string
+  /** The statement within the resource (`Policies[0].Statement[2]`), when the gap is one statement. */
+  statement?: string
+  /** Why it was not evaluated, in plain words. */
+  reason: string
+}
+
 export interface ScanErrorEntry {
   source: string
   accountId?: string
@@ -132,6 +149,8 @@ export interface ScanSummary {
   rulesFiles: string[]
   /** Notes about the inputs that are not errors (never change the exit code). */
   notes: string[]
+  /** What was read but not evaluated (schema 1.1; absent in 1.0 reports). Exit 2 only with `--strict`. */
+  notEvaluated: NotEvaluatedEntry[]
   /** Live scans: AWS calls made. */
   aws?: { calls: AwsCallStats }
   /** Present only when the scan ran with `--baseline`. */

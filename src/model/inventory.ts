@@ -4,6 +4,7 @@
  * a snapshot file, a live API call and an IaC template all end up here.
  */
 import type { AttachedPolicy, PolicyDocument } from './policy.js'
+import type { NotEvaluatedEntry } from './finding.js'
 
 export interface Tag {
   key: string
@@ -128,6 +129,8 @@ export interface AccountInventory {
   scpLevels?: AttachedPolicy[][]
   /** Notes about the source that are not errors (e.g. IaC values not evaluated, suppressions without a reason). */
   notes?: string[]
+  /** What this source read but could not evaluate (reported in `summary.notEvaluated`). */
+  notEvaluated?: NotEvaluatedEntry[]
 }
 
 export function emptyAccount(accountId: string, partition = 'aws'): AccountInventory {

@@ -12,7 +12,7 @@ import type { PrincipalFacts } from '../analysis/facts.js'
 import { emptyIndex, type OrgIndex } from '../analysis/org-index.js'
 import { resolvePrincipalPaths } from '../analysis/org-phase.js'
 import { PolicyEvalCache } from '../iam/capability.js'
-import { REPORT_SCHEMA_VERSION, type ScanErrorEntry, type ScanReport } from '../model/finding.js'
+import { REPORT_SCHEMA_VERSION, type NotEvaluatedEntry, type ScanErrorEntry, type ScanReport } from '../model/finding.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { runRules } from '../rules/engine.js'
 import { applyExceptions } from '../rules/exceptions.js'
@@ -64,6 +64,8 @@ export interface PhaseOne {
   counts: { users: number; roles: number; skippedServiceLinked: number }
   /** Notes of the sources (not errors). */
   notes: string[]
+  /** What the sources read but could not evaluate. */
+  notEvaluated: NotEvaluatedEntry[]
   scanned: string[]
   failed: number
   files: number
@@ -76,7 +78,7 @@ export async function runPhaseOne(opts: {
 }): Promise<PhaseOne> {
   const index = emptyIndex()
   const cache = new PolicyEvalCache()
-  const p: PhaseOne = { facts: [], index, errors: [], counts: { users: 0, roles: 0, skippedServiceLinked: 0 }, notes: [], scanned: [], failed: 0, files: 0 }
+  const p: PhaseOne = { facts: [], index, errors: [], counts: { users: 0, roles: 0, skippedServiceLinked: 0 }, notes: [], notEvaluated: [], scanned: [], failed: 0, files: 0 }
   const scanned = new Set<string>()
   // Loops, not push(...list): spreading one huge account's facts or errors as arguments throws a RangeError.
   const append = <T>(to: T[], from: readonly T[]): void => {
@@ -92,6 +94,7 @@ export async function runPhaseOne(opts: {
         continue
       }
       if (acct.inventory.notes) append(p.notes, acct.inventory.notes)
+      if (acct.inventory.notEvaluated) append(p.notEvaluated, acct.inventory.notEvaluated)
       const a = analyzeAccount(acct.inventory, { settings: opts.config.settings, cache, index })
       if (source.collectUsage) append(p.errors, await source.collectUsage(a.accountId, a.facts.filter((f) => f.capability.capable)))
       append(p.facts, a.facts)
@@ -184,6 +187,7 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
       exceptions: notices,
       rulesFiles: config.files,
       notes: p.notes,
+      notEvaluated: p.notEvaluated,
       ...(spendCov ? { spend: spendCov.summary } : {}),
     }),
     errors,

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto'
 import type { PrincipalFacts } from '../analysis/facts.js'
 import { emptyIndex, type GatewayEntry } from '../analysis/org-index.js'
 import { UsageError } from '../errors.js'
-import type { ScanErrorEntry, ScanReport } from '../model/finding.js'
+import type { NotEvaluatedEntry, ScanErrorEntry, ScanReport } from '../model/finding.js'
 import type { OrgAccount } from '../model/inventory.js'
 import type { ResolvedConfig, ResolvedSettings } from '../config/types.js'
 import { toolVersion } from '../version.js'
@@ -48,6 +48,8 @@ export interface ShardAggregate {
   counts: PhaseOne['counts']
   /** Notes of the shard's sources (optional for aggregates of earlier versions). */
   notes?: string[]
+  /** What the shard's sources could not evaluate (optional for aggregates of earlier versions). */
+  notEvaluated?: NotEvaluatedEntry[]
   files: number
   /** Gateway identities found in this shard's accounts. */
   gateways: GatewayEntry[]
@@ -88,6 +90,7 @@ export function buildAggregate(p: PhaseOne, config: ResolvedConfig, shard: Shard
     },
     counts: { ...p.counts },
     notes: p.notes,
+    notEvaluated: p.notEvaluated,
     files: p.files,
     gateways: [...p.index.gatewaysByArn.values()],
     tagKeys,
@@ -164,7 +167,7 @@ export function mergeShards(aggregates: readonly ShardAggregate[], config: Resol
   }
 
   const index = emptyIndex()
-  const p: PhaseOne = { facts: [], index, errors: [], counts: { users: 0, roles: 0, skippedServiceLinked: 0 }, notes: [], scanned: [], failed: 0, files: 0 }
+  const p: PhaseOne = { facts: [], index, errors: [], counts: { users: 0, roles: 0, skippedServiceLinked: 0 }, notes: [], notEvaluated: [], scanned: [], failed: 0, files: 0 }
   // Shards in K order, so the merged errors and accounts read like one scan's.
   const ordered = [...aggregates].sort((a, b) => Number((a.shard ?? '1/1').split('/')[0]) - Number((b.shard ?? '1/1').split('/')[0]))
   for (const a of ordered) {
@@ -181,6 +184,7 @@ export function mergeShards(aggregates: readonly ShardAggregate[], config: Resol
     p.counts.skippedServiceLinked += a.counts.skippedServiceLinked
     p.files += a.files
     p.notes.push(...(a.notes ?? []))
+    p.notEvaluated.push(...(a.notEvaluated ?? []))
     for (const g of a.gateways) {
       index.gatewaysByArn.set(g.arn, g)
       if (g.id) index.gatewaysById.set(g.id, g)

@@ -1,6 +1,6 @@
 /** Builds the coverage summary of a scan: what was read, what is Bedrock-capable, what is attributable. */
 import type { PrincipalFacts } from '../analysis/facts.js'
-import type { AttributionPath, ExceptionNotice, Finding, ScanErrorEntry, ScanSummary, Severity } from '../model/finding.js'
+import type { AttributionPath, ExceptionNotice, Finding, NotEvaluatedEntry, ScanErrorEntry, ScanSummary, Severity } from '../model/finding.js'
 import type { SpendCoverage } from '../model/spend.js'
 
 export interface SummaryInput {
@@ -16,6 +16,7 @@ export interface SummaryInput {
   exceptions: ExceptionNotice[]
   rulesFiles: string[]
   notes: string[]
+  notEvaluated: NotEvaluatedEntry[]
   /** Present when the run had a spend source. */
   spend?: SpendCoverage
 }
@@ -44,6 +45,7 @@ export function buildSummary(i: SummaryInput): ScanSummary {
     exceptions: i.exceptions,
     rulesFiles: i.rulesFiles,
     notes: i.notes,
+    notEvaluated: i.notEvaluated,
     ...(i.spend ? { spend: i.spend } : {}),
   }
 }

@@ -2,7 +2,7 @@
  * Human text reporter. Colour only when asked (the caller decides from TTY and NO_COLOR);
  * the output is otherwise identical, so tests compare plain text.
  */
-import type { Finding, ScanReport, Severity } from '../model/finding.js'
+import type { Finding, NotEvaluatedEntry, ScanReport, Severity } from '../model/finding.js'
 import { spendCoverageLine } from '../spend/coverage.js'
 import { formatFindingSpend, principalSpendLine } from '../spend/principal-enrich.js'
 
@@ -38,6 +38,12 @@ export function formatText(report: ScanReport, opts: TextOptions): string {
     for (const n of report.summary.notes.slice(0, 50)) lines.push(`  ${c('dim', n)}`)
     if (report.summary.notes.length > 50) lines.push(`  ${c('dim', `… ${report.summary.notes.length - 50} more in summary.notes of the JSON output`)}`)
   }
+  const notEvaluated = report.summary.notEvaluated ?? []
+  if (notEvaluated.length > 0) {
+    lines.push('', c('bold', `Not evaluated (${notEvaluated.length})`))
+    for (const n of notEvaluated.slice(0, 50)) lines.push(`  ${c('dim', notEvaluatedLine(n))}`)
+    if (notEvaluated.length > 50) lines.push(`  ${c('dim', `… ${notEvaluated.length - 50} more in summary.notEvaluated of the JSON output`)}`)
+  }
   const notices = report.summary.exceptions
   if (notices.length > 0) {
     lines.push('', c('bold', 'Exceptions'))
@@ -53,6 +59,12 @@ export function formatText(report: ScanReport, opts: TextOptions): string {
   }
   lines.push('', ...summaryLines(report, c))
   return `${lines.join('\n').replace(/^\n+/, '').replace(/\n{3,}/g, '\n\n')}\n`
+}
+
+/** `file resource statement: reason`, leaving out what the entry does not name. */
+export function notEvaluatedLine(n: NotEvaluatedEntry): string {
+  const where = [n.file, n.resource, n.statement].filter(Boolean).join(' ')
+  return where ? `${where}: ${n.reason}` : n.reason
 }
 
 function subjectLabel(f: Finding): string {
