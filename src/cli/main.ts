@@ -3,8 +3,10 @@
  * error, which CI reads as "findings"; every error here becomes exit 2 with a one-line message and a
  * hint (a stack trace only with --debug). Ctrl-C exits 130.
  */
-import { run, flush, Errors } from '@oclif/core'
+import { fileURLToPath } from 'node:url'
+import { Config, flush, Errors } from '@oclif/core'
 import { ExitCode, isTagwardenError } from '../errors.js'
+import { runTagwarden } from './dispatch.js'
 
 export async function main(argv: string[], binUrl: string): Promise<void> {
   // The SDK warns on every run that its 2027 releases need Node 22; tagwarden pins SDK versions that
@@ -16,7 +18,8 @@ export async function main(argv: string[], binUrl: string): Promise<void> {
     process.exit(ExitCode.Interrupted)
   })
   try {
-    await run(argv, binUrl)
+    const config = await Config.load(fileURLToPath(binUrl))
+    await runTagwarden(argv, config)
     await flush()
   } catch (e) {
     process.exitCode = reportFatal(e, debug)
@@ -30,6 +33,7 @@ export function reportFatal(e: unknown, debug: boolean): number {
   if (isTagwardenError(e)) {
     const loc = 'location' in e && typeof e.location === 'string' && !e.message.startsWith(e.location) ? `${e.location}: ` : ''
     process.stderr.write(`tagwarden: error: ${loc}${e.message}\n`)
+    if ('usage' in e && typeof e.usage === 'string' && e.usage !== '') process.stderr.write(`usage:\n  ${e.usage.split('\n').join('\n  ')}\n`)
     if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`)
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`)
     return e.exitCode

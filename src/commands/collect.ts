@@ -1,8 +1,8 @@
-import { Command } from '@oclif/core'
+import { TagwardenCommand } from '../cli/command.js'
 import { commonFlags } from '../cli/flags.js'
 import { liveFlagsFor } from '../cli/live-flags.js'
 
-export default class Collect extends Command {
+export default class Collect extends TagwardenCommand {
   static override summary = 'Read IAM (and the Organization) live from AWS and save it as a snapshot for `scan --input`.'
 
   static override description = `Makes exactly the read-only calls a live scan makes and writes what they returned as raw JSON — per-account folders, the Organization's accounts and SCPs, and a manifest (time, caller, scope, tool version). \`tagwarden scan --input DIR\` on the folder gives the findings the live scan would have given, without AWS access: audit later, diff over time, or hand the folder to someone without credentials.

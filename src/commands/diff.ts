@@ -1,6 +1,7 @@
-import { Args, Command, Flags } from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
+import { TagwardenCommand } from '../cli/command.js'
 
-export default class Diff extends Command {
+export default class Diff extends TagwardenCommand {
   static override summary = 'Compare two JSON results: new, fixed and still-open findings.'
 
   static override description = `Matches findings by fingerprint (rule + subject + tag key), so the comparison survives input order and reruns. Suppressed findings count on neither side. For the periodic-audit trend; --format markdown gives a report section.

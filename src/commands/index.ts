@@ -2,6 +2,7 @@
 import BaselineCreate from './baseline/create.js'
 import Collect from './collect.js'
 import Diff from './diff.js'
+import Help from './help.js'
 import Init from './init.js'
 import RulesExplain from './rules/explain.js'
 import RulesList from './rules/list.js'
@@ -18,6 +19,7 @@ export const COMMANDS = {
   'baseline:create': BaselineCreate,
   diff: Diff,
   init: Init,
+  help: Help,
   'rules:list': RulesList,
   'rules:explain': RulesExplain,
   'rules:validate': RulesValidate,

@@ -1,6 +1,7 @@
-import { Command, Flags } from '@oclif/core'
+import { Flags } from '@oclif/core'
+import { TagwardenCommand } from '../cli/command.js'
 
-export default class Init extends Command {
+export default class Init extends TagwardenCommand {
   static override summary = 'Write a starter rules file (tagwarden.yaml), or derive one from your AWS Organizations tag policy.'
 
   static override description = `Writes a commented tagwarden.yaml with the $schema line for editor help. On a terminal it asks for the required tag keys, their allowed values and your LLM gateways' role names; without a terminal (CI) or with --yes it asks nothing and writes the defaults.

@@ -1,8 +1,9 @@
-import { Args, Command } from '@oclif/core'
+import { Args } from '@oclif/core'
+import { TagwardenCommand } from '../cli/command.js'
 import { commonFlags, extraOutputFlags, gateFlags, outputFlags, sarifFlags, reportingOptions } from '../cli/flags.js'
 import { liveFlagsFor } from '../cli/live-flags.js'
 
-export default class Merge extends Command {
+export default class Merge extends TagwardenCommand {
   static override summary = 'Combine the shard aggregates of a sharded org scan into one report.'
 
   static override description = `Each \`tagwarden scan --org --shard K/N --aggregate-output shard-K.json\` job (e.g. one CI matrix job each) writes a compact aggregate. merge rebuilds the org index from all of them and runs the rules once, so cross-account rules (a gateway in one shard, its targets in another) and org-level rules see the whole organization: the result equals an unsharded scan.

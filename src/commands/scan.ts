@@ -1,4 +1,5 @@
-import { Command, Flags } from '@oclif/core'
+import { Flags } from '@oclif/core'
+import { TagwardenCommand } from '../cli/command.js'
 import { liveFlagsFor } from '../cli/live-flags.js'
 import { IAC_FLAGS } from '../cli/iac-options.js'
 
@@ -6,7 +7,7 @@ const IAC = Object.fromEntries(IAC_FLAGS.map((f) => [f.name, `${f.summary} Defau
 import { commonFlags, extraOutputFlags, gateFlags, outputFlags, sarifFlags, reportingOptions } from '../cli/flags.js'
 import { costExplorerFlags } from '../cli/spend-options.js'
 
-export default class Scan extends Command {
+export default class Scan extends TagwardenCommand {
   static override summary = 'Audit IAM principals for Bedrock cost attribution.'
 
   static override description = `Reads IAM from raw AWS CLI/SDK JSON snapshots (--input) or live from AWS, finds every IAM user and role that can run Amazon Bedrock inference, and checks that its spend can be attributed: required principal tags, session tags and session names for federated roles, per-user AssumeRole for LLM gateways, and long-term Bedrock API keys.

@@ -1,8 +1,9 @@
-import { Command, Flags } from '@oclif/core'
+import { Flags } from '@oclif/core'
+import { TagwardenCommand } from '../cli/command.js'
 import { commonFlags } from '../cli/flags.js'
 import { costExplorerFlags, SPEND_FORMATS, type SpendFormat } from '../cli/spend-options.js'
 
-export default class Spend extends Command {
+export default class Spend extends TagwardenCommand {
   static override summary = 'Report Bedrock spend per account and team: attributed vs untagged, and tag activation.'
 
   static override description = `Reads Cost Explorer data — saved \`aws ce\` outputs in --input, or the Cost Explorer API with --cost-explorer — and reports Amazon Bedrock spend (UnblendedCost, usage only: credits, refunds and taxes excluded) per linked account and per value of each required tag key, how much of it carries no value, and whether each key is an active IAM-principal cost allocation tag (\`iamPrincipal/<key>\`).

@@ -1,4 +1,4 @@
-/** Usage errors, in-process (help and an unknown command are smoke-tested in test/smoke/). */
+/** Usage errors, in-process (mistyped commands and flags, help: dispatch.test.ts). */
 import { describe, expect, it } from 'vitest'
 import { STACK_FRAME, runCli } from './run-cli.js'
 
@@ -6,7 +6,7 @@ describe.concurrent('usage errors', () => {
   it('exit 2 on an unknown flag, in one line with a hint and no stack trace', async () => {
     const r = await runCli(['scan', '--input', 'examples/demo-org', '--bogus'])
     expect(r.status).toBe(2)
-    expect(r.stderr).toMatch(/^tagwarden: error: Nonexistent flag: --bogus$/m)
+    expect(r.stderr).toMatch(/^tagwarden: error: tagwarden scan has no flag --bogus$/m)
     expect(r.stderr).toMatch(/^\s+hint: /m)
     expect(r.stderr).not.toMatch(STACK_FRAME)
     expect(r.stdout).toBe('')

@@ -1,6 +1,6 @@
 /**
- * Runs tagwarden commands as a user would, but in this test process: the oclif command class parses the
- * argv and runs, with stdout/stderr captured, a clean environment and the given working directory, and
+ * Runs tagwarden as a user would, but in this test process: the argv goes through the same dispatch as
+ * `bin/run.js` (help, topics, unknown commands, then the oclif command), with stdout/stderr captured, a clean environment and the given working directory, and
  * `main`'s error handling decides the exit code. No child process, so no start-up cost and no time box
  * that a busy machine can blow. Runs are serialised (they share process.env, cwd and the output
  * streams), so `describe.concurrent` callers simply queue.
@@ -10,9 +10,10 @@
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { type Command, Config } from '@oclif/core'
+import { Config, Plugin } from '@oclif/core'
 import { COMMANDS } from '../../src/commands/index.js'
 import { reportFatal } from '../../src/cli/main.js'
+import { runTagwarden } from '../../src/cli/dispatch.js'
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url))
 export const BIN = `${REPO}bin/run.js`
@@ -50,19 +51,21 @@ export interface RunOptions {
   env?: Record<string, string | undefined>
 }
 
-/** A concrete command class, as COMMANDS lists them. */
-type CommandClass = { run(argv: string[], config: Config): Promise<unknown> } & (new (argv: string[], config: Config) => Command)
-const commands = COMMANDS as unknown as Record<string, CommandClass>
 let config: Promise<Config> | undefined
 let queue: Promise<unknown> = Promise.resolve()
 
-/** The command id (`rules:test`) a user's argv names, as oclif's space topic separator reads it, and the rest. */
-function splitCommand(args: string[]): [CommandClass, string[]] {
-  for (let n = Math.min(args.length, 2); n > 0; n--) {
-    const Cmd = commands[args.slice(0, n).join(':')]
-    if (Cmd) return [Cmd, args.slice(n)]
-  }
-  throw new Error(`runCli runs commands in-process; \`${args.join(' ')}\` names none (help and unknown commands belong in test/smoke/)`)
+/**
+ * The oclif configuration of this package, with the command classes taken from src/ (oclif would import
+ * dist/commands/index.js): the root plugin's command table is the COMMANDS registry itself, so no dist/ is
+ * needed and help, topics and unknown commands go through the same code as `bin/run.js`.
+ */
+async function loadConfig(): Promise<Config> {
+  const pjson = JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')) as { name: string; oclif: { commands: Record<string, unknown> } }
+  pjson.oclif.commands = { strategy: 'explicit', target: './src/commands/index.ts', identifier: 'COMMANDS' }
+  const root = new Plugin({ root: REPO, pjson: pjson as never, isRoot: true })
+  ;(root as unknown as { commandCache: unknown }).commandCache = COMMANDS
+  await root.load()
+  return Config.load({ root: REPO, pjson: pjson as never, plugins: new Map([[pjson.name, root]]) })
 }
 
 /** Sets `process.env` to exactly `env` in place (so TZ and the SDK see it) and returns the undo. */
@@ -77,13 +80,7 @@ function swapEnv(env: NodeJS.ProcessEnv): () => void {
 }
 
 async function runInProcess(args: string[], opts: RunOptions): Promise<CliResult> {
-  const [Cmd, argv] = splitCommand(args)
-  // package.json without its command target: the command classes come from src/ above, so no dist/ is needed.
-  config ??= (() => {
-    const pjson = JSON.parse(readFileSync(`${REPO}package.json`, 'utf8')) as { oclif: Record<string, unknown> }
-    delete pjson.oclif.commands
-    return Config.load({ root: REPO, pjson: pjson as never })
-  })()
+  config ??= loadConfig()
   const loaded = await config
   let stdout = ''
   let stderr = ''
@@ -106,7 +103,7 @@ async function runInProcess(args: string[], opts: RunOptions): Promise<CliResult
   try {
     process.chdir(opts.cwd ?? REPO)
     try {
-      await Cmd.run(argv, loaded)
+      await runTagwarden(args, loaded)
     } catch (e) {
       process.exitCode = reportFatal(e, debug)
     }

@@ -1,8 +1,9 @@
-import { Command, Flags } from '@oclif/core'
+import { Flags } from '@oclif/core'
+import { TagwardenCommand } from '../../cli/command.js'
 import { commonFlags } from '../../cli/flags.js'
 import { DEFAULT_BASELINE_PATH } from '../../baseline/file.js'
 
-export default class BaselineCreate extends Command {
+export default class BaselineCreate extends TagwardenCommand {
   static override summary = 'Write a baseline file: the current findings, accepted for now.'
 
   static override description = `A baseline lists finding fingerprints (with rule and subject for reviewers). \`scan --baseline FILE\` then fails only on findings not in it, marks the rest unchanged, and lists entries that are fixed so the file can shrink.

@@ -1,6 +1,7 @@
-import { Args, Command, Flags } from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
+import { TagwardenCommand } from '../../cli/command.js'
 
-export default class RulesExplain extends Command {
+export default class RulesExplain extends TagwardenCommand {
   static override summary = 'Explain a rule: why it matters for Bedrock cost attribution, what it checks, examples, the fix.'
 
   static override description = `Prints the rule's documentation as Markdown: the same text as docs/rules/<id>.md and the SARIF help shown in GitHub code scanning. A custom rule from your rules file is explained through the built-in rule it extends.

@@ -1,6 +1,7 @@
-import { Command, Flags } from '@oclif/core'
+import { Flags } from '@oclif/core'
+import { TagwardenCommand } from '../../cli/command.js'
 
-export default class RulesList extends Command {
+export default class RulesList extends TagwardenCommand {
   static override summary = 'List the rules in effect: ID, severity, enabled, and the file that configured each.'
 
   static override description = `Built-in rules and the custom rules of your rules file (./tagwarden.yaml when present, or --rules FILE). SOURCE is the file that last configured the rule: <bundled> is tagwarden's own rules.yaml, <built-in> a rule at its defaults.

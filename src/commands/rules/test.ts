@@ -1,6 +1,7 @@
-import { Args, Command, Flags } from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
+import { TagwardenCommand } from '../../cli/command.js'
 
-export default class RulesTest extends Command {
+export default class RulesTest extends TagwardenCommand {
   static override summary = 'Run rule test cases: a small snapshot plus the findings it must produce, per file.'
 
   static override description = `Each case file (YAML or JSON, anywhere under DIR) holds:

@@ -1,6 +1,7 @@
-import { Args, Command, Flags } from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
+import { TagwardenCommand } from '../../cli/command.js'
 
-export default class RulesValidate extends Command {
+export default class RulesValidate extends TagwardenCommand {
   static override summary = 'Check a rules file: schema, rule IDs, options, regexes; with --input, globs and exceptions that match nothing.'
 
   static override description = `Reports every problem at once as file:line:column: message — invalid YAML, schema violations, unknown rule IDs (in rules, custom rules and exceptions), unknown or mistyped rule options, invalid regular expressions, duplicate tag keys, exception reasons and dates.
