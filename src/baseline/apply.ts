@@ -4,7 +4,7 @@
  * matches are listed as fixed, so the file can shrink, except where this scan could not have seen
  * them (an account that failed or was not scanned, a rule that was skipped or not evaluated).
  */
-import type { BaselineSummary, ScanReport } from '../model/finding.js'
+import { withFields, type BaselineSummary, type ScanReport } from '../model/finding.js'
 import type { BaselineFile } from './file.js'
 
 export interface ApplyBaselineOptions {
@@ -16,7 +16,7 @@ export interface ApplyBaselineOptions {
 export function applyBaseline(report: ScanReport, baseline: BaselineFile, file: string, opts: ApplyBaselineOptions = {}): ScanReport {
   const known = new Set(baseline.findings.map((e) => e.fingerprint))
   const present = new Set(report.findings.map((f) => f.fingerprint))
-  const findings = report.findings.map((f) => ({ ...f, baselineState: known.has(f.fingerprint) ? ('unchanged' as const) : ('new' as const) }))
+  const findings = report.findings.map((f) => withFields(f, { baselineState: known.has(f.fingerprint) ? ('unchanged' as const) : ('new' as const) }))
   const scanned = new Set(report.summary.accounts.ids)
   const notEvaluated = new Set(report.summary.rulesNotEvaluated.map((n) => n.ruleId))
   const fixed: BaselineSummary['fixed'] = baseline.findings

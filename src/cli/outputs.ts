@@ -115,12 +115,12 @@ export function writeOutputChunks(t: OutputTarget, chunks: Iterable<string>, io:
 }
 
 /** Writes per-account SARIF files into the target folder; returns the paths written. */
-export function writeSplitSarif(t: OutputTarget, parts: ReadonlyArray<{ key: string; text: string }>): string[] {
+export function writeSplitSarif(t: OutputTarget, parts: ReadonlyArray<{ key: string; chunks: Iterable<string> }>): string[] {
   if (t.path === undefined) throw new Error('writeSplitSarif needs a folder')
   mkdirSync(t.path, { recursive: true })
   return parts.map((p) => {
     const file = join(t.path!, `tagwarden-${p.key}.sarif`)
-    writeFileSync(file, p.text)
+    writeOutputChunks({ ...t, path: file, append: false, splitDir: false }, p.chunks, { stdout: () => undefined })
     return file
   })
 }

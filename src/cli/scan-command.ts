@@ -15,7 +15,6 @@ import type { AccountSource } from '../sources/account-source.js'
 import { snapshotSource } from '../sources/snapshot.js'
 import { isLiveScan, liveOptionsFromFlags, type LiveFlagValues } from './live-options.js'
 import { writeFileSync } from 'node:fs'
-import { jsonReportChunks } from '../report/json.js'
 import { renderReport, type RenderOptions } from '../report/index.js'
 import { reportRules } from '../report/report-rule.js'
 import { renderSarifByAccount, type SarifOptions } from '../report/sarif.js'
@@ -232,13 +231,11 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
       if (files.length > 20) stderr(`tagwarden: note: wrote ${files.length} SARIF files; GitHub accepts at most 20 runs per upload, so upload them in batches (see docs/github-action.md)\n`)
       continue
     }
-    if (t.format === 'json') {
-      writeOutputChunks(t, jsonReportChunks(report), { stdout })
-      continue
-    }
     const out = renderReport(t.format, report, rules, { ...render, text: { color, verbose: i.verbose ?? false } })
     for (const w of out.warnings) stderr(`tagwarden: warning: ${w}\n`)
-    writeOutput(t, out.text, { stdout })
+    // JSON and SARIF come in pieces: a large organization's report never exists as one string.
+    if (out.chunks) writeOutputChunks(t, out.chunks, { stdout })
+    else writeOutput(t, out.text, { stdout })
   }
   if (report.summary.baseline) stderr(baselineNote(report.summary.baseline))
   return scanExitCode(report, { failOn: i.failOn, failOnRules: i.failOnRules ?? [], allowPartial: i.live?.['allow-partial'] ?? false })

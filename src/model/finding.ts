@@ -73,6 +73,14 @@ export interface Finding {
   spend?: FindingSpend
 }
 
+/**
+ * A copy of a finding with some fields set, that keeps what a spread would lose: the engine's findings
+ * render `message` on demand (an accessor) and a spread would store the rendered string in every copy.
+ */
+export function withFields<F extends Finding>(f: F, fields: Partial<F>): F {
+  return Object.assign(Object.defineProperties({}, Object.getOwnPropertyDescriptors(f)) as F, fields)
+}
+
 export interface FindingSpend {
   total: number
   unattributed: number

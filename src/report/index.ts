@@ -5,7 +5,7 @@
 import type { ReportFormat } from './formats.js'
 import type { ScanReport } from '../model/finding.js'
 import { formatGithub, type GithubOptions } from './github.js'
-import { formatJson } from './json.js'
+import { jsonReportChunks } from './json.js'
 import { formatJunit } from './junit.js'
 import { renderMarkdown, type MarkdownOptions } from './markdown.js'
 import { renderSarif, type SarifOptions } from './sarif.js'
@@ -20,9 +20,27 @@ export interface RenderOptions {
 }
 
 export interface Rendered {
-  text: string
+  readonly text: string
+  /**
+   * The same text in pieces, for the formats that can be large (JSON, SARIF): what the CLI writes, so
+   * no string ever holds a whole report. `text` of those is joined from them on first use.
+   */
+  chunks?: Iterable<string>
   /** Things the user should know (truncation, limits); printed on stderr by the CLI. */
   warnings: string[]
+}
+
+function streamed(chunks: () => Iterable<string>, warnings: string[]): Rendered {
+  let text: string | undefined
+  return {
+    get text() {
+      return (text ??= [...chunks()].join(''))
+    },
+    get chunks() {
+      return chunks()
+    },
+    warnings,
+  }
 }
 
 export function renderReport(format: ReportFormat, report: ScanReport, rules: readonly ReportRule[], opts: RenderOptions = {}): Rendered {
@@ -30,10 +48,10 @@ export function renderReport(format: ReportFormat, report: ScanReport, rules: re
     case 'text':
       return { text: formatText(report, opts.text ?? { color: false }), warnings: [] }
     case 'json':
-      return { text: formatJson(report), warnings: [] }
+      return streamed(() => jsonReportChunks(report), [])
     case 'sarif': {
       const r = renderSarif(report, rules, opts.sarif)
-      return { text: r.text, warnings: r.warnings }
+      return streamed(() => r.chunks, r.warnings)
     }
     case 'markdown':
       return renderMarkdown(report, rules, opts.markdown)

@@ -7,45 +7,92 @@ export function formatJson(report: ScanReport): string {
 
 /** Elements rendered per JSON.stringify call: few enough to keep pieces small, many enough to be fast. */
 const BLOCK = 64
-/** `JSON.stringify({ a: [...] }, null, 2)` around the elements. */
-const WRAP_HEAD = '{\n  "a": [\n'
-const WRAP_TAIL = '\n  ]\n}'
+/** Containers down to this depth are written member by member; deeper ones with one JSON.stringify. */
+const MAX_DEPTH = 4
+
+/** `[` lines around elements nested `depth` containers deep, as `JSON.stringify(…, null, 2)` indents them. */
+function wrapper(depth: number): { head: string; tail: string } {
+  let head = ''
+  let tail = ''
+  for (let i = 0; i < depth; i++) {
+    head += `${'  '.repeat(i)}[\n`
+    tail = `\n${'  '.repeat(i)}]${tail}`
+  }
+  return { head, tail }
+}
+
+/** What `JSON.stringify` leaves out as an object member (and writes as `null` in an array). */
+const omitted = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol'
 
 /**
- * The same text as `formatJson`, in pieces of about `chunkChars` characters (a piece may overshoot by one
- * block of 64 array elements): a million-principal scan's report is larger than the longest string V8 can
- * hold (~512 MB), and would double peak memory even when it fits. Large top-level arrays (findings, errors)
- * are rendered a block of elements at a time.
+ * `JSON.stringify(value, null, 2)` in pieces of about `chunkChars` characters (a piece may overshoot by
+ * one block of 64 array elements): objects and arrays near the top are written member by member, and
+ * long arrays a block of elements at a time, so neither the whole text nor a copy of a long array ever
+ * exists at once. A million-principal report is larger than the longest string V8 can hold (~512 MB).
+ * The bytes are exactly `JSON.stringify`'s: tests compare them.
  */
-export function* jsonReportChunks(report: ScanReport, chunkChars = 1 << 20): Generator<string> {
-  let buf = '{'
-  let first = true
-  for (const [key, value] of Object.entries(report)) {
-    // JSON.stringify leaves out undefined, functions and symbols as object members.
-    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue
-    buf += `${first ? '' : ','}\n  ${JSON.stringify(key)}: `
-    first = false
-    if (Array.isArray(value) && value.length > 0) {
+export function* jsonChunks(value: unknown, chunkChars = 1 << 20): Generator<string> {
+  let buf = ''
+  const wrappers: Array<{ head: string; tail: string }> = []
+  // Each call appends `v` as it appears `depth` containers deep (its own first line unindented).
+  function* put(v: unknown, depth: number): Generator<string> {
+    const nested = depth < MAX_DEPTH && v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON !== 'function'
+    if (!nested) {
+      const text = JSON.stringify(v, null, 2) as string | undefined
+      buf += depth === 0 || text === undefined ? (text ?? 'null') : text.replace(/\n/g, `\n${'  '.repeat(depth)}`)
+      return
+    }
+    const inner = '  '.repeat(depth + 1)
+    if (Array.isArray(v)) {
+      if (v.length === 0) {
+        buf += '[]'
+        return
+      }
       buf += '[\n'
-      for (let i = 0; i < value.length; i += BLOCK) {
-        // Wrapped at the depth they have in the report, the elements come out indented as formatJson
-        // indents them; only the wrapper's first and last lines are cut off.
-        const text = JSON.stringify({ a: value.slice(i, i + BLOCK) }, null, 2)
-        buf += (i === 0 ? '' : ',\n') + text.slice(WRAP_HEAD.length, text.length - WRAP_TAIL.length)
+      if (v.length > BLOCK) {
+        // Wrapped in as many arrays as the elements have containers around them, the elements come out
+        // indented exactly as in the whole text; only the wrapper's first and last lines are cut off.
+        const w = (wrappers[depth + 1] ??= wrapper(depth + 1))
+        for (let i = 0; i < v.length; i += BLOCK) {
+          let block: unknown = v.slice(i, i + BLOCK)
+          for (let d = 0; d < depth; d++) block = [block]
+          const text = JSON.stringify(block, null, 2)
+          buf += (i === 0 ? '' : ',\n') + text.slice(w.head.length, text.length - w.tail.length)
+          if (buf.length >= chunkChars) {
+            yield buf
+            buf = ''
+          }
+        }
+      } else {
+        for (let i = 0; i < v.length; i++) {
+          buf += (i === 0 ? '' : ',\n') + inner
+          const e = v[i]
+          if (omitted(e)) buf += 'null'
+          else yield* put(e, depth + 1)
+        }
+      }
+      buf += `\n${'  '.repeat(depth)}]`
+    } else {
+      let first = true
+      for (const [key, member] of Object.entries(v)) {
+        if (omitted(member)) continue
+        buf += `${first ? '{\n' : ',\n'}${inner}${JSON.stringify(key)}: `
+        first = false
+        yield* put(member, depth + 1)
         if (buf.length >= chunkChars) {
           yield buf
           buf = ''
         }
       }
-      buf += '\n  ]'
-    } else {
-      buf += (JSON.stringify(value, null, 2) as string).replace(/\n/g, '\n  ')
-    }
-    if (buf.length >= chunkChars) {
-      yield buf
-      buf = ''
+      buf += first ? '{}' : `\n${'  '.repeat(depth)}}`
     }
   }
-  buf += first ? '}\n' : '\n}\n'
+  yield* put(value, 0)
+  buf += '\n'
   yield buf
+}
+
+/** The same text as `formatJson`, in pieces (see `jsonChunks`). */
+export function jsonReportChunks(report: ScanReport, chunkChars = 1 << 20): Generator<string> {
+  return jsonChunks(report, chunkChars)
 }

@@ -10,6 +10,7 @@ import type { ReportRule } from './report-rule.js'
 import { subjectLabel } from './locations.js'
 import { mdText } from './markdown-text.js'
 import { spendCoverageMarkdownRow } from './spend-markdown.js'
+import { isUnusedSummary, summariseUnusedNotes, unusedSummaryText } from './unused-summary.js'
 
 export interface MarkdownOptions {
   /** Byte budget for the whole document (GitHub's step-summary limit is 1 MiB). */
@@ -171,11 +172,19 @@ export function renderMarkdown(report: ScanReport, rules: readonly ReportRule[],
   }
 
   const byRule = new Map<string, Finding[]>()
-  for (const f of active) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f])
+  for (const f of active) {
+    const list = byRule.get(f.ruleId)
+    if (list) list.push(f)
+    else byRule.set(f.ruleId, [f])
+  }
   const detail: string[] = []
   for (const [id, fs] of byRule) {
     detail.push(`#### ${ruleLink(id, ruleMap)} (${fs.length})`, '')
-    for (const f of fs) detail.push(`- **${f.severity}**${f.baselineState === 'new' ? ' (new)' : ''} ${code(subjectLabel(f.subject))}: ${mdText(f.message.replace(/\s*\n\s*/g, ' '))}`)
+    // Thousands of identical unused notes become one line per account; JSON and SARIF list each.
+    for (const f of summariseUnusedNotes(fs)) {
+      if (isUnusedSummary(f)) detail.push(`- **note** account ${code(f.accountId)}: ${mdText(unusedSummaryText(f))}`)
+      else detail.push(`- **${f.severity}**${f.baselineState === 'new' ? ' (new)' : ''} ${code(subjectLabel(f.subject))}: ${mdText(f.message.replace(/\s*\n\s*/g, ' '))}`)
+    }
     detail.push('')
   }
   section(`All ${plural(active.length, 'finding')}`, detail)

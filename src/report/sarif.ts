@@ -20,6 +20,7 @@ import type { Finding, ScanReport, Severity } from '../model/finding.js'
 import { ruleDocUrl, ruleHelpMarkdown, ruleHelpText } from '../rules/docs.js'
 import { compareFindings } from '../model/fingerprint.js'
 import type { ReportRule } from './report-rule.js'
+import { jsonChunks } from './json.js'
 import { findingLocation } from './locations.js'
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json'
@@ -98,7 +99,10 @@ export interface SarifLog {
 }
 
 export interface SarifRender {
-  text: string
+  /** The whole file as one string (joined from `chunks` on first use). */
+  readonly text: string
+  /** The file in pieces of about 1 MB, the same bytes as `text`: what the CLI writes. */
+  chunks: string[]
   log: SarifLog
   warnings: string[]
   /** Results written, and findings left out because of GitHub's limits. */
@@ -228,8 +232,32 @@ function buildRun(report: ScanReport, rules: readonly ReportRule[], findings: re
   return run
 }
 
-function serialise(log: SarifLog): string {
-  return `${JSON.stringify(log, null, 2)}\n`
+/** `JSON.stringify(log, null, 2)` and a newline, in pieces: no string holds the whole file. */
+function serialise(log: SarifLog): string[] {
+  return [...jsonChunks(log)]
+}
+
+/**
+ * The gzipped size of the joined pieces, or an upper bound of it when that is clearly under `limit`:
+ * compressing each piece on its own never gains from the pieces before it, so the sum of their sizes is
+ * at least the size of the whole (a margin of 2 % covers block-boundary effects of a few bytes per
+ * piece). Only near or over the limit is the whole text compressed, as before.
+ */
+function gzipSize(chunks: readonly string[], limit: number): number {
+  let bound = 0
+  for (const c of chunks) bound += gzipSync(c).length
+  return bound <= limit * 0.98 ? bound : gzipSync(chunks.join('')).length
+}
+
+function render(chunks: string[], rest: Omit<SarifRender, 'text' | 'chunks'>): SarifRender {
+  let text: string | undefined
+  return {
+    get text() {
+      return (text ??= chunks.join(''))
+    },
+    chunks,
+    ...rest,
+  }
 }
 
 /** SARIF for one report; over GitHub's limits the lowest-severity results are dropped, with warnings. */
@@ -246,8 +274,8 @@ export function renderSarif(report: ScanReport, rules: readonly ReportRule[], op
     const dropped = all.length - keep
     const notices = dropped > 0 ? [`tagwarden left out ${dropped} of ${all.length} results to stay within GitHub's SARIF limits; see the JSON output for all findings.`] : []
     const log: SarifLog = { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [buildRun(report, rules, all.slice(0, keep), opts, notices)] }
-    const text = serialise(log)
-    const size = gzipSync(text).length
+    const chunks = serialise(log)
+    const size = gzipSize(chunks, maxGzip)
     if (size <= maxGzip || keep === 0) {
       if (size > maxGzip) throw new Error(`SARIF without results is still ${size} bytes gzipped, over the ${maxGzip}-byte limit`)
       if (keep < Math.min(all.length, maxResults)) {
@@ -256,7 +284,7 @@ export function renderSarif(report: ScanReport, rules: readonly ReportRule[], op
       const problems = githubIngestionProblems(log)
       // Never hand GitHub a file it would reject: that is a tagwarden bug, not a user error.
       if (problems.length > 0) throw new Error(`internal: generated SARIF breaks GitHub's ingestion rules: ${problems.slice(0, 5).join('; ')}`)
-      return { text, log, warnings, results: keep, truncated: all.length - keep }
+      return render(chunks, { log, warnings, results: keep, truncated: all.length - keep })
     }
     // Shrink in proportion to the overshoot, with a margin, so this loop runs a few times at most.
     keep = Math.min(keep - 1, Math.floor(keep * (maxGzip / size) * 0.95))
@@ -285,7 +313,8 @@ export function renderSarifByAccount(report: ScanReport, rules: readonly ReportR
   const base = (opts.category ?? 'tagwarden').replace(/\/+$/, '')
   return [...keys].sort().map((key) => {
     const part: ScanReport = { ...report, findings: report.findings.filter((f) => accountKey(f) === key), errors: report.errors.filter((e) => key === 'org' || e.accountId === undefined || e.accountId === key) }
-    return { key, ...renderSarif(part, rules, { ...opts, category: `${base}/${key}` }) }
+    // Not a spread: that would join the pieces into one string (`text` is computed on demand).
+    return Object.assign(renderSarif(part, rules, { ...opts, category: `${base}/${key}` }), { key })
   })
 }
 

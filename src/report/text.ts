@@ -5,6 +5,7 @@
 import type { Finding, NotEvaluatedEntry, ScanReport, Severity } from '../model/finding.js'
 import { spendCoverageLine } from '../spend/coverage.js'
 import { formatFindingSpend, principalSpendLine } from '../spend/principal-enrich.js'
+import { isUnusedSummary, summariseUnusedNotes, unusedSummaryText } from './unused-summary.js'
 
 export interface TextOptions {
   color: boolean
@@ -24,8 +25,10 @@ export function formatText(report: ScanReport, opts: TextOptions): string {
   const active = report.findings.filter((f) => !f.suppressed)
   const suppressed = report.findings.filter((f) => f.suppressed)
 
-  for (const f of active) {
-    lines.push(...findingLines(f, c, sevStyle, opts))
+  // Thousands of identical unused notes become one line per account (--verbose lists them all).
+  for (const f of summariseUnusedNotes(active, opts.verbose ? { threshold: Infinity } : {})) {
+    if (isUnusedSummary(f)) lines.push(`${c('cyan', 'note'.padEnd(7))} ${c('bold', f.ruleId)}  account ${f.accountId}`, `        ${unusedSummaryText(f)}`, '')
+    else lines.push(...findingLines(f, c, sevStyle, opts))
   }
   if (suppressed.length > 0) {
     lines.push('', c('bold', `Suppressed (${suppressed.length})`))

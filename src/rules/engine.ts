@@ -18,8 +18,59 @@ export interface EngineResult {
   rulesNotEvaluated: Array<{ ruleId: string; reason: string }>
 }
 
+/** `{placeholder}`s filled from `data`; a placeholder without a value stays as it is. */
 export function renderMessage(template: string, data: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? String(data[k]) : m))
+  return renderCompiled(compile(template), data)
+}
+
+/**
+ * A message template split once into literal text (even indexes) and placeholder names (odd indexes):
+ * rendering is then a loop of concatenations instead of a regular expression per finding.
+ */
+type CompiledTemplate = readonly string[]
+const compiled = new Map<string, CompiledTemplate>()
+function compile(template: string): CompiledTemplate {
+  let c = compiled.get(template)
+  if (!c) {
+    c = template.split(/\{(\w+)\}/)
+    compiled.set(template, c)
+  }
+  return c
+}
+function renderCompiled(c: CompiledTemplate, data: Record<string, string | number>): string {
+  let out = c[0]!
+  for (let i = 1; i < c.length; i += 2) {
+    const k = c[i]!
+    out += (k in data ? String(data[k]) : `{${k}}`) + c[i + 1]!
+  }
+  return out
+}
+
+const TEMPLATE = Symbol('tagwarden.messageTemplate')
+type LazyFinding = Finding & { [TEMPLATE]: CompiledTemplate }
+/** One getter and one setter for every finding: V8 then gives all findings the same hidden class. */
+function getMessage(this: LazyFinding): string {
+  return renderCompiled(this[TEMPLATE], this.data)
+}
+function setMessage(this: Finding, value: string): void {
+  Object.defineProperty(this, 'message', { value, writable: true, enumerable: true, configurable: true })
+}
+const MESSAGE_ACCESSOR: PropertyDescriptor = { get: getMessage, set: setMessage, enumerable: true, configurable: true }
+const TEMPLATE_PROPERTY = { value: undefined as unknown, writable: false, enumerable: false, configurable: true }
+
+/**
+ * A finding whose `message` is rendered from the template and `data` whenever it is read (reporters, the
+ * JSON writer), not stored: at a million findings the message strings alone were a third of the heap.
+ * `message` is an own enumerable property in its usual place, so `JSON.stringify`, spreads and
+ * `Object.keys` see exactly what they saw when it was a string; the template is a non-enumerable
+ * symbol property that no output carries.
+ */
+export function lazyMessageFinding(head: Pick<Finding, 'ruleId' | 'severity'>, template: string): Finding {
+  const f = head as Finding
+  Object.defineProperty(f, 'message', MESSAGE_ACCESSOR)
+  TEMPLATE_PROPERTY.value = compile(template)
+  Object.defineProperty(f, TEMPLATE, TEMPLATE_PROPERTY)
+  return f
 }
 
 /** A 12-digit AWS account ID (IaC inventories use pseudo accounts such as `iac:<file>`). */
@@ -116,17 +167,19 @@ function toFinding(inst: RuleInstance, rule: RuleModule, r: RuleReport, p: Princ
   if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown messageId ${r.messageId}`)
   const subject: Subject = r.subject ?? (p ? principalSubject(p, rule.meta.locus) : { kind: 'org' })
   if (r.tagKey !== undefined) subject.tagKey = r.tagKey
-  const f: Finding = {
-    ruleId: inst.id,
-    // A rule may report below its configured severity (a lower threshold), never above it.
-    severity: r.severity !== undefined && SEVERITY_RANK[r.severity] < SEVERITY_RANK[inst.severity] ? r.severity : inst.severity,
-    message: renderMessage(template, r.data),
-    messageId: r.messageId,
-    data: r.data,
-    subject,
-    evidence: r.evidence ?? {},
-    fingerprint: fingerprintOf(inst.id, subject, r.tagKey),
-  }
+  const f = lazyMessageFinding(
+    {
+      ruleId: inst.id,
+      // A rule may report below its configured severity (a lower threshold), never above it.
+      severity: r.severity !== undefined && SEVERITY_RANK[r.severity] < SEVERITY_RANK[inst.severity] ? r.severity : inst.severity,
+    },
+    template,
+  )
+  f.messageId = r.messageId
+  f.data = r.data
+  f.subject = subject
+  f.evidence = r.evidence ?? {}
+  f.fingerprint = fingerprintOf(inst.id, subject, r.tagKey)
   const principalArn = p?.arn ?? (subject.kind === 'user' || subject.kind === 'role' ? subject.arn : undefined)
   if (principalArn) f.principalArn = principalArn
   if (r.fix) f.fix = r.fix

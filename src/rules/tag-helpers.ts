@@ -43,6 +43,12 @@ export function tagCommand(
 
 /** "bedrock:InvokeModel, bedrock:Converse…" shortened for messages; the evidence keeps the full list. */
 export function summarizeActions(actions: readonly string[]): string {
-  if (actions.length <= 3) return actions.join(', ')
-  return `${actions.slice(0, 2).join(', ')} and ${actions.length - 2} more inference actions`
+  // Principals with the same policies share one actions array: one string for all their findings.
+  let s = summaries.get(actions)
+  if (s === undefined) {
+    s = actions.length <= 3 ? actions.join(', ') : `${actions.slice(0, 2).join(', ')} and ${actions.length - 2} more inference actions`
+    summaries.set(actions, s)
+  }
+  return s
 }
+const summaries = new WeakMap<readonly string[], string>()

@@ -34,16 +34,24 @@ export function usageByPrincipal(principals: ReadonlyArray<UsageInput & { arn: s
 
 /**
  * Marks each principal finding with its principal's usage (`unknown` when the principal is not among
- * the facts). Findings without a principal (org-level ones) get no mark.
+ * the facts), in place. Findings without a principal (org-level ones) get no mark.
  */
 export function annotateUsage(findings: readonly Finding[], usage: ReadonlyMap<string, PrincipalUsage>): FindingWithUsage[] {
-  return findings.map((f) => {
+  // One mark per principal, shared by its findings; set in place, since a copy of every finding would
+  // also turn every lazily rendered message into a stored string.
+  const marks = new Map<string, FindingUsage>()
+  return findings.map((f: FindingWithUsage) => {
     if (!f.principalArn) return f
-    const u = usage.get(f.principalArn)
-    const mark: FindingUsage = { state: u?.state ?? 'unknown' }
-    if (u?.source) mark.source = u.source
-    if (u?.lastUsed) mark.lastUsed = u.lastUsed
-    return { ...f, usage: mark }
+    let mark = marks.get(f.principalArn)
+    if (!mark) {
+      const u = usage.get(f.principalArn)
+      mark = { state: u?.state ?? 'unknown' }
+      if (u?.source) mark.source = u.source
+      if (u?.lastUsed) mark.lastUsed = u.lastUsed
+      marks.set(f.principalArn, mark)
+    }
+    f.usage = mark
+    return f
   })
 }
 

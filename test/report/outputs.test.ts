@@ -66,7 +66,7 @@ describe('writing', () => {
     expect(readFileSync(join(dir, 'deep/er/r.json'), 'utf8')).toBe('{}\n')
     mkdirSync(join(dir, 'sarif'))
     const [, s] = planOutputs({ format: 'text', extra: { sarif: 'sarif' }, sarifSplitByAccount: true, cwd: dir, env: {} })
-    const files = writeSplitSarif(s!, [{ key: '111111111111', text: 'a' }, { key: 'org', text: 'b' }])
+    const files = writeSplitSarif(s!, [{ key: '111111111111', chunks: ['a'] }, { key: 'org', chunks: ['b'] }])
     expect(files).toEqual([join(dir, 'sarif/tagwarden-111111111111.sarif'), join(dir, 'sarif/tagwarden-org.sarif')])
     expect(readFileSync(files[1]!, 'utf8')).toBe('b')
   })
