@@ -1,13 +1,14 @@
 /**
  * Write a synthetic organization as a snapshot folder:
  *
- *   npx tsx bench/gen-synthetic-org.ts --accounts 100 --principals 1000 --out /tmp/org [--seed 42] [--encoded]
+ *   npx tsx bench/gen-synthetic-org.ts --accounts 100 --principals 1000 --out /tmp/org [--seed 42] [--encoded] [--profile finding-heavy]
  *
  * `--encoded` writes policy documents URL-encoded, as the IAM API and SDKs return them (default: objects,
- * as the AWS CLI prints them). See bench/synthetic-org.ts for the mix.
+ * as the AWS CLI prints them). `--profile finding-heavy`: most roles Bedrock-capable, unused and
+ * untagged. See bench/synthetic-org.ts for the mix.
  */
 import { parseArgs } from 'node:util'
-import { writeSyntheticSnapshot } from './synthetic-org.js'
+import { SYNTHETIC_PROFILES, writeSyntheticSnapshot, type SyntheticProfile } from './synthetic-org.js'
 
 const { values } = parseArgs({
   options: {
@@ -16,10 +17,11 @@ const { values } = parseArgs({
     out: { type: 'string' },
     seed: { type: 'string', default: '42' },
     encoded: { type: 'boolean', default: false },
+    profile: { type: 'string', default: 'default' },
   },
 })
-if (!values.out) {
-  process.stderr.write('usage: tsx bench/gen-synthetic-org.ts --accounts N --principals M --out DIR [--seed S] [--encoded]\n')
+if (!values.out || !(SYNTHETIC_PROFILES as readonly string[]).includes(values.profile)) {
+  process.stderr.write(`usage: tsx bench/gen-synthetic-org.ts --accounts N --principals M --out DIR [--seed S] [--encoded] [--profile ${SYNTHETIC_PROFILES.join('|')}]\n`)
   process.exit(2)
 }
 const started = performance.now()
@@ -28,6 +30,7 @@ const written = await writeSyntheticSnapshot(values.out, {
   principals: Number(values.principals),
   seed: Number(values.seed),
   encodeDocuments: values.encoded,
+  profile: values.profile as SyntheticProfile,
 })
 const mb = (written.bytes / 1e6).toFixed(1)
 process.stdout.write(

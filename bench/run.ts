@@ -4,8 +4,10 @@
  *   npx tsx bench/run.ts [startup] [offline] [live] [cur] [--large] [--encoded] [--no-build] [--tmp DIR]
  *
  * - startup: `tagwarden --help` from the built CLI;
- * - offline: synthetic organizations of 10k and 100k principals (1M with --large), the read+parse floor
- *   and `scan --input` with its JSON report, each in its own process (peak RSS is the scan's own);
+ * - offline: synthetic organizations of 10k and 100k principals (1M with --large), in each profile (the
+ *   default mix and finding-heavy; `--profile` picks one), `scan --input` with its JSON report and the
+ *   floor (read + JSON.parse of the input, JSON.stringify + write of a report of the scan's size), each
+ *   in its own process (peak RSS is the scan's own);
  * - live: 200 accounts against the local fake AWS with latency and throttling, tagwarden's fan-out and a
  *   naive per-principal collector;
  * - cur: the CUR 2.0 reader (bench/cur.ts, a `Benchmark` module); 1M rows, and 10M with --large.
@@ -22,6 +24,7 @@ import { parseArgs } from 'node:util'
 import { liveBenchmark } from './live.js'
 import { DEFAULT_SIZES, LARGE_SIZE, offlineBenchmark } from './offline.js'
 import { startupBenchmark } from './startup.js'
+import { SYNTHETIC_PROFILES, type SyntheticProfile } from './synthetic-org.js'
 import { formatTable, fromBenchRow, targetChecks } from './table.js'
 import type { BenchContext, Measurement } from './types.js'
 
@@ -50,17 +53,20 @@ const { values, positionals } = parseArgs({
   options: {
     large: { type: 'boolean', default: false },
     encoded: { type: 'boolean', default: false },
+    profile: { type: 'string', default: 'all' },
     'no-build': { type: 'boolean', default: false },
     tmp: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 })
 if (values.help) {
-  process.stdout.write('usage: npm run bench -- [startup] [offline] [live] [cur] [--large] [--encoded] [--no-build] [--tmp DIR]\n')
+  process.stdout.write(`usage: npm run bench -- [startup] [offline] [live] [cur] [--large] [--encoded] [--profile ${SYNTHETIC_PROFILES.join('|')}|all] [--no-build] [--tmp DIR]\n`)
   process.exit(0)
 }
 const only = new Set<string>(positionals.length > 0 ? positionals : ALL)
 for (const o of only) if (!(ALL as readonly string[]).includes(o)) throw new Error(`unknown benchmark ${o} (${ALL.join(', ')})`)
+const profiles: SyntheticProfile[] = values.profile === 'all' ? [...SYNTHETIC_PROFILES] : [values.profile as SyntheticProfile]
+for (const p of profiles) if (!(SYNTHETIC_PROFILES as readonly string[]).includes(p)) throw new Error(`unknown profile ${p} (${SYNTHETIC_PROFILES.join(', ')}, all)`)
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`)
 
@@ -117,7 +123,7 @@ const step = async (name: string, fn: () => Promise<Measurement[]>): Promise<voi
 }
 try {
   await step('startup', () => startupBenchmark(ctx))
-  await step('offline', () => offlineBenchmark(ctx, values.large ? [...DEFAULT_SIZES, LARGE_SIZE] : DEFAULT_SIZES, values.encoded))
+  for (const profile of profiles) await step('offline', () => offlineBenchmark(ctx, values.large ? [...DEFAULT_SIZES, LARGE_SIZE] : DEFAULT_SIZES, values.encoded, profile))
   await step('live', () => liveBenchmark(ctx))
   await step('cur', () => curBenchmark(ctx))
 } finally {

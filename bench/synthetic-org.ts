@@ -27,7 +27,16 @@ export interface SyntheticOptions {
   seed?: number
   /** Policy documents URL-encoded, as the IAM API and SDKs return them (default: objects, as the AWS CLI prints them). */
   encodeDocuments?: boolean
+  /**
+   * `default`: the mix described above. `finding-heavy`: most roles Bedrock-capable and never used (empty
+   * `RoleLastUsed`), most principals untagged — about one finding per principal, two thirds of them
+   * `bedrock-capable-unused` notes, like an organization that granted Bedrock widely and tags nothing.
+   */
+  profile?: SyntheticProfile
 }
+
+export const SYNTHETIC_PROFILES = ['default', 'finding-heavy'] as const
+export type SyntheticProfile = (typeof SYNTHETIC_PROFILES)[number]
 
 export const SYNTHETIC_BASE_ACCOUNT = 300_000_000_000
 export const SYNTHETIC_ORG_ID = 'o-bench0synth1'
@@ -344,6 +353,8 @@ interface Ctx {
   r: Rand
   acct: string
   encode: boolean
+  /** The finding-heavy profile (the default profile never draws the extra random numbers it needs). */
+  heavy: boolean
   attachedCounts: Map<string, number>
   boundaryCounts: Map<string, number>
   customer: Map<string, ManagedSpec>
@@ -372,10 +383,11 @@ function boundary(ctx: Ctx, name: string): Json {
 }
 
 /** `team` present (most), missing, miscased (`Team`), with a typo or stray whitespace in the value. */
-function teamTags(r: Rand, extra: Json[] = []): Json[] {
+function teamTags(r: Rand, heavy = false): Json[] {
   const team = pick(r, TEAMS)
-  const tags: Json[] = [...extra]
-  const x = r()
+  const tags: Json[] = []
+  // Finding-heavy: most principals have no `team` tag at all.
+  const x = heavy ? (r() < 0.15 ? r() * 0.73 : 0.9) : r()
   if (x < 0.6) tags.push({ Key: 'team', Value: team })
   else if (x < 0.7) tags.push({ Key: pick(r, ['Team', 'TEAM']), Value: team })
   else if (x < 0.73) tags.push({ Key: 'team', Value: team === 'search' ? 'serach' : `${team} ` })
@@ -385,8 +397,9 @@ function teamTags(r: Rand, extra: Json[] = []): Json[] {
   return tags
 }
 
-function lastUsed(r: Rand): Json {
-  return r() < 0.7 ? { LastUsedDate: isoDate(r, 2026, 2026), Region: pick(r, ['us-east-1', 'us-west-2', 'eu-west-1']) } : {}
+function lastUsed(r: Rand, heavy = false): Json {
+  // Finding-heavy: nine roles in ten were never used (RoleLastUsed empty).
+  return r() < (heavy ? 0.1 : 0.7) ? { LastUsedDate: isoDate(r, 2026, 2026), Region: pick(r, ['us-east-1', 'us-west-2', 'eu-west-1']) } : {}
 }
 
 function inlinePolicy(ctx: Ctx, name: string, d: Json): Json {
@@ -420,7 +433,7 @@ function role(ctx: Ctx, n: number, kind: RoleKind, gatewayArn: string | undefine
   let attached: string[] = []
   const inline: Json[] = []
   let permBoundary: Json | undefined
-  let tags = teamTags(r)
+  let tags = teamTags(r, ctx.heavy)
   switch (kind) {
     case 'lambda':
       trust = serviceTrust('lambda.amazonaws.com')
@@ -476,6 +489,8 @@ function role(ctx: Ctx, n: number, kind: RoleKind, gatewayArn: string | undefine
       inline.push(r() < 0.3 ? uniqueInline(ctx, name, false) : inlinePolicy(ctx, 'shared', pick(r, SHARED_INLINE)))
       break
   }
+  // Finding-heavy: Bedrock granted widely (an AWS managed policy, so the capability memo can share it).
+  if (ctx.heavy && kind !== 'serviceLinked' && r() < 0.9 && !attached.includes('AmazonBedrockLimitedAccess')) attached.push('AmazonBedrockLimitedAccess')
   const arn = `arn:aws:iam::${acct}:role${path}${name}`
   const out: Json = {
     Path: path,
@@ -488,7 +503,7 @@ function role(ctx: Ctx, n: number, kind: RoleKind, gatewayArn: string | undefine
     RolePolicyList: inline,
     AttachedManagedPolicies: attach(ctx, attached),
     Tags: tags,
-    RoleLastUsed: lastUsed(r),
+    RoleLastUsed: lastUsed(r, ctx.heavy),
   }
   if (permBoundary) out.PermissionsBoundary = permBoundary
   return out
@@ -526,7 +541,7 @@ function user(ctx: Ctx, n: number, groupNames: readonly string[]): Json {
     UserPolicyList: r() < 0.2 ? [r() < 0.5 ? uniqueInline(ctx, name.replace('.', '-'), true) : inlinePolicy(ctx, 'shared', pick(r, SHARED_INLINE))] : [],
     GroupList: [...new Set(groups)],
     AttachedManagedPolicies: attach(ctx, r() < 0.1 ? ['BedrockInvokeModels'] : []),
-    Tags: teamTags(r),
+    Tags: teamTags(r, ctx.heavy),
   }
   if (r() < 0.1) out.PermissionsBoundary = boundary(ctx, 'DeveloperBoundary')
   return out
@@ -563,7 +578,7 @@ export function generateAccount(o: SyntheticOptions, index: number): SyntheticAc
   const acct = syntheticAccountId(index)
   const r = rng(((o.seed ?? 42) * 1_000_003 + index * 7919) >>> 0)
   const customer = new Map(customerPolicies(acct).map((p) => [p.name, p]))
-  const ctx: Ctx = { r, acct, encode: o.encodeDocuments ?? false, attachedCounts: new Map(), boundaryCounts: new Map(), customer }
+  const ctx: Ctx = { r, acct, encode: o.encodeDocuments ?? false, heavy: o.profile === 'finding-heavy', attachedCounts: new Map(), boundaryCounts: new Map(), customer }
 
   const nUsers = Math.round(o.principals * 0.1)
   const hasGateway = o.principals >= 20

@@ -4,8 +4,9 @@
  * no loader, so start-up and RSS are what a user gets.
  *
  *   node bench/children/scan.mjs DIR OUT   →   one JSON line with timings, counts and peak RSS
+ *   (and OUT.sample.json: the first findings, for the floor child)
  */
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 
 const dist = new URL('../../dist/', import.meta.url)
@@ -27,6 +28,9 @@ for (const chunk of jsonReportChunks ? jsonReportChunks(report) : [formatJson(re
 closeSync(fd)
 const writtenAt = performance.now()
 const cpu = process.cpuUsage(cpu0)
+const maxRss = process.resourceUsage().maxRSS
+// Findings for the floor child to write a report of the same size from (after the clock stopped).
+writeFileSync(`${out}.sample.json`, JSON.stringify(report.findings.slice(0, 256)))
 const s = report.summary
 process.stdout.write(
   `${JSON.stringify({
@@ -36,7 +40,7 @@ process.stdout.write(
     scanSeconds: (scannedAt - loadedAt) / 1000,
     writeSeconds: (writtenAt - scannedAt) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    peakRssMiB: maxRss / 1024,
     principals: s.principals.users + s.principals.roles,
     capable: s.bedrockCapable.total,
     findings: report.findings.length,
