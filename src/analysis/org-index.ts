@@ -2,6 +2,7 @@
  * The compact org-wide index, built while accounts stream past: what cross-account rules need
  * (gateway identities, account names, tag-key statistics), and nothing per principal beyond that.
  */
+import type { IdentityCenterData } from '../model/identity-center.js'
 import type { OrgAccount, Tag } from '../model/inventory.js'
 
 export interface GatewayEntry {
@@ -23,6 +24,25 @@ export interface OrgIndex {
   tagKeyVariants: Map<string, Map<string, { principals: number; accounts: Set<string> }>>
   /** Account → OU path (root first), when known (live org scans). */
   ouPaths: Map<string, string[]>
+  /**
+   * IAM Identity Center (instances, attributes for access control, permission sets), when a source read it;
+   * `notCaptured` says why not when a source tried. Absent: no source knows anything about it.
+   */
+  identityCenter?: IdentityCenterData
+}
+
+/** Adds what one source read about Identity Center (several sources: their instances together). */
+export function addIdentityCenter(index: OrgIndex, data: IdentityCenterData): void {
+  const prev = index.identityCenter
+  if (!prev) {
+    index.identityCenter = data
+    return
+  }
+  const known = new Set(prev.instances.map((i) => i.arn))
+  const merged: IdentityCenterData = { instances: [...prev.instances, ...data.instances.filter((i) => !known.has(i.arn))] }
+  // Captured by one source is captured.
+  if (merged.instances.length === 0 && (prev.notCaptured ?? data.notCaptured)) merged.notCaptured = (prev.notCaptured ?? data.notCaptured)!
+  index.identityCenter = merged
 }
 
 export function emptyIndex(): OrgIndex {

@@ -102,6 +102,22 @@ export const LIVE_FLAGS: readonly LiveFlagSpec[] = [
     helpGroup: 'AWS',
   },
   {
+    name: 'sso-region',
+    type: 'string',
+    summary: 'Region of your IAM Identity Center instance, where its permission sets and attributes for access control are read (default: --region).',
+    helpValue: 'REGION',
+    commands: ['scan', 'collect'],
+    helpGroup: 'AWS',
+  },
+  {
+    name: 'sso-account',
+    type: 'string',
+    summary: 'Read IAM Identity Center in this account (its delegated administrator) through --role-name; default: the caller’s account.',
+    helpValue: 'ID',
+    commands: ['scan', 'collect'],
+    helpGroup: 'AWS',
+  },
+  {
     name: 'concurrency',
     type: 'integer',
     summary: 'Accounts read at the same time.',
@@ -197,6 +213,8 @@ export interface LiveFlagValues {
   'external-id'?: string
   profile?: string
   region?: string
+  'sso-region'?: string
+  'sso-account'?: string
   concurrency?: number
   'max-attempts'?: number
   scps?: boolean
@@ -255,6 +273,11 @@ export function liveOptionsFromFlags(flags: LiveFlagValues): LiveScanOptions {
   if (flags['external-id'] !== undefined) opts.externalId = flags['external-id']
   if (flags.profile !== undefined) opts.profile = flags.profile
   if (flags.region !== undefined) opts.region = flags.region
+  if (flags['sso-region'] !== undefined) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(flags['sso-region'])) throw new UsageError('invalid-region', `--sso-region ${flags['sso-region']} is not an AWS Region`, 'e.g. --sso-region eu-west-1 (where `aws sso-admin list-instances` lists your instance)')
+    opts.ssoRegion = flags['sso-region']
+  }
+  if (flags['sso-account'] !== undefined) opts.ssoAccount = idList('sso-account', [flags['sso-account']])![0]!
   if (flags.shard !== undefined) opts.shard = parseShard(flags.shard)
   if (flags['usage-limit'] !== undefined && !flags.usage) throw new UsageError('flag-needs-usage', '--usage-limit needs --usage', 'add --usage')
   if (flags.usage) opts.usage = true

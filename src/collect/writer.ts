@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path'
 import type { RawAccountOutputs } from '../scanners/live/account.js'
 import type { RawOrgOutputs } from '../scanners/live/org-model.js'
 import type { LiveRecorder } from '../scanners/live/recorder.js'
-import { envelope, MANIFEST_FILE, ORG_DIR, pageFileName, safeFileId, type CollectManifest, type ManifestFile } from '../scanners/snapshot/collect-layout.js'
+import { envelope, errorEnvelope, IDENTITY_CENTER_DIR, MANIFEST_FILE, ORG_DIR, pageFileName, safeFileId, type CollectManifest, type ManifestFile } from '../scanners/snapshot/collect-layout.js'
+import type { RawIdentityCenter } from '../scanners/identity-center/raw.js'
+import { parsePermissionSetArn, instanceIdOf } from '../model/identity-center.js'
 
 export interface SnapshotWriter extends LiveRecorder {
   /** Relative paths written so far. */
@@ -55,6 +57,45 @@ export function snapshotWriter(outDir: string): SnapshotWriter {
       if (raw.serviceSpecificCredentials) await pages(dir, 'list-service-specific-credentials', raw.serviceSpecificCredentials)
       if (raw.samlProviders !== undefined) await put(join(dir, 'list-saml-providers.json'), raw.samlProviders)
       if (raw.openIdConnectProviders !== undefined) await put(join(dir, 'list-open-id-connect-providers.json'), raw.openIdConnectProviders)
+    },
+
+    async identityCenter(raw: RawIdentityCenter) {
+      const dir = IDENTITY_CENTER_DIR
+      if (raw.listInstancesError) {
+        await put(join(dir, 'list-instances.json'), errorEnvelope('sso:ListInstances', { Region: raw.region ?? '' }, raw.listInstancesError))
+        return
+      }
+      await pages(dir, 'list-instances', raw.listInstances)
+      for (const inst of raw.instances) {
+        const idir = join(dir, safeFileId(instanceIdOf(inst.instanceArn) ?? inst.instanceArn))
+        const InstanceArn = inst.instanceArn
+        const abacFile = join(idir, 'describe-instance-access-control-attribute-configuration.json')
+        if (inst.abacError) await put(abacFile, errorEnvelope('sso:DescribeInstanceAccessControlAttributeConfiguration', { InstanceArn }, inst.abacError))
+        else if (inst.abac !== undefined) await put(abacFile, inst.abac)
+        if (inst.listPermissionSetsError) await put(join(idir, 'list-permission-sets.json'), errorEnvelope('sso:ListPermissionSets', { InstanceArn }, inst.listPermissionSetsError))
+        else await pages(idir, 'list-permission-sets', inst.listPermissionSets ?? [])
+        for (const ps of inst.permissionSets) {
+          const pdir = join(idir, 'permission-sets', safeFileId(parsePermissionSetArn(ps.permissionSetArn)?.permissionSetId ?? ps.permissionSetArn))
+          const request = { InstanceArn, PermissionSetArn: ps.permissionSetArn }
+          const one = async (base: string, value: unknown): Promise<void> => {
+            if (value !== undefined) await put(join(pdir, `${base}.json`), value)
+          }
+          await one('describe-permission-set', ps.describe)
+          await pages(pdir, 'list-managed-policies-in-permission-set', ps.managedPolicies ?? [])
+          await one('get-inline-policy-for-permission-set', ps.inlinePolicy)
+          await pages(pdir, 'list-customer-managed-policy-references-in-permission-set', ps.customerManagedPolicyReferences ?? [])
+          if (ps.permissionsBoundary === null) {
+            await put(
+              join(pdir, 'get-permissions-boundary-for-permission-set.json'),
+              errorEnvelope('sso:GetPermissionsBoundaryForPermissionSet', request, { code: 'ResourceNotFoundException', message: 'the permission set has no permissions boundary' }),
+            )
+          } else await one('get-permissions-boundary-for-permission-set', ps.permissionsBoundary)
+          await pages(pdir, 'list-accounts-for-provisioned-permission-set', ps.provisionedAccounts ?? [])
+          for (const [op, error] of Object.entries(ps.errors ?? {})) {
+            await put(join(pdir, `${op.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.json`), errorEnvelope(`sso:${op}`, request, error))
+          }
+        }
+      }
     },
 
     files: () => [...written],

@@ -5,14 +5,17 @@
  * Import this module lazily (only when a live scan runs): it loads the AWS SDK.
  */
 import { randomBytes } from 'node:crypto'
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin'
 import pLimit from 'p-limit'
-import type { OrgIndex } from '../analysis/org-index.js'
+import { addIdentityCenter, type OrgIndex } from '../analysis/org-index.js'
 import type { ScanErrorEntry } from '../model/finding.js'
 import type { AccountInventory } from '../model/inventory.js'
 import { assumeAuditRole, collectAccount, inventoryFromRaw, roleArnFor } from '../scanners/live/account.js'
 import { CallCounter, type CallStats } from '../scanners/live/calls.js'
 import { ClientFactory, ReadOnlyViolation, type ClientSettings, type CredentialSource } from '../scanners/live/clients.js'
 import { awsErrorEntry } from '../scanners/live/errors.js'
+import { buildIdentityCenter } from '../scanners/identity-center/raw.js'
+import { readIdentityCenter } from '../scanners/live/identity-center.js'
 import { discoverOrg, type OrgDiscovery } from '../scanners/live/org.js'
 import { ouPathOf, scpLevelsFor } from '../scanners/live/org-model.js'
 import { createProgress, NO_PROGRESS, type Progress } from '../scanners/live/progress.js'
@@ -57,6 +60,10 @@ export interface LiveScanOptions {
   debug?: (line: string) => void
   /** Said once each (SCPs unreadable, an empty --ou…); the CLI prints them on stderr. */
   onNotice?: (message: string) => void
+  /** IAM Identity Center's Region (default: the scan's Region). */
+  ssoRegion?: string
+  /** Read Identity Center in this account (its delegated administrator) through --role-name; default the caller's account. */
+  ssoAccount?: string
   /** `collect`: receives every raw output. */
   recorder?: LiveRecorder
   // Advanced and tests.
@@ -124,34 +131,42 @@ export function liveSource(opts: LiveScanOptions): LiveSource {
     opts.onNotice?.(m)
   }
 
+  /** Credentials in `accountId`: the caller's own account as is, any other through the audit role. */
+  const enter = async (accountId: string): Promise<{ credentials: CredentialSource } | { error: ScanErrorEntry } | { fatal: unknown }> => {
+    const f = factory!
+    const who = caller!
+    if (accountId === who.accountId) return { credentials: baseCredentials! }
+    try {
+      // Counted under the target account: the call is part of reading it.
+      const assumed = await assumeAuditRole(f.sts(baseCredentials!, accountId), {
+        partition: who.partition,
+        accountId,
+        roleName,
+        sessionName: `tagwarden-${runId}`.slice(0, 64),
+        ...(opts.externalId !== undefined ? { externalId: opts.externalId } : {}),
+      })
+      redactor.add(assumed.secretAccessKey, assumed.sessionToken)
+      return { credentials: assumed }
+    } catch (e) {
+      if (e instanceof ReadOnlyViolation) return { fatal: e }
+      const roleArn = roleArnFor({ partition: who.partition, accountId, roleName })
+      const error = awsErrorEntry(
+        e,
+        { operation: 'sts:AssumeRole', accountId, subject: roleArn, callerArn: who.arn, roleName, externalIdGiven: opts.externalId !== undefined, maxAttempts },
+        redactor,
+      )
+      return { error }
+    }
+  }
+
   const scanOne = async (accountId: string): Promise<AccountResult | { fatal: unknown }> => {
     const f = factory!
     const who = caller!
     try {
-      let credentials = baseCredentials!
-      if (accountId !== who.accountId) {
-        const roleArn = roleArnFor({ partition: who.partition, accountId, roleName })
-        try {
-          // Counted under the target account: the call is part of reading it.
-          const assumed = await assumeAuditRole(f.sts(baseCredentials!, accountId), {
-            partition: who.partition,
-            accountId,
-            roleName,
-            sessionName: `tagwarden-${runId}`.slice(0, 64),
-            ...(opts.externalId !== undefined ? { externalId: opts.externalId } : {}),
-          })
-          redactor.add(assumed.secretAccessKey, assumed.sessionToken)
-          credentials = assumed
-        } catch (e) {
-          if (e instanceof ReadOnlyViolation) return { fatal: e }
-          const entry = awsErrorEntry(
-            e,
-            { operation: 'sts:AssumeRole', accountId, subject: roleArn, callerArn: who.arn, roleName, externalIdGiven: opts.externalId !== undefined, maxAttempts },
-            redactor,
-          )
-          return { accountId, errors: [entry] }
-        }
-      }
+      const entered = await enter(accountId)
+      if ('fatal' in entered) return entered
+      if ('error' in entered) return { accountId, errors: [entered.error] }
+      const credentials = entered.credentials
       const collected = await collectAccount(f.iam(credentials, accountId), { accountId, maxAttempts, redactor })
       if (!collected.raw) return { accountId, errors: collected.errors }
       // Only for an account that yields an inventory: the pipeline asks about no other, so no other would let go of them.
@@ -184,6 +199,37 @@ export function liveSource(opts: LiveScanOptions): LiveSource {
     }
   }
 
+  /**
+   * IAM Identity Center, read once with the caller's credentials (or the audit role of `--sso-account`) in
+   * `--sso-region`. Never an error that fails the scan: a denial or an empty Region is "not captured".
+   */
+  const identityCenter = async (index: OrgIndex): Promise<ScanErrorEntry[]> => {
+    const f = factory!
+    const who = caller!
+    const region = opts.ssoRegion ?? stats.region ?? 'us-east-1'
+    if (opts.shard) {
+      addIdentityCenter(index, { instances: [], notCaptured: { reason: 'IAM Identity Center is not read by a --shard scan: scan without --shard (or collect once) to check permission sets', source: 'identity-center' } })
+      return []
+    }
+    const ssoAccount = opts.ssoAccount ?? who.accountId
+    const entered = await enter(ssoAccount)
+    if ('fatal' in entered) throw entered.fatal
+    if ('error' in entered) return [{ ...entered.error, hint: `--sso-account ${ssoAccount}: ${entered.error.hint ?? ''}` }]
+    const credentials = entered.credentials
+    const sso = f.client(SSOAdminClient, 'SSOAdmin', 'sso', credentials, ssoAccount, region)
+    const raw = await readIdentityCenter(sso, { region, redactor })
+    await opts.recorder?.identityCenter?.(raw)
+    const built = buildIdentityCenter(raw)
+    if (!built.data.notCaptured && built.data.instances.length === 0) {
+      built.data.notCaptured = {
+        reason: `no IAM Identity Center instance is visible to ${who.arn} in ${region}: if your instance is in another Region, pass --sso-region; run from the management account or Identity Center's delegated administrator (--sso-account)`,
+        source: `aws sso-admin (${region})`,
+      }
+    }
+    addIdentityCenter(index, built.data)
+    return built.errors
+  }
+
   return {
     async prepare(index: OrgIndex) {
       const region = await resolveRegion(opts.region, opts.profile, env)
@@ -209,7 +255,7 @@ export function liveSource(opts: LiveScanOptions): LiveSource {
         if (!opts.org) {
           selected = [caller.accountId]
           stats.accounts.planned = 1
-          return { errors: [] }
+          return { errors: await identityCenter(index) }
         }
         discovery = await discoverOrg(
           factory.organizations(baseCredentials, caller.accountId),
@@ -234,7 +280,7 @@ export function liveSource(opts: LiveScanOptions): LiveSource {
           if (path) index.ouPaths.set(id, path)
         }
         await opts.recorder?.org(discovery.raw, { selected, skipped: discovery.skipped })
-        return { errors: [...discovery.errors] }
+        return { errors: [...discovery.errors, ...(await identityCenter(index))] }
       } catch (e) {
         factory.destroy()
         throw e

@@ -8,6 +8,9 @@
  */
 import type { ScanErrorEntry } from '../model/finding.js'
 import type { AccountSource } from './account-source.js'
+import { addIdentityCenter } from '../analysis/org-index.js'
+import { loadIdentityCenterFiles } from '../scanners/identity-center/load.js'
+import { buildIdentityCenter } from '../scanners/identity-center/raw.js'
 import { buildOrgModel, emptyRawOrg, ouPathOf, scpLevelsFor, type OrgModel, type RawOrgOutputs } from '../scanners/live/org-model.js'
 import { DEFAULT_RECOGNISERS, isJsonObject, loadAccount, loadOrgFiles, planSnapshot, type SnapshotPlan, type SnapshotRecogniser } from '../scanners/snapshot/index.js'
 import { parseJson, readText } from '../scanners/snapshot/read.js'
@@ -115,6 +118,14 @@ export function snapshotSource(inputs: string[]): AccountSource {
       }
       const collectErrors = org.manifests.flatMap((m) => m.errors ?? [])
       const errors = [...plan.errors, ...listed.errors, ...org.errors, ...collectErrors]
+      // IAM Identity Center: saved sso-admin outputs (or a collect folder's identity-center/).
+      const ic = await loadIdentityCenterFiles(plan.otherFiles)
+      errors.push(...ic.errors)
+      if (ic.raw) {
+        const built = buildIdentityCenter(ic.raw)
+        errors.push(...built.errors)
+        addIdentityCenter(index, built.data)
+      }
       // An empty or mistyped --input must not look like a clean audit.
       if (plan.fileCount === 0 && errors.length === 0) {
         errors.push({

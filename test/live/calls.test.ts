@@ -60,6 +60,8 @@ describe('AWS calls per account', () => {
         'iam:ListOpenIDConnectProviders': 1,
         'iam:ListSAMLProviders': 1,
         'iam:ListServiceSpecificCredentials': 1,
+        // Identity Center is asked once per scan: here it lists no instance, so nothing more.
+        'sso:ListInstances': 1,
         'sts:GetCallerIdentity': 1,
       })
       // What the tool counted is what the server saw.

@@ -58,7 +58,7 @@ export async function liveHarness(world: World, callerAccount: string): Promise<
   }
 }
 
-const SDK_SERVICE: Record<string, string> = { iam: 'IAM', sts: 'STS', organizations: 'Organizations' }
+const SDK_SERVICE: Record<string, string> = { iam: 'IAM', sts: 'STS', organizations: 'Organizations', sso: 'SSOAdmin' }
 
 /** Every request the fake AWS received is on the read-only allowlist (checked when each harness closes). */
 export function assertReadOnly(server: AwsServer): void {

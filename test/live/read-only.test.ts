@@ -33,6 +33,7 @@ const CLIENT_SERVICE: Record<string, string> = {
   '@aws-sdk/client-cost-explorer': 'CostExplorer',
   '@aws-sdk/client-s3': 'S3',
   '@aws-sdk/client-athena': 'Athena',
+  '@aws-sdk/client-sso-admin': 'SSOAdmin',
 }
 
 describe('read-only allowlist', () => {
@@ -103,7 +104,8 @@ describe('read-only allowlist', () => {
     expect(props.AssumeRolePolicyDocument.Statement[0]!.Principal.AWS).toEqual({ '!Ref': 'AuditorPrincipalArn' })
     expect(props.AssumeRolePolicyDocument.Statement[0]!.Action).toBe('sts:AssumeRole')
     const actions = props.Policies.flatMap((p) => p.PolicyDocument.Statement.flatMap((s) => s.Action)).sort()
-    expect(actions).toEqual(requiredActions().filter((a) => a.startsWith('iam:')))
+    // The role reads each account's IAM, and Identity Center where it is entered for it (--sso-account).
+    expect(actions).toEqual(requiredActions().filter((a) => a.startsWith('iam:') || a.startsWith('sso:')))
   })
 })
 

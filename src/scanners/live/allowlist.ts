@@ -176,6 +176,60 @@ export const READ_ONLY_OPERATIONS: readonly AllowedOperation[] = Object.freeze([
     reason: '`--cur athena://…`: Ctrl-C or the timeout stops the query tagwarden started',
     readOnlyBecause: 'it cancels only the query tagwarden itself started; nothing else changes',
   },
+  {
+    service: 'SSOAdmin',
+    operation: 'ListInstances',
+    action: 'sso:ListInstances',
+    reason: 'the IAM Identity Center instances visible in --sso-region (their ARN, owner account and identity store)',
+  },
+  {
+    service: 'SSOAdmin',
+    operation: 'DescribeInstanceAccessControlAttributeConfiguration',
+    action: 'sso:DescribeInstanceAccessControlAttributeConfiguration',
+    reason: 'the instance’s attributes for access control: which user attributes Identity Center passes as session tags (`team` → ${path:enterprise.department})',
+  },
+  {
+    service: 'SSOAdmin',
+    operation: 'ListPermissionSets',
+    action: 'sso:ListPermissionSets',
+    reason: 'the permission sets of each instance, joined to their AWSReservedSSO_* roles in member accounts by name',
+  },
+  {
+    service: 'SSOAdmin',
+    operation: 'DescribePermissionSet',
+    action: 'sso:DescribePermissionSet',
+    reason: 'each permission set’s name (its roles are named AWSReservedSSO_<name>_<suffix>)',
+  },
+  {
+    service: 'SSOAdmin',
+    operation: 'ListManagedPoliciesInPermissionSet',
+    action: 'sso:ListManagedPoliciesInPermissionSet',
+    reason: 'the AWS managed policies of a permission set: its Bedrock capability in accounts that were not scanned',
+  },
+  {
+    service: 'SSOAdmin',
+    operation: 'GetInlinePolicyForPermissionSet',
+    action: 'sso:GetInlinePolicyForPermissionSet',
+    reason: 'the inline policy of a permission set: its Bedrock capability in accounts that were not scanned',
+  },
+  {
+    service: 'SSOAdmin',
+    operation: 'ListCustomerManagedPolicyReferencesInPermissionSet',
+    action: 'sso:ListCustomerManagedPolicyReferencesInPermissionSet',
+    reason: 'the customer managed policies a permission set references by name (resolved in scanned accounts, otherwise noted)',
+  },
+  {
+    service: 'SSOAdmin',
+    operation: 'GetPermissionsBoundaryForPermissionSet',
+    action: 'sso:GetPermissionsBoundaryForPermissionSet',
+    reason: 'the permissions boundary of a permission set, which limits its Bedrock capability',
+  },
+  {
+    service: 'SSOAdmin',
+    operation: 'ListAccountsForProvisionedPermissionSet',
+    action: 'sso:ListAccountsForProvisionedPermissionSet',
+    reason: 'the accounts a permission set is provisioned to: where its sessions can run Bedrock and be billed',
+  },
 ])
 
 const READ_ONLY_PREFIXES = ['List', 'Get', 'Describe']

@@ -215,11 +215,11 @@ export class ClientFactory {
     this.handler = createHttpHandler(settings)
   }
 
-  common(credentials: CredentialSource) {
+  common(credentials: CredentialSource, region?: string) {
     const s = this.settings
     const strategy = retryStrategy(s)
     return {
-      region: s.region,
+      region: region ?? s.region,
       credentials,
       requestHandler: this.handler,
       maxAttempts: s.maxAttempts,
@@ -248,7 +248,8 @@ export class ClientFactory {
   /**
    * Any other SDK v3 client (Cost Explorer, S3, Athena…) with the same handler, retries, guard and
    * counter: `factory.client(CostExplorerClient, 'CostExplorer', 'ce', credentials, account)`. Its
-   * operations must be on the allowlist under `service`.
+   * operations must be on the allowlist under `service`. `region` overrides the scan's Region (Identity
+   * Center is read in the instance's Region).
    */
   client<C extends SdkClient>(
     Ctor: new (config: ReturnType<ClientFactory['common']>) => C,
@@ -256,8 +257,9 @@ export class ClientFactory {
     actionPrefix: string,
     credentials: CredentialSource,
     account: string,
+    region?: string,
   ): C {
-    const c = new Ctor(this.common(credentials))
+    const c = new Ctor(this.common(credentials, region))
     guard(c, service, actionPrefix, account, this.settings)
     return c
   }

@@ -16,7 +16,16 @@
  * <account-id>/list-service-specific-credentials[-page<N>].json
  * <account-id>/list-saml-providers.json
  * <account-id>/list-open-id-connect-providers.json
+ * identity-center/list-instances[-page<N>].json        sso-admin ListInstances pages (--sso-region)
+ * identity-center/<ssoins-id>/describe-instance-access-control-attribute-configuration.json
+ * identity-center/<ssoins-id>/list-permission-sets[-page<N>].json
+ * identity-center/<ssoins-id>/permission-sets/<ps-id>/describe-permission-set.json
+ * identity-center/<ssoins-id>/permission-sets/<ps-id>/<operation>[-page<N>].json   the permission set's other outputs
  * ```
+ *
+ * An sso-admin call that failed is written as an envelope with `Error` instead of `Response` (AccessDenied:
+ * "not captured"; ResourceNotFoundException on the ABAC configuration: "no usable mapping"), so a scan of the
+ * folder tells a disabled configuration from one that was not read.
  */
 import type { ScanErrorEntry } from '../../model/finding.js'
 import type { CallStats } from '../live/calls.js'
@@ -43,13 +52,22 @@ export interface Envelope {
     /** The request parameters that say what the response is about. */
     request: Record<string, string>
   }
-  /** The raw response. */
-  Response: unknown
+  /** The raw response (absent when the call failed). */
+  Response?: unknown
+  /** The AWS error the call answered instead of a response. */
+  Error?: { Code: string; Message: string }
 }
 
 export function envelope(operation: string, request: Record<string, string>, response: unknown): Envelope {
   return { TagwardenEnvelope: { formatVersion: COLLECT_FORMAT_VERSION, operation, request }, Response: response }
 }
+
+/** A call that failed, recorded so that a scan of the folder can say why its output is missing. */
+export function errorEnvelope(operation: string, request: Record<string, string>, error: { code: string; message: string }): Envelope {
+  return { TagwardenEnvelope: { formatVersion: COLLECT_FORMAT_VERSION, operation, request }, Error: { Code: error.code, Message: error.message } }
+}
+
+export const IDENTITY_CENTER_DIR = 'identity-center'
 
 export interface CollectManifest {
   formatVersion: number

@@ -20,6 +20,7 @@ import { recognise } from './recogniser.js'
 import type { AccountFileRecogniser, AccountReadContext, JsonObject, SnapshotRecogniser } from './recogniser.js'
 import { serviceCredentialsRecogniser } from './service-credentials.js'
 import { COST_EXPLORER_RECOGNISERS } from '../cost-explorer/recognisers.js'
+import { IDENTITY_CENTER_RECOGNISERS } from '../identity-center/recognisers.js'
 import { walkInputs } from './walk.js'
 
 export type {
@@ -67,6 +68,8 @@ export const DEFAULT_RECOGNISERS: readonly SnapshotRecogniser[] = [
   // Saved `aws ce` outputs: listed in `plan.otherFiles`, read by the spend source (src/scanners/cost-explorer).
   ...COST_EXPLORER_RECOGNISERS,
   ...CUR_RECOGNISERS,
+  // Saved `aws sso-admin` outputs: read by src/scanners/identity-center/load.ts.
+  ...IDENTITY_CENTER_RECOGNISERS,
 ]
 
 /** Enough for the first entity of any realistic export; larger prefixes only cost I/O. */

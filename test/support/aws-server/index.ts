@@ -16,6 +16,7 @@ import type { FakeAccount, FakePrincipal, World } from './world.js'
 import { iamService } from './services/iam.js'
 import { stsService } from './services/sts.js'
 import { organizationsService } from './services/organizations.js'
+import { ssoAdminService } from './services/sso-admin.js'
 
 export { AwsFault, queryList, queryProtocol, json11Protocol, toQueryXml } from './protocols.js'
 export type { Params, ProtocolCodec, RawRequest, WireResponse } from './protocols.js'
@@ -117,7 +118,7 @@ function send(res: ServerResponse, wire: WireResponse): void {
 
 export async function startAwsServer(world: World, options: AwsServerOptions = {}): Promise<AwsServer> {
   const services = new Map<string, ServiceDefinition>()
-  for (const def of [iamService, stsService, organizationsService, ...(options.services ?? [])]) services.set(def.signingName, def)
+  for (const def of [iamService, stsService, organizationsService, ssoAdminService, ...(options.services ?? [])]) services.set(def.signingName, def)
   const faults: FaultRule[] = []
   const calls: RecordedCall[] = []
   const rejected: RejectedRequest[] = []

@@ -89,6 +89,41 @@ export interface FakePrincipal {
   expiresAt?: number
 }
 
+export interface FakePermissionSet {
+  /** `ps-…` */
+  id: string
+  name: string
+  description?: string
+  /** Policy JSON (object or text); omitted: no inline policy (GetInline… answers ""). */
+  inlinePolicy?: unknown
+  managedPolicyArns?: string[]
+  customerManagedPolicyRefs?: Array<{ Name: string; Path?: string }>
+  boundary?: { ManagedPolicyArn?: string; CustomerManagedPolicyReference?: { Name: string; Path?: string } }
+  provisionedAccounts?: string[]
+  assignments?: Array<{ accountId: string; principalType: 'USER' | 'GROUP'; principalId: string }>
+}
+
+export interface FakeIdentityCenterInstance {
+  /** `ssoins-…` */
+  id: string
+  ownerAccountId: string
+  region: string
+  identityStoreId?: string
+  name?: string
+  /** ABAC: absent = never enabled (ResourceNotFoundException). */
+  abac?: { status?: string; attributes: Array<{ key: string; sources: string[] }> }
+  permissionSets: FakePermissionSet[]
+}
+
+/** IAM Identity Center for the sso-admin service (`services/sso-admin.ts`). */
+export interface FakeIdentityCenter {
+  instances: FakeIdentityCenterInstance[]
+  /** Accounts whose credentials may call sso-admin (management account, delegated administrator). */
+  adminAccounts: string[]
+  /** Force small pages (items per page of every list operation). */
+  pageSize?: number
+}
+
 export interface World {
   partition: string
   /** IAM may return fewer items than MaxItems; cap its pages to force several with little data. */
@@ -97,6 +132,8 @@ export interface World {
   accessAdvisorPendingPolls?: number
   accounts: Map<string, FakeAccount>
   org?: FakeOrg
+  /** IAM Identity Center; absent: no instance in any Region. */
+  identityCenter?: FakeIdentityCenter
   principals: Map<string, FakePrincipal>
 }
 
