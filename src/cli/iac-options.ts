@@ -6,7 +6,7 @@
 export interface IacFlagSpec {
   name: string
   /** The `IacScanOptions` field it sets (`paths` for the inputs themselves). */
-  option: 'paths' | 'tfDir' | 'changedOnly' | 'basePath'
+  option: 'paths' | 'tfDir' | 'changedOnly' | 'basePath' | 'varFiles'
   helpValue?: string
   summary: string
   /** Human-readable default, for help text. */
@@ -21,7 +21,7 @@ export const IAC_FLAGS: readonly IacFlagSpec[] = [
     helpValue: 'PATH',
     multiple: true,
     summary:
-      'Infrastructure as code to check before deploying: CloudFormation templates (YAML/JSON), CDK cdk.out folders, Terraform plan JSON (`terraform show -json plan.out`). Folders are walked; files are recognised by content.',
+      'Infrastructure as code to check before deploying: CloudFormation templates (YAML/JSON), CDK cdk.out folders, Terraform plan JSON (`terraform show -json plan.out`), Terraform sources (.tf, .tf.json: each root module folder, without a plan). Folders are walked; files are recognised by content.',
     default: 'none',
   },
   {
@@ -30,6 +30,15 @@ export const IAC_FLAGS: readonly IacFlagSpec[] = [
     helpValue: 'DIR',
     summary: 'Terraform root module folder, used to find each planned resource in the .tf sources (file, line, inline suppressions).',
     default: "the plan file's folder",
+  },
+  {
+    name: 'var-file',
+    option: 'varFiles',
+    helpValue: 'FILE',
+    multiple: true,
+    summary:
+      'Terraform sources: a .tfvars (or .tfvars.json) file of variable values, as `terraform plan -var-file`; applied after terraform.tfvars, *.auto.tfvars and TF_VAR_* variables. Repeatable.',
+    default: 'none',
   },
   {
     name: 'changed-only',

@@ -32,6 +32,8 @@ export interface IacScanFlags {
   tfDir?: string | undefined
   changedOnly?: string | undefined
   basePath?: string | undefined
+  /** `--var-file` (Terraform sources). */
+  varFiles?: string[] | undefined
 }
 
 /** What is scanned and with which rules (shared by `scan` and `baseline create`). */
@@ -95,8 +97,8 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
   const live = i.live ?? {}
   const iacPaths = i.iac?.paths ?? []
   const offline = i.inputs.length > 0 || iacPaths.length > 0 || i.cur !== undefined
-  if (iacPaths.length === 0 && (i.iac?.tfDir !== undefined || i.iac?.changedOnly !== undefined)) {
-    throw new UsageError('flag-needs-iac', '--tf-dir and --changed-only go with --iac PATH', 'e.g. `tagwarden scan --iac infra/ --changed-only origin/main`')
+  if (iacPaths.length === 0 && (i.iac?.tfDir !== undefined || i.iac?.changedOnly !== undefined || (i.iac?.varFiles?.length ?? 0) > 0)) {
+    throw new UsageError('flag-needs-iac', '--tf-dir, --var-file and --changed-only go with --iac PATH', 'e.g. `tagwarden scan --iac infra/ --changed-only origin/main`')
   }
   const wantLive = isLiveScan(live) || !offline
   // Validate every flag before reading anything.
@@ -132,6 +134,9 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
         basePath: i.iac?.basePath ?? i.cwd ?? process.cwd(),
         ...(i.iac?.tfDir !== undefined ? { tfDir: i.iac.tfDir } : {}),
         ...(i.iac?.changedOnly !== undefined ? { changedOnly: i.iac.changedOnly } : {}),
+        ...(i.iac?.varFiles?.length ? { varFiles: i.iac.varFiles } : {}),
+        // Terraform sources read TF_VAR_* variables, as `terraform plan` does.
+        env: i.env ?? process.env,
       }),
     )
   }

@@ -58,6 +58,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
     ...sarifFlags,
     iac: Flags.string({ summary: IAC.iac, multiple: true, helpValue: 'PATH' }),
     'tf-dir': Flags.string({ summary: IAC['tf-dir'], helpValue: 'DIR', helpGroup: 'IAC' }),
+    'var-file': Flags.string({ summary: IAC['var-file'], helpValue: 'FILE', helpGroup: 'IAC', multiple: true }),
     'changed-only': Flags.string({ summary: IAC['changed-only'], helpValue: 'BASE_REF', helpGroup: 'IAC' }),
     'base-path': Flags.string({ summary: IAC['base-path'], helpValue: 'DIR', helpGroup: 'IAC' }),
     cur: Flags.string({
@@ -82,7 +83,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
       inputs: flags.input ?? [],
       cur: flags.cur,
       costExplorer: { 'cost-explorer': flags['cost-explorer'], since: flags.since, 'cache-dir': flags['cache-dir'] },
-      iac: { paths: flags.iac ?? [], tfDir: flags['tf-dir'], changedOnly: flags['changed-only'], basePath: flags['base-path'] },
+      iac: { paths: flags.iac ?? [], tfDir: flags['tf-dir'], changedOnly: flags['changed-only'], basePath: flags['base-path'], varFiles: flags['var-file'] },
       live: {
         live: flags.live,
         org: flags.org,

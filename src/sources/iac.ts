@@ -20,8 +20,8 @@ export function iacSource(paths: string[], opts: IacSourceOptions = {}): Account
         errors.push({
           source: paths.join(', '),
           code: 'iac-nothing-found',
-          message: `--iac ${paths.join(' ')}: no CloudFormation template, CDK cloud assembly or Terraform plan JSON found`,
-          hint: 'point --iac at templates, a cdk.out folder, or `terraform show -json plan.out` output; other files (package.json, tsconfig.json, CDK manifests) are skipped',
+          message: `--iac ${paths.join(' ')}: no CloudFormation template, CDK cloud assembly, Terraform plan JSON or Terraform sources found`,
+          hint: 'point --iac at templates, a cdk.out folder, `terraform show -json plan.out` output or a folder of .tf files; other files (package.json, tsconfig.json, CDK manifests) are skipped',
         })
       }
       return { errors }

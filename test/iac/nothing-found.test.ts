@@ -7,7 +7,7 @@ describe('--iac on a path without templates', () => {
   it('is an incomplete result (iac-nothing-found) naming the path', async () => {
     const report = await scanIac([join(REPO, 'package.json')])
     expect(report.errors.map((e) => e.code)).toEqual(['iac-nothing-found'])
-    expect(report.errors[0]!.message).toMatch(/package\.json: no CloudFormation template, CDK cloud assembly or Terraform plan JSON found/)
+    expect(report.errors[0]!.message).toMatch(/package\.json: no CloudFormation template, CDK cloud assembly, Terraform plan JSON or Terraform sources found/)
   })
 
   it('is not an error when the path does hold templates', async () => {

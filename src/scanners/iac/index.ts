@@ -17,6 +17,9 @@ import { IAC_HINTS, IacErrorCode, iacError } from './common.js'
 import type { IacInventory } from './model.js'
 import { planToInventory } from './terraform/plan.js'
 import { readPlanFile } from './terraform/plan-reader.js'
+import { terraformRoots } from './terraform/roots.js'
+import { isTerraformSource } from './terraform/source/config.js'
+import { sourcesToInventory } from './terraform/sources.js'
 
 export * from './model.js'
 export { buildPolicy } from './policy.js'
@@ -33,9 +36,13 @@ export interface IacScanOptions {
   requiredTagKeys?: readonly string[]
   /** Larger CloudFormation templates are rejected (CloudFormation's own limit: 1 MB). */
   maxTemplateBytes?: number
+  /** Terraform sources: `--var-file` files, in order (root modules read without a plan). */
+  varFiles?: readonly string[]
+  /** Terraform sources: the environment `TF_VAR_*` values come from. Default: none. */
+  env?: Readonly<Record<string, string | undefined>>
 }
 
-export type IacUnitKind = 'cloudformation' | 'cdk-stack' | 'terraform-plan'
+export type IacUnitKind = 'cloudformation' | 'cdk-stack' | 'terraform-plan' | 'terraform-sources'
 
 export interface IacUnit {
   kind: IacUnitKind
@@ -45,6 +52,8 @@ export interface IacUnit {
   file: string
   /** CDK stack name. */
   stack?: string
+  /** Terraform sources (`absFile` is the root module folder): every file its evaluation reads. */
+  files?: string[]
 }
 
 export interface IacPlan {
@@ -129,6 +138,8 @@ export async function planIac(paths: readonly string[], opts: IacScanOptions = {
   const assemblyFiles = new Set<string>()
   let fileCount = 0
   const rel = (abs: string): string => toRepoPath(basePath, abs)
+  /** Folders holding `.tf` / `.tf.json` files → named on the command line. */
+  const tfFolders = new Map<string, boolean>()
 
   const addAssembly = async (dir: string): Promise<void> => {
     const asm = await readAssembly(dir)
@@ -146,6 +157,11 @@ export async function planIac(paths: readonly string[], opts: IacScanOptions = {
     const name = basename(abs)
     if (seen.has(abs) || assemblyFiles.has(abs)) return
     seen.add(abs)
+    if (isTerraformSource(name)) {
+      const dir = dirname(abs)
+      tfFolders.set(dir, explicit || (tfFolders.get(dir) ?? false))
+      return
+    }
     if (!explicit && (skipName(name) || !TEMPLATE_EXTENSIONS.has(extname(name).toLowerCase()))) return
     if (explicit && skipName(name) && name !== 'manifest.json') return
     let head: string
@@ -221,17 +237,31 @@ export async function planIac(paths: readonly string[], opts: IacScanOptions = {
       errors.push(iacError(IacErrorCode.Unreadable, input, undefined, `${input}: ${fsMessage(e)}`, IAC_HINTS.unreadable))
       continue
     }
-    if (s.isDirectory()) await walk(abs, 0)
-    else await considerFile(abs, true)
+    if (s.isDirectory()) {
+      await walk(abs, 0)
+      if (tfFolders.has(abs)) tfFolders.set(abs, true)
+    } else await considerFile(abs, true)
+  }
+
+  // Terraform root modules read from their sources; a folder with a plan is left to the plan.
+  if (tfFolders.size > 0) {
+    const paired = new Set(units.filter((u) => u.kind === 'terraform-plan').map((u) => dirname(u.absFile)))
+    if (opts.tfDir !== undefined) paired.add(resolve(opts.tfDir))
+    for (const root of await terraformRoots(tfFolders, paired)) {
+      units.push({ kind: 'terraform-sources', absFile: root.dir, file: rel(root.dir) || '.', files: root.files })
+      // Counted once they are read as a root module (a plan's .tf files only give it lines, as before).
+      fileCount += root.files.length
+    }
   }
 
   let skippedUnchanged = 0
   let kept = units
   if (opts.changedOnly !== undefined) {
-    const cs = changedSince(opts.changedOnly, basePath, units.map((u) => u.absFile))
+    const cs = changedSince(opts.changedOnly, basePath, units.flatMap((u) => u.files ?? [u.absFile]))
     if (!cs.ok) errors.push(iacError(IacErrorCode.ChangedOnly, 'git', undefined, cs.message, 'Run tagwarden inside the repository checkout and pass a ref that exists there (a branch, tag or commit).'))
     else {
-      kept = units.filter((u) => !cs.changes.unchanged(u.absFile))
+      // A root module is checked when any file it reads changed (its own, a local module's, a tfvars file).
+      kept = units.filter((u) => (u.files ?? [u.absFile]).some((f) => !cs.changes.unchanged(f)))
       skippedUnchanged = units.length - kept.length
     }
   }
@@ -241,6 +271,7 @@ export async function planIac(paths: readonly string[], opts: IacScanOptions = {
 /** Read one unit into inventories (a YAML file may hold several templates). Never throws. */
 export async function loadIacUnit(unit: IacUnit, opts: IacScanOptions = {}): Promise<IacLoaded[]> {
   try {
+    if (unit.kind === 'terraform-sources') return [await loadSources(unit, opts)]
     return unit.kind === 'terraform-plan' ? [await loadPlan(unit, opts)] : await loadTemplate(unit, opts)
   } catch (e) {
     // A bug in tagwarden, not in the input: still an error entry with the file, never a stack trace.
@@ -270,6 +301,20 @@ async function loadPlan(unit: IacUnit, opts: IacScanOptions): Promise<IacLoaded>
     changedOnly: opts.changedOnly !== undefined,
     requiredTagKeys: opts.requiredTagKeys ?? [],
     ...(opts.tfDir !== undefined ? { tfDir: resolve(opts.tfDir) } : {}),
+  })
+  return r.inventory ? { accountId, inventory: r.inventory, errors: r.errors } : { accountId, errors: r.errors }
+}
+
+async function loadSources(unit: IacUnit, opts: IacScanOptions): Promise<IacLoaded> {
+  const accountId = `iac:${unit.file}`
+  const r = await sourcesToInventory({
+    dir: unit.absFile,
+    file: unit.file,
+    key: accountId,
+    basePath: resolve(opts.basePath ?? process.cwd()),
+    requiredTagKeys: opts.requiredTagKeys ?? [],
+    ...(opts.varFiles ? { varFiles: opts.varFiles.map((f) => resolve(f)) } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
   })
   return r.inventory ? { accountId, inventory: r.inventory, errors: r.errors } : { accountId, errors: r.errors }
 }

@@ -17,18 +17,19 @@ import {
   IacErrorCode,
   iacArn,
   iacError,
-  location,
   newIacInventory,
   normalisePath,
   type TagEntry,
 } from '../common.js'
-import type { IacInventory, IacOrigin, InlineSuppression } from '../model.js'
+import type { IacInventory, IacOrigin } from '../model.js'
 import { buildPolicy, type PolicyKind } from '../policy.js'
 import { IamGraph, type Dialect } from '../resources/graph.js'
 import { runHandlers, tfHandler } from '../resources/registry.js'
 import type { Identity, Prop, PropertyBag, ResourceHandler } from '../resources/types.js'
 import { Unknown, asList, fromJson, isRecord, isUnknown, type Value } from '../values.js'
 import { indexTerraformDir, type LocatedBlock, type ModuleIndex } from './locator.js'
+import { dataStatement } from './policy-document.js'
+import { terraformOrigin } from './origin.js'
 import type { PlanMembers } from './plan-reader.js'
 
 export interface PlanInput {
@@ -248,31 +249,16 @@ class PlanContext {
   }
 
   origin(rc: ResourceChange, identity: Identity): IacOrigin {
-    const block = this.blocks.get(rc.address)
-    const o: IacOrigin = { format: 'terraform', resourceType: rc.type, address: rc.address, nameKnown: identity.nameKnown, file: this.input.file }
-    if (rc.module_address) o.stack = rc.module_address
-    if (block) {
-      const tf = this.repoRelative(block.file)
-      o.file = tf
-      o.line = block.pos.line
-      o.column = block.pos.column
-      const tags = block.members.get('tags')
-      if (tags) o.tagsAt = tags
-      const trust = block.members.get('assume_role_policy')
-      if (trust) o.trustAt = trust
-      const sups: InlineSuppression[] = []
-      for (const s of block.suppressions) {
-        const loc = location(tf, s.pos)
-        const sup: InlineSuppression = { rule: s.rule, location: loc }
-        if (s.reason) sup.reason = s.reason
-        else this.inv.iac.suppressionWarnings.push({ rule: s.rule, location: loc, message: `suppression of ${s.rule} on ${rc.address} gives no reason; write \`# tagwarden:ignore ${s.rule} <reason>\` (${loc})` })
-        sups.push(sup)
-      }
-      if (sups.length > 0) o.suppressions = sups
-    } else {
-      o.pointer = rc.address
-    }
-    return o
+    return terraformOrigin({
+      block: this.blocks.get(rc.address),
+      type: rc.type,
+      address: rc.address,
+      ...(rc.module_address ? { moduleAddress: rc.module_address } : {}),
+      nameKnown: identity.nameKnown,
+      fallbackFile: this.input.file,
+      repoRelative: (abs) => this.repoRelative(abs),
+      inv: this.inv,
+    })
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -613,47 +599,3 @@ class TfBag implements PropertyBag {
     return `${this.rc.address}: ${note}`
   }
 }
-
-/** An `aws_iam_policy_document` statement block → an IAM policy statement. */
-function dataStatement(st: { [key: string]: Value }): Value {
-  const out: Record<string, Value> = { Effect: typeof st.effect === 'string' ? st.effect : isUnknown(st.effect) ? st.effect : 'Allow' }
-  if (typeof st.sid === 'string' && st.sid !== '') out.Sid = st.sid
-  const list = (k: string, to: string): void => {
-    const v = st[k]
-    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) return
-    out[to] = v
-  }
-  list('actions', 'Action')
-  list('not_actions', 'NotAction')
-  list('resources', 'Resource')
-  list('not_resources', 'NotResource')
-  const principals = (k: string, to: string): void => {
-    const blocks = asList(st[k]).filter(isRecord)
-    if (blocks.length === 0) return
-    if (blocks.some((b) => b.type === '*' && asList(b.identifiers).includes('*'))) {
-      out[to] = '*'
-      return
-    }
-    const p: Record<string, Value[]> = {}
-    for (const b of blocks) {
-      if (typeof b.type !== 'string') continue
-      ;(p[b.type] ??= []).push(...asList(b.identifiers))
-    }
-    out[to] = p
-  }
-  principals('principals', 'Principal')
-  principals('not_principals', 'NotPrincipal')
-  const conds = asList(st.condition).filter(isRecord)
-  if (conds.length > 0) {
-    const c: Record<string, Record<string, Value>> = {}
-    for (const cond of conds) {
-      if (typeof cond.test !== 'string' || typeof cond.variable !== 'string') continue
-      const inner = (c[cond.test] ??= {})
-      const prev = inner[cond.variable]
-      inner[cond.variable] = prev === undefined ? cond.values ?? [] : [...asList(prev), ...asList(cond.values)]
-    }
-    out.Condition = c
-  }
-  return out
-}
-
