@@ -6,28 +6,20 @@
  * actual inventory: scope and gateway globs, accounts and exception targets that match nothing, and
  * exceptions that suppress no finding. Exit 0 valid, 1 problems, 2 usage error.
  */
-import { yamlOffsetOf } from '../util/yaml-position.js'
 import { existsSync, readFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
-import { LineCounter, parseDocument, type Document } from 'yaml'
 import { isTagwardenError, UsageError } from '../errors.js'
 import { globMatch } from '../iam/glob.js'
-import { BUNDLED_RULES_PATH, explainAjvError, loadRulesConfigFromFiles, schemaValidator } from '../config/load.js'
-import { decodePointer, isOptionsSchemaError, optionProblems } from '../rules/options.js'
+import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../config/load.js'
+import { checkRulesText, inFileOrder, isObject, type Located, type RulesFileProblem } from '../config/problems.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { RULE_META } from '../rules/index.js'
 import type { RuleMeta } from '../rules/types.js'
 import { runScan } from '../pipeline/scan.js'
 import type { AccountSource } from '../sources/account-source.js'
 import { snapshotSource } from '../sources/snapshot.js'
-import { suggest } from '../util/text.js'
 
-export interface ValidationProblem {
-  /** `file:line:column`. */
-  location: string
-  code: string
-  message: string
-}
+export type ValidationProblem = RulesFileProblem
 
 export interface ValidationResult {
   file: string
@@ -37,131 +29,6 @@ export interface ValidationResult {
 }
 
 type Path = Array<string | number>
-
-class Located {
-  constructor(
-    /** The file as shown in locations. */
-    readonly file: string,
-    readonly doc: Document,
-    readonly lines: LineCounter,
-  ) {}
-
-  /** `file:line:column` of the node at `path`. */
-  at(path: Path, atKey = false): string {
-    return `${this.file}:${this.lineCol(path, atKey)}`
-  }
-
-  /** `line:column` of the node at `path` (its key for `atKey`), or of the deepest one that exists. */
-  lineCol(path: Path, atKey = false): string {
-    const { line, col } = this.lines.linePos(yamlOffsetOf(this.doc, path, atKey))
-    return `${line}:${col}`
-  }
-}
-
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-
-function schemaProblems(raw: unknown, at: Located): ValidationProblem[] {
-  const validate = schemaValidator()
-  if (validate(raw)) return []
-  const errs = validate.errors ?? []
-  const out: ValidationProblem[] = []
-  const seen = new Set<string>()
-  for (const e of errs) {
-    // Each branch of a `oneOf`/`anyOf` fails on its own; the combinator's error says it once.
-    if (/\/(oneOf|anyOf)\//.test(e.schemaPath)) continue
-    // Rule options: `checkOptions` explains them by the rule's own option schemas.
-    if (isOptionsSchemaError(e)) continue
-    const segs = e.instancePath.split('/').slice(1).map(decodePointer)
-    const extra = e.keyword === 'additionalProperties'
-    const location = at.at(extra ? [...segs, String(e.params.additionalProperty)] : segs, extra)
-    const message = explainAjvError(e)
-    const k = `${location}\u0000${message}`
-    if (seen.has(k)) continue
-    seen.add(k)
-    out.push({ location, code: 'schema', message })
-  }
-  return out
-}
-
-function checkOptions(meta: RuleMeta, options: unknown, path: Path, at: Located, out: ValidationProblem[], ruleLabel: string): void {
-  for (const p of optionProblems(meta, options, ruleLabel)) out.push({ location: at.at([...path, ...p.path], p.atKey), code: p.code, message: p.message })
-}
-
-function isRealDate(ymd: string): boolean {
-  const d = new Date(`${ymd}T00:00:00Z`)
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === ymd
-}
-
-/** The meaning checks; `raw` may still violate the schema, so every access is defensive. */
-function semanticProblems(raw: Record<string, unknown>, at: Located, builtins: ReadonlyMap<string, RuleMeta>): ValidationProblem[] {
-  const out: ValidationProblem[] = []
-  const known = new Set(builtins.keys())
-  const tags = isObject(raw.tags) ? raw.tags : {}
-  const required = Array.isArray(tags.required) ? tags.required : []
-  const requiredKeys = new Map<string, number>()
-  for (const [i, req] of required.entries()) {
-    if (!isObject(req)) continue
-    if (typeof req.key === 'string') {
-      const prior = requiredKeys.get(req.key)
-      if (prior !== undefined) out.push({ location: at.at(['tags', 'required', i, 'key']), code: 'duplicate-key', message: `required tag \`${req.key}\` is listed twice (also tags.required[${prior}])` })
-      else requiredKeys.set(req.key, i)
-    }
-    if (typeof req.pattern === 'string') {
-      try {
-        new RegExp(req.pattern)
-      } catch (e) {
-        out.push({ location: at.at(['tags', 'required', i, 'pattern']), code: 'invalid-regex', message: `invalid regular expression: ${(e as Error).message}` })
-      }
-    }
-  }
-  const prohibited = Array.isArray(tags.prohibited) ? tags.prohibited : []
-  for (const [i, p] of prohibited.entries()) {
-    if (isObject(p) && typeof p.key === 'string' && requiredKeys.has(p.key)) {
-      out.push({ location: at.at(['tags', 'prohibited', i, 'key']), code: 'prohibited-required', message: `\`${p.key}\` is both required and prohibited` })
-    }
-  }
-  const rules = isObject(raw.rules) ? raw.rules : {}
-  for (const [id, setting] of Object.entries(rules)) {
-    const meta = builtins.get(id)
-    if (!meta) {
-      out.push({ location: at.at(['rules', id], true), code: 'unknown-rule', message: `unknown rule \`${id}\`${suggest(id, [...known])}; a rule of your own goes under \`custom:\` with \`extends:\`` })
-      continue
-    }
-    if (isObject(setting)) checkOptions(meta, setting.options, ['rules', id, 'options'], at, out, `rule ${id}`)
-  }
-  const custom = Array.isArray(raw.custom) ? raw.custom : []
-  for (const [i, c] of custom.entries()) {
-    if (!isObject(c) || typeof c.id !== 'string') continue
-    if (known.has(c.id)) out.push({ location: at.at(['custom', i, 'id']), code: 'duplicate-rule', message: `rule ID \`${c.id}\` is already taken${builtins.has(c.id) ? ' by a built-in rule' : ''}` })
-    known.add(c.id)
-    if (typeof c.extends !== 'string') continue
-    const base = builtins.get(c.extends)
-    if (!base) {
-      out.push({ location: at.at(['custom', i, 'extends']), code: 'unknown-rule', message: `custom rule \`${c.id}\` extends unknown rule \`${c.extends}\`${suggest(c.extends, [...builtins.keys()])}` })
-      continue
-    }
-    checkOptions(base, c.options, ['custom', i, 'options'], at, out, `custom rule ${c.id} (extends ${base.id})`)
-  }
-  const exceptions = Array.isArray(raw.exceptions) ? raw.exceptions : []
-  for (const [i, ex] of exceptions.entries()) {
-    if (!isObject(ex)) continue
-    const ids = typeof ex.rules === 'string' ? [ex.rules] : Array.isArray(ex.rules) ? ex.rules.filter((x): x is string => typeof x === 'string') : []
-    for (const id of ids) {
-      if (!known.has(id)) out.push({ location: at.at(['exceptions', i, 'rules']), code: 'unknown-rule', message: `exception names unknown rule \`${id}\`${suggest(id, [...known])}` })
-    }
-    if (typeof ex.reason === 'string' && ex.reason.trim().length < 10 && ex.reason.length >= 10) {
-      out.push({ location: at.at(['exceptions', i, 'reason']), code: 'schema', message: 'exception reason must be at least 10 characters: say why the exception is acceptable' })
-    }
-    if (typeof ex.expires === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(ex.expires) && !isRealDate(ex.expires)) {
-      out.push({ location: at.at(['exceptions', i, 'expires']), code: 'schema', message: `\`expires\` is not a real date: ${ex.expires}` })
-    }
-  }
-  return out
-}
 
 interface PrincipalRef {
   arn: string
@@ -260,24 +127,10 @@ export async function validateRulesFile(file: string, opts: ValidateOptions = {}
   const builtins = opts.builtins ?? RULE_META
   if (!existsSync(file)) throw new UsageError('no-such-path', `${file}: no such file`, 'give the rules file to validate, e.g. tagwarden.yaml')
   const shown = opts.displayPath ?? file
-  const text = readFileSync(file, 'utf8')
-  const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
-  const at = new Located(shown, doc, lines)
-  const result: ValidationResult = { file: shown, problems: [], inputErrors: [] }
-  if (doc.errors.length > 0) {
-    for (const err of doc.errors) {
-      const { line, col } = lines.linePos(err.pos[0])
-      result.problems.push({ location: `${shown}:${line}:${col}`, code: 'yaml', message: `invalid YAML: ${err.message.split('\n')[0]}` })
-    }
-    return result
-  }
-  const raw = doc.toJS() as unknown
-  if (!isObject(raw)) {
-    result.problems.push({ location: `${shown}:1:1`, code: 'schema', message: 'a rules file must be a YAML mapping with `version: 1`' })
-    return result
-  }
-  result.problems.push(...schemaProblems(raw, at), ...semanticProblems(raw, at, builtins))
+  const checked = checkRulesText(readFileSync(file, 'utf8'), shown, builtins)
+  const { raw, at } = checked
+  const result: ValidationResult = { file: shown, problems: checked.problems, inputErrors: [] }
+  if (!raw) return result
   const files = raw.extends === 'none' ? [file] : [BUNDLED_RULES_PATH, file]
   let config: ResolvedConfig | undefined
   try {
@@ -295,11 +148,7 @@ export async function validateRulesFile(file: string, opts: ValidateOptions = {}
     result.problems.push(...r.problems)
     result.inputErrors = r.inputErrors
   }
-  result.problems.sort((a, b) => {
-    const [, la = 0, ca = 0] = a.location.match(/:(\d+):(\d+)$/)?.map(Number) ?? []
-    const [, lb = 0, cb = 0] = b.location.match(/:(\d+):(\d+)$/)?.map(Number) ?? []
-    return la - lb || ca - cb
-  })
+  inFileOrder(result.problems)
   return result
 }
 

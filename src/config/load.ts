@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { resolve } from 'node:path'
-import { Ajv, type ErrorObject } from 'ajv'
+import type { ErrorObject } from 'ajv'
 import { LineCounter, parseDocument, type Document } from 'yaml'
 import { ConfigError } from '../errors.js'
 import type { Severity } from '../model/finding.js'
@@ -24,9 +24,11 @@ import type { RuleMeta } from '../rules/types.js'
 import { suggest } from '../util/text.js'
 import { yamlOffsetOf } from '../util/yaml-position.js'
 import { decodePointer, isOptionsSchemaError, optionProblems } from '../rules/options.js'
+import { checkRulesText, explainAjvError, schemaValidator } from './problems.js'
+
+export { RULES_SCHEMA_PATH } from './problems.js'
 
 export const BUNDLED_RULES_PATH = fileURLToPath(new URL('../../rules.yaml', import.meta.url))
-export const RULES_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/rules.schema.json', import.meta.url))
 export const DEFAULT_USER_RULES_FILE = 'tagwarden.yaml'
 
 interface RawRuleSetting {
@@ -66,16 +68,6 @@ interface ParsedFile {
   raw: RawRulesFile
   doc: Document
   lines: LineCounter
-}
-
-let compiledSchema: ReturnType<Ajv['compile']> | undefined
-/** The compiled rules-file schema (compiled once per process). */
-export function schemaValidator(): ReturnType<Ajv['compile']> {
-  if (!compiledSchema) {
-    const ajv = new Ajv({ allErrors: true, strict: false })
-    compiledSchema = ajv.compile(JSON.parse(readFileSync(RULES_SCHEMA_PATH, 'utf8')))
-  }
-  return compiledSchema
 }
 
 function positionOf(file: ParsedFile, path: Array<string | number>, atKey = false): Position {
@@ -140,36 +132,6 @@ function pickMostUseful(errs: ErrorObject[]): ErrorObject {
   return [...errs].sort((a, b) => b.instancePath.length - a.instancePath.length)[0]!
 }
 
-/** A plain explanation of one schema error, naming the property as `a.b.c` (shared with `rules validate`). */
-export function explainAjvError(e: ErrorObject): string {
-  const segs = e.instancePath.split('/').slice(1).map(decodePointer)
-  const where = segs.length === 0 ? 'the file' : `\`${segs.join('.')}\``
-  switch (e.keyword) {
-    case 'additionalProperties':
-      return `unknown property \`${String(e.params.additionalProperty)}\` in ${where}`
-    case 'required':
-      return `${where} is missing the required property \`${String(e.params.missingProperty)}\``
-    case 'enum':
-      return `${where} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
-    case 'const':
-      return `${where} must be ${JSON.stringify(e.params.allowedValue)}`
-    case 'minLength':
-      return e.instancePath.endsWith('/reason')
-        ? `${where} must be at least ${String(e.params.limit)} characters: say why the exception is acceptable`
-        : `${where} must be at least ${String(e.params.limit)} characters`
-    case 'pattern':
-      return `${where} does not match the expected format ${String(e.params.pattern)}`
-    case 'type':
-      return `${where} must be of type ${String(e.params.type)}`
-    case 'anyOf':
-      return segs[0] === 'exceptions' ? `${where} needs a target: \`arn\`, \`account\`, \`logicalId\` or \`address\`` : `${where} ${e.message ?? 'is invalid'}`
-    case 'oneOf':
-      return segs[0] === 'exceptions' && segs[2] === 'rules' ? `${where} must be a rule ID or a non-empty list of rule IDs` : `${where} ${e.message ?? 'is invalid'}`
-    default:
-      return `${where} ${e.message ?? 'is invalid'}`
-  }
-}
-
 function mergeSettings(base: ResolvedSettings, raw: RawRulesFile): ResolvedSettings {
   const s = raw.settings ?? {}
   return {
@@ -211,11 +173,39 @@ export function loadRulesConfig(opts: LoadRulesOptions): ResolvedConfig {
     if (existsSync(candidate)) userPath = candidate
   }
   if (userPath !== undefined) {
+    refuseProblems(userPath, opts.builtins)
     const user = parseRulesFile(userPath)
     if (user.raw.extends === 'none') files.length = 0
     files.push(user)
   }
   return resolveFiles(files, opts.builtins)
+}
+
+const PROBLEM_CODES: Record<string, string> = {
+  yaml: 'rules-file-yaml',
+  'unknown-rule': 'rules-file-unknown-rule',
+  'duplicate-rule': 'rules-file-duplicate-rule',
+  'invalid-regex': 'rules-file-regex',
+}
+
+/**
+ * The user's rules file with every problem `rules validate` would report, in file order, in one error (a
+ * scan should not make the user fix one problem per run). The bundled file is tagwarden's own.
+ */
+function refuseProblems(path: string, builtins: ReadonlyMap<string, RuleMeta>): void {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch {
+    return // parseRulesFile says why
+  }
+  const { problems } = checkRulesText(text, path, builtins)
+  if (problems.length === 0) return
+  const hint = `\`tagwarden rules validate ${path}\` checks the file on its own`
+  const first = problems[0]!
+  if (problems.length === 1) throw new ConfigError(PROBLEM_CODES[first.code] ?? 'rules-file-schema', `${first.location}: ${first.message}`, { location: first.location, hint })
+  const list = problems.map((p) => `  ${p.location}: ${p.message}`).join('\n')
+  throw new ConfigError(PROBLEM_CODES[first.code] ?? 'rules-file-schema', `${path} has ${problems.length} problems:\n${list}`, { hint })
 }
 
 /** Resolve already-parsed text (used by tests and `rules validate`). */
@@ -301,7 +291,7 @@ function resolveFiles(files: ParsedFile[], builtins: ReadonlyMap<string, RuleMet
       if (ex.expires !== undefined) {
         if (!isRealDate(ex.expires)) {
           const pos = positionOf(file, ['exceptions', i, 'expires'])
-          throw new ConfigError('rules-file-schema', `${fmt(pos)}: \`expires\` is not a real date: ${ex.expires}`, { location: fmt(pos) })
+          throw new ConfigError('rules-file-schema', `${fmt(pos)}: \`expires\` must be a real date like 2027-01-31; ${ex.expires} does not exist`, { location: fmt(pos) })
         }
         e.expires = ex.expires
       }

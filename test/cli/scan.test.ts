@@ -227,7 +227,7 @@ describe.concurrent('a malformed rules file', () => {
 
   it.each([
     ['broken YAML', 'version: 1\nrules:\n  principal-missing-tag:\n    severity: [error\n', /:\d+:\d+: invalid YAML/],
-    ['an unknown property', 'version: 1\ntags:\n  requried:\n    - key: team\n', /:3:3: unknown property `requried` in `tags`/],
+    ['an unknown property', 'version: 1\ntags:\n  requried:\n    - key: team\n', /:3:3: unknown property `requried` in `tags` — did you mean `required`\?/],
     ['an unknown rule', 'version: 1\nrules:\n  principal-missing-tagg: { severity: error }\n', /:3:3: unknown rule `principal-missing-tagg` — did you mean `principal-missing-tag`\?/],
   ])('with %s exits 2 and points at file:line:column', async (name, text, message) => {
     const f = rulesFile(`${name.replace(/\W+/g, '-')}.yaml`, text)
@@ -239,6 +239,39 @@ describe.concurrent('a malformed rules file', () => {
     expect(first).toMatch(message)
     expect(r.stderr).toMatch(/^\s+hint: /m)
     expect(r.stderr).not.toMatch(STACK_FRAME)
+  })
+
+  it('with several problems lists every one, in file order, as `rules validate` does, and points at it', async () => {
+    const text = [
+      'version: 1',
+      'tags:',
+      '  requried:',
+      '    - key: team',
+      'rules:',
+      '  principal-missing-tagg: { severity: error }',
+      'exceptions:',
+      '  - rules: principal-missing-tag',
+      '    arn: arn:aws:iam::111111111111:role/x',
+      '    reason: migrating off this role in Q3',
+      '    expires: next year',
+      '',
+    ].join('\n')
+    const f = rulesFile('several.yaml', text)
+    const r = await runCli(['scan', '--input', DEMO, '--rules', f])
+    expect(r.status).toBe(2)
+    const listed = r.stderr.split('\n').filter((l) => l.startsWith(`  ${f}:`)).map((l) => l.trim())
+    expect(listed).toEqual([
+      `${f}:3:3: unknown property \`requried\` in \`tags\` — did you mean \`required\`?`,
+      `${f}:6:3: unknown rule \`principal-missing-tagg\` — did you mean \`principal-missing-tag\`?; a rule of your own goes under \`custom:\` with \`extends:\``,
+      `${f}:11:14: \`exceptions.0.expires\` must be a date like 2027-01-31`,
+    ])
+    expect(r.stderr).toMatch(new RegExp(`^tagwarden: error: ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} has 3 problems:$`, 'm'))
+    expect(r.stderr).toContain(`hint: \`tagwarden rules validate ${f}\` checks the file on its own`)
+    expect(r.stderr).not.toContain('schema.json')
+    // The same problems as `rules validate` (which names the file relative to the working directory).
+    const validate = await runCli(['rules', 'validate', f], { cwd: tmp })
+    expect(validate.status).toBe(1)
+    expect(validate.stdout.split('\n').filter((l) => l.startsWith('several.yaml:'))).toEqual(listed.map((l) => l.slice(tmp.length + 1)))
   })
 
   it('exits 2 when the rules file does not exist', async () => {

@@ -65,9 +65,9 @@ describe('rules validate', () => {
       'bad.yaml:15:14: custom rule `ml-cost-center` extends unknown rule `principal-missing-tagz` — did you mean `principal-missing-tag`?',
       'bad.yaml:16:9: rule ID `principal-missing-tag` is already taken by a built-in rule',
       'bad.yaml:19:12: exception names unknown rule `ml-cost-centre` — did you mean `ml-cost-center`?',
-      'bad.yaml:22:14: `expires` is not a real date: 2027-02-30',
+      'bad.yaml:22:14: `expires` must be a real date like 2027-01-31; 2027-02-30 does not exist',
       'bad.yaml:23:5: `exceptions.1` needs a target: `arn`, `account`, `logicalId` or `address`',
-      'bad.yaml:26:3: unknown property `colour` in `settings`',
+      'bad.yaml:26:3: unknown property `colour` in `settings` (known: `inferenceActions`, `workloadOidcIssuers`, `gateways`)',
     ])
   })
 

@@ -111,12 +111,15 @@ describe('errors carry file:line:column and a plain explanation', () => {
     ['bad severity', 'version: 1\nrules:\n  principal-missing-tag: { severity: critical }\n', /tagwarden\.yaml:3:38: `rules\.principal-missing-tag\.severity` must be one of "error", "warning", "note"/],
     ['unknown rule with suggestion', 'version: 1\nrules:\n  principal-missing-tags: { enabled: false }\n', /tagwarden\.yaml:3:\d+: unknown rule `principal-missing-tags` — did you mean `principal-missing-tag`\?/],
     ['short exception reason', "version: 1\nexceptions:\n  - rules: principal-missing-tag\n    arn: 'arn:aws:iam::1:role/x'\n    reason: legacy\n", /tagwarden\.yaml:5:13: `exceptions\.0\.reason` must be at least 10 characters/],
-    ['exception without target', 'version: 1\nexceptions:\n  - rules: principal-missing-tag\n    reason: because we said so, really\n', /tagwarden\.yaml:3:5: .*must match a schema in anyOf|required property `arn`/],
+    ['exception without target', 'version: 1\nexceptions:\n  - rules: principal-missing-tag\n    reason: because we said so, really\n', /tagwarden\.yaml:3:5: `exceptions\.0` needs a target: `arn`, `account`, `logicalId` or `address`/],
     ['exception for unknown rule', "version: 1\nexceptions:\n  - rules: [nope-rule]\n    arn: 'x'\n    reason: because we said so, really\n", /tagwarden\.yaml:3:\d+: exception names unknown rule `nope-rule`/],
     ['custom extends unknown', 'version: 1\ncustom:\n  - id: my-rule\n    extends: principal-missing\n', /tagwarden\.yaml:4:14: custom rule `my-rule` extends unknown rule `principal-missing` — did you mean `principal-missing-tag`\?/],
-    ['custom reuses a built-in ID', 'version: 1\ncustom:\n  - id: principal-missing-tag\n    extends: principal-missing-tag\n', /tagwarden\.yaml:3:5: rule ID `principal-missing-tag` is already taken/],
+    ['custom reuses a built-in ID', 'version: 1\ncustom:\n  - id: principal-missing-tag\n    extends: principal-missing-tag\n', /tagwarden\.yaml:3:9: rule ID `principal-missing-tag` is already taken by a built-in rule/],
     ['invalid regex', "version: 1\ntags:\n  required:\n    - key: team\n      pattern: '^[a-z'\n", /tagwarden\.yaml:5:16: invalid regular expression/],
-    ['impossible expiry date', "version: 1\nexceptions:\n  - rules: principal-missing-tag\n    arn: x\n    reason: because we said so, really\n    expires: '2027-02-31'\n", /tagwarden\.yaml:6:\d+: `expires` is not a real date|tagwarden\.yaml:\d+:\d+/],
+    ['expiry not a date', "version: 1\nexceptions:\n  - rules: principal-missing-tag\n    arn: x\n    reason: because we said so, really\n    expires: next year\n", /tagwarden\.yaml:6:14: `exceptions\.0\.expires` must be a date like 2027-01-31$/],
+    ['account ID format', "version: 1\nexceptions:\n  - rules: principal-missing-tag\n    account: '1234'\n    reason: because we said so, really\n", /tagwarden\.yaml:4:14: `exceptions\.0\.account` must be a 12-digit AWS account ID/],
+    ['a list where a mapping belongs', 'version: 1\nsettings: [a]\n', /tagwarden\.yaml:2:11: `settings` must be a mapping/],
+    ['impossible expiry date', "version: 1\nexceptions:\n  - rules: principal-missing-tag\n    arn: x\n    reason: because we said so, really\n    expires: '2027-02-31'\n", /tagwarden\.yaml:6:14: `expires` must be a real date like 2027-01-31; 2027-02-31 does not exist/],
   ])('%s', (_name, text, pattern) => {
     const e = configError(text)
     expect(e.message).toMatch(pattern)
