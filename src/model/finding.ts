@@ -4,6 +4,7 @@
  * bump `REPORT_SCHEMA_VERSION` on any incompatible change.
  */
 import type { SpendCoverage } from './spend.js'
+import type { Ledger } from './ledger.js'
 
 export const REPORT_SCHEMA_VERSION = '1.1'
 
@@ -84,6 +85,13 @@ export function withFields<F extends Finding>(f: F, fields: Partial<F>): F {
 export interface FindingSpend {
   total: number
   unattributed: number
+  /**
+   * Schema 1.1, with a ledger (CUR 2.0): the ledger dollars this finding's fix would have attributed —
+   * the spend of the causes it owns. Summed over findings it never counts a dollar twice.
+   */
+  recoverable?: number
+  /** Schema 1.1: the ledger cause this finding owns (the costliest when it owns several). Accept unknown IDs. */
+  cause?: string
   currency: string
   /** `end` exclusive; both YYYY-MM-DD. */
   period: { start: string; end: string }
@@ -184,6 +192,8 @@ export interface ScanReport {
   findings: Finding[]
   summary: ScanSummary
   errors: ScanErrorEntry[]
+  /** Schema 1.1: the spend ledger, when per-principal spend (CUR 2.0) was read; `summary.spend.ledgerReason` says why not. */
+  ledger?: Ledger
 }
 
 /**

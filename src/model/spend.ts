@@ -74,6 +74,8 @@ export interface SpendCoverage {
   requests?: Pick<CostExplorerRequestStats, 'sent' | 'cached' | 'costUsd'>
   /** CUR 2.0: per-principal spend joined to the IAM principals. */
   principals?: PrincipalSpendSummary
+  /** Schema 1.1: why the report has no `ledger` (no CUR 2.0 data). */
+  ledgerReason?: string
 }
 
 /** `summary.spend.principals` of a scan report. */

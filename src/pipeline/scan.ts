@@ -7,6 +7,8 @@ import type { CurLoadResult } from '../scanners/cur/load.js'
 import { buildPrincipalSpendContext } from '../spend/principal-context.js'
 import { curUsageEvidence, finishPrincipalSpend, principalSpendConfig, withoutPrincipalSpendRules } from '../spend/principal-phase.js'
 import { curToSpendData, mergeCurIntoSpend } from '../spend/cur-spend-data.js'
+import { finishLedger } from '../spend/ledger.js'
+import type { Ledger } from '../model/ledger.js'
 import { analyzeAccount } from '../analysis/analyze-account.js'
 import type { PrincipalFacts } from '../analysis/facts.js'
 import { emptyIndex, type OrgIndex } from '../analysis/org-index.js'
@@ -134,13 +136,19 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
   errors.push(...engine.errors)
   const rulesNotEvaluated = [...engine.rulesNotEvaluated]
   let principalSpend: PrincipalSpendSummary | undefined
+  let ledger: Ledger | undefined
   if (cur) {
-    const pctx = buildPrincipalSpendContext(cur, facts, findings, index.scannedAccounts, (id) => RULE_META.get(baseOf(id))?.spend !== undefined)
+    const pctx = buildPrincipalSpendContext(cur, facts, findings, index.scannedAccounts, (id) => RULE_META.get(baseOf(id))?.spend !== undefined, {
+      requiredTags: config.settings.requiredTags,
+      baseOf,
+    })
     const pass = runRules(facts, index, principalSpendConfig(config, isPrincipalSpendRule), RULE_REGISTRY, { principalSpend: pctx })
     errors.push(...pass.errors)
     findings = [...findings, ...pass.findings]
     // Enriches findings with spend and sorts by unattributed spend within a severity.
     principalSpend = finishPrincipalSpend(findings, pctx)
+    // After the enrichment: every finding's spend is set, the owners add what they recover.
+    if (pctx.ledger) ledger = finishLedger(pctx.ledger, findings, baseOf, config.settings.requiredTags).ledger
   } else if (curLoad) {
     // --cur was given but gave no data; without --cur an IAM run says nothing about per-principal spend.
     for (const r of principalSpendConfig(config, isPrincipalSpendRule).rules.filter((x) => x.enabled)) {
@@ -167,6 +175,7 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
   const spendCov = spendInput ? spendCoverage(spendInput, config) : undefined
   if (spendCov) rulesNotEvaluated.push(...spendCov.rulesNotEvaluated)
   if (spendCov && principalSpend) spendCov.summary.principals = principalSpend
+  if (spendCov && !ledger) spendCov.summary.ledgerReason = curLoad?.reason ?? 'no per-principal spend: the ledger needs CUR 2.0 (--cur; docs/cur.md)'
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'tagwarden', version: toolVersion() },
@@ -191,6 +200,7 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
       ...(spendCov ? { spend: spendCov.summary } : {}),
     }),
     errors,
+    ...(ledger ? { ledger } : {}),
   }
 }
 

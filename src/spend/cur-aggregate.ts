@@ -7,7 +7,7 @@
  */
 import { sessionArnToRole, parseArn } from '../iam/arn.js'
 import { addTo, isUntaggedValue, roundAmount, type TagKeySpend } from './model.js'
-import { SESSION_CAP, type CurGroup, type CurPrincipalKind, type CurReadStats, type CurSpendData, type PrincipalSpend } from './cur-model.js'
+import { SESSION_CAP, type CurGroup, type CurPrincipalKind, type CurReadStats, type CurSpendData, type LedgerCell, type LedgerModelCell, type PrincipalSpend } from './cur-model.js'
 import type { SpendPeriod } from '../model/spend.js'
 
 /** Line item types that are Bedrock usage; Credit, Refund, Tax, Fee and the rest are left out. */
@@ -100,6 +100,14 @@ interface PrincipalAcc {
   unattributedLast?: string
   attributedFirst?: string
   attributedLast?: string
+  /** Ledger cells (day × line values) and model cells (usage type × line values), in micro-units. */
+  cells: Map<string, Omit<LedgerCell, 'p'>>
+  models: Map<string, Omit<LedgerModelCell, 'p'>>
+}
+
+/** Cost → integer micro-units: the ledger adds these exactly. */
+export function toMicro(cost: number): number {
+  return Math.round(cost * 1e6)
 }
 
 interface AccountAcc {
@@ -148,7 +156,7 @@ export class CurSpendAccumulator {
     const key = `${caller.accountId}\u0000${caller.kind}\u0000${caller.kind === 'none' ? g.accountId : caller.arn}`
     let p = this.principals.get(key)
     if (!p) {
-      p = { caller: { ...caller, ...(caller.kind === 'none' ? { accountId: g.accountId } : {}) }, total: 0, unattributed: 0, byKey: this.tagKeys.map(() => ({ unattributed: 0, values: new Map() })), untrackedSessions: 0, rows: 0 }
+      p = { caller: { ...caller, ...(caller.kind === 'none' ? { accountId: g.accountId } : {}) }, total: 0, unattributed: 0, byKey: this.tagKeys.map(() => ({ unattributed: 0, values: new Map() })), untrackedSessions: 0, rows: 0, cells: new Map(), models: new Map() }
       delete p.caller.session
       this.principals.set(key, p)
     }
@@ -162,6 +170,20 @@ export class CurSpendAccumulator {
         k.values.set(v, (k.values.get(v) ?? 0) + g.cost)
       }
     }
+    const micro = toMicro(g.cost)
+    const values = this.tagKeys.map((_, i) => g.values[i] ?? '')
+    const caseValues = this.tagKeys.map((_, i) => g.caseValues?.[i] ?? '')
+    const lineKey = JSON.stringify([values, caseValues])
+    const day = g.first ?? ''
+    const cellKey = `${day}\u0000${lineKey}`
+    const cell = p.cells.get(cellKey)
+    if (cell) cell.micro += micro
+    else p.cells.set(cellKey, { day, values, caseValues, micro })
+    const usageType = g.usageType ?? ''
+    const modelKey = `${usageType}\u0000${lineKey}`
+    const model = p.models.get(modelKey)
+    if (model) model.micro += micro
+    else p.models.set(modelKey, { usageType, values, caseValues, micro })
     p.first = minDay(p.first, g.first)
     p.last = maxDay(p.last, g.last)
     if (unattributed !== 0) {
@@ -197,7 +219,12 @@ export class CurSpendAccumulator {
 
   /** The principal records, costliest unattributed spend first (then total, then ARN). */
   principalSpend(): PrincipalSpend[] {
-    const out: PrincipalSpend[] = []
+    return this.ordered().map(([r]) => r)
+  }
+
+  /** The principal records in report order, each with its accumulator (for the ledger cells). */
+  private ordered(): Array<[PrincipalSpend, PrincipalAcc]> {
+    const out: Array<[PrincipalSpend, PrincipalAcc]> = []
     for (const p of this.principals.values()) {
       const r: PrincipalSpend = {
         accountId: p.caller.accountId,
@@ -223,9 +250,21 @@ export class CurSpendAccumulator {
         const v = p[k]
         if (v !== undefined) r[k] = v
       }
-      out.push(r)
+      out.push([r, p])
     }
-    return out.sort((a, b) => b.unattributed - a.unattributed || b.total - a.total || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : a.accountId < b.accountId ? -1 : 1))
+    return out.sort(([a], [b]) => b.unattributed - a.unattributed || b.total - a.total || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : a.accountId < b.accountId ? -1 : 1))
+  }
+
+  /** Cells in a stable order (principal, then day or usage type, then line values). */
+  private ledgerCells(ordered: ReadonlyArray<[PrincipalSpend, PrincipalAcc]>): Pick<CurSpendData, 'cells' | 'modelCells'> {
+    const byKey = <T>(m: Map<string, T>): T[] => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v)
+    const cells: LedgerCell[] = []
+    const modelCells: LedgerModelCell[] = []
+    ordered.forEach(([, acc], p) => {
+      for (const c of byKey(acc.cells)) if (c.micro !== 0) cells.push({ p, ...c })
+      for (const c of byKey(acc.models)) if (c.micro !== 0) modelCells.push({ p, ...c })
+    })
+    return { cells, modelCells }
   }
 
   /** The currency of most of the spend; a note when there are several. */
@@ -263,6 +302,7 @@ export class CurSpendAccumulator {
     }
     const notes = [...(x.notes ?? [])]
     if (note) notes.push(note)
+    const ordered = this.ordered()
     return {
       source: x.source,
       period: { ...x.period },
@@ -272,10 +312,11 @@ export class CurSpendAccumulator {
       unattributed: roundAmount(unattributed),
       accounts,
       byTag,
-      principals: this.principalSpend(),
+      principals: ordered.map(([r]) => r),
       accountsSeen: [...this.seen].sort(),
       stats: x.stats,
       notes,
+      ...this.ledgerCells(ordered),
     }
   }
 }

@@ -26,6 +26,37 @@ export interface CurGroup {
   /** Earliest and latest usage day of the group (`YYYY-MM-DD`), when known. */
   first?: string
   last?: string
+  /**
+   * Per required key, in `tagKeys` order: a value found under another spelling of `iamPrincipal/<key>`
+   * (`iamPrincipal/Team`) when the exact key has none; the ledger's `case-drift`. Absent: none.
+   */
+  caseValues?: ReadonlyArray<string | undefined>
+  /** `line_item_usage_type` (Marketplace models without one: the product name), for spend by model. */
+  usageType?: string
+}
+
+/**
+ * The bill at the grain the ledger needs (src/spend/ledger.ts): one billed principal (an index into
+ * `CurSpendData.principals`), one usage day, one combination of line values per required key, in
+ * integer micro-units of the currency so that sums are exact.
+ */
+export interface LedgerCell {
+  p: number
+  day: string
+  /** Per required key: the value under the exact key (`''`: none). */
+  values: string[]
+  /** Per required key: the value under another spelling when the exact key has none (`''`: none). */
+  caseValues: string[]
+  micro: number
+}
+
+/** The same without the day and with the usage type: spend by model stays small (principals × models). */
+export interface LedgerModelCell {
+  p: number
+  usageType: string
+  values: string[]
+  caseValues: string[]
+  micro: number
 }
 
 /** How a caller appears in `line_item_iam_principal`. */
@@ -110,6 +141,10 @@ export interface CurSpendData {
   accountsSeen: string[]
   stats: CurReadStats
   notes: string[]
+  /** The ledger's cells: per principal, day and line values (micro-units). */
+  cells: LedgerCell[]
+  /** Per principal, usage type and line values (micro-units). */
+  modelCells: LedgerModelCell[]
 }
 
 /** How many sessions of one role are named in the evidence; the rest are counted together. */

@@ -5,7 +5,9 @@
  */
 import type { PrincipalFacts } from '../analysis/facts.js'
 import type { Finding } from '../model/finding.js'
+import type { TagRequirement } from '../config/types.js'
 import type { CurSpendData } from './cur-model.js'
+import { evaluateLedger, type LedgerEvaluation } from './ledger.js'
 import { joinPrincipalSpend, type PrincipalJoin } from './principal-join.js'
 
 export interface PrincipalSpendContext {
@@ -13,6 +15,8 @@ export interface PrincipalSpendContext {
   join: PrincipalJoin
   /** Fact ARN → rule IDs of the IAM findings on it (suppressed ones included: an exception is an explanation too). */
   explainedBy: Map<string, string[]>
+  /** The ledger's causes of every billed line (src/spend/ledger.ts), when the caller evaluated them. */
+  ledger?: LedgerEvaluation
 }
 
 
@@ -26,11 +30,16 @@ export function buildPrincipalSpendContext(
    * about spend, not IAM, never "explain" a principal's spend.
    */
   isSpendRule: (ruleId: string) => boolean,
+  /** With these, the ledger's causes are evaluated too (the pipeline always gives them). */
+  ledger?: { requiredTags: readonly TagRequirement[]; baseOf: (ruleId: string) => string },
 ): PrincipalSpendContext {
   const explainedBy = new Map<string, string[]>()
   for (const f of iamFindings) {
     if (!f.principalArn || isSpendRule(f.ruleId)) continue
     explainedBy.set(f.principalArn, [...new Set([...(explainedBy.get(f.principalArn) ?? []), f.ruleId])])
   }
-  return { data, join: joinPrincipalSpend(data.principals, facts, scannedAccounts), explainedBy }
+  const join = joinPrincipalSpend(data.principals, facts, scannedAccounts)
+  const ctx: PrincipalSpendContext = { data, join, explainedBy }
+  if (ledger) ctx.ledger = evaluateLedger({ data, join, requiredTags: ledger.requiredTags, findings: iamFindings, baseOf: ledger.baseOf })
+  return ctx
 }

@@ -188,7 +188,13 @@ describe('--cur athena://', () => {
     expect(sql).toContain("line_item_line_item_type IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')")
     expect(sql).toContain("element_at(product, 'product_name') LIKE '%(Amazon Bedrock Edition)'")
     expect(sql).toContain("line_item_usage_start_date < TIMESTAMP '2026-08-20 00:00:00'")
-    expect(sql).toMatch(/GROUP BY 1, 2, 3, 4, 5$/)
+    // Account, principal, currency, 2 keys, 2 other spellings, day, usage type: the ledger's grain.
+    expect(sql).toMatch(/GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9$/)
+    expect(sql).toContain("date_format(line_item_usage_start_date, '%Y-%m-%d') AS usage_day")
+    expect(sql).toContain("lower(k) = lower('iamPrincipal/team') AND k <> 'iamPrincipal/team'")
+    // Only the billing periods the period overlaps (CUR 2.0: a timestamp column).
+    expect(sql).toContain("bill_billing_period_start_date >= TIMESTAMP '2026-07-01 00:00:00'")
+    expect(sql).toContain("bill_billing_period_start_date <= TIMESTAMP '2026-08-01 00:00:00'")
     expect(sql).toContain('FROM "cur_db"."cur_table"')
   })
 })

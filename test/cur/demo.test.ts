@@ -58,6 +58,12 @@ describe('the demo organization with CUR 2.0', () => {
     expect(sums(csv)).toEqual(sums(parquet))
     expect(sums(athena)).toEqual(sums(parquet))
     expect(csv.principals).toEqual(parquet.principals)
+    // The ledger's cells (day × line values, other spellings of the key included) agree on every path.
+    const cells = (d: CurSpendData) => d.cells.map((c) => ({ ...c, micro: Math.round(c.micro / 100) }))
+    expect(cells(csv)).toEqual(cells(parquet))
+    expect(cells(athena)).toEqual(cells(parquet))
+    expect(parquet.cells.some((c) => c.caseValues[0] === 'data-science')).toBe(true)
+    expect(parquet.modelCells.reduce((n, c) => n + c.micro, 0)).toBe(parquet.cells.reduce((n, c) => n + c.micro, 0))
   })
 
   it('puts spend on the findings, costliest unattributed first, and raises only what no IAM finding explains', async () => {

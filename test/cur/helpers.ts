@@ -53,8 +53,18 @@ export function aggregateLikeAthena(rows: readonly CurFixtureRow[], tagKeys: rea
     if (!(start < E && end > S)) continue
     const cost = (r.cost * (Math.min(end, E) - Math.max(start, S))) / (end - start)
     const values = tagKeys.map((k) => r.tags?.[`iamPrincipal/${k}`] ?? null)
-    const key = JSON.stringify([r.account, r.principal ?? '', values])
-    const g = groups.get(key) ?? { cells: [r.account, r.principal ?? '', r.currency ?? 'USD', ...values], n: 0, cost: 0, first: start, last: start }
+    const blank = (v: string | null | undefined) => v === null || v === undefined || v.trim() === ''
+    const caseValues = tagKeys.map((k, i) => {
+      if (!blank(values[i])) return null
+      const other = Object.keys(r.tags ?? {})
+        .filter((t) => t.toLowerCase() === `iamprincipal/${k.toLowerCase()}` && t !== `iamPrincipal/${k}` && !blank(r.tags?.[t]))
+        .sort()[0]
+      return other === undefined ? null : (r.tags?.[other] ?? null)
+    })
+    const day = new Date(start).toISOString().slice(0, 10)
+    const usageType = r.usageType ?? 'USE1-Claude4.6Sonnet-input-tokens'
+    const key = JSON.stringify([r.account, r.principal ?? '', values, caseValues, day, usageType])
+    const g = groups.get(key) ?? { cells: [r.account, r.principal ?? '', r.currency ?? 'USD', ...values, ...caseValues, day, usageType], n: 0, cost: 0, first: start, last: start }
     g.n++
     g.cost += cost
     g.first = Math.min(g.first, start)
@@ -73,7 +83,7 @@ export function aggregateLikeAthena(rows: readonly CurFixtureRow[], tagKeys: rea
     unattributed,
     accounts,
     athena: {
-      columns: ['account_id', 'principal', 'currency', ...tagKeys.map((_, i) => `tag_${i + 1}`), 'line_items', 'cost', 'first_usage', 'last_usage'],
+      columns: ['account_id', 'principal', 'currency', ...tagKeys.map((_, i) => `tag_${i + 1}`), ...tagKeys.map((_, i) => `case_${i + 1}`), 'usage_day', 'usage_type', 'line_items', 'cost', 'first_usage', 'last_usage'],
       rows: [...groups.values()].map((g) => [...g.cells, String(g.n), String(g.cost), ts(g.first), ts(g.last)]),
     },
   }

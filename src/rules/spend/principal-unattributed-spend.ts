@@ -4,7 +4,7 @@ import { findingSpend, formatMoney, formatPeriod, formatShare } from '../../spen
 import type { PrincipalSpendContext } from '../../spend/principal-context.js'
 import { describeThreshold, levelFor, thresholdsFromOptions, THRESHOLD_SCHEMA, type SpendThresholds, type Threshold } from '../../spend/thresholds.js'
 import type { PrincipalFacts } from '../../analysis/facts.js'
-import { isUntaggedValue } from '../../spend/model.js'
+import { isUntaggedValue, roundAmount } from '../../spend/model.js'
 import { defineRule, type RuleReport } from '../types.js'
 import type { UnmatchedReason } from '../../model/spend.js'
 
@@ -77,8 +77,8 @@ arn:aws:sts::222222222222:assumed-role/notebook-experiments/jdoe    | 61.80     
     const own = ctx.options.tagKeys
     const keys = Array.isArray(own) && own.every((k) => typeof k === 'string') ? (own as string[]).filter((k) => pc.data.tagKeys.includes(k)) : pc.data.tagKeys
     const out: RuleReport<MessageIds>[] = []
-    const report = (s: PrincipalSpend, cause: Cause, fact?: PrincipalFacts): void => {
-      const unattributed = unattributedFor(s, keys)
+    const report = (s: PrincipalSpend, cause: Cause, fact?: PrincipalFacts, owned?: number): void => {
+      const unattributed = owned ?? unattributedFor(s, keys)
       const total = s.total
       const level = levelFor(unattributed, cause === 'noPrincipal' || cause === 'root' ? unattributed : total, thresholds)
       if (!level) return
@@ -89,9 +89,12 @@ arn:aws:sts::222222222222:assumed-role/notebook-experiments/jdoe    | 61.80     
       if (cause) report(u.spend, cause)
     }
     for (const [arn, s] of pc.join.byFact) {
-      if (unattributedFor(s, keys) <= 0 || pc.explainedBy.has(arn)) continue
+      // With the ledger: the spend whose cause this rule owns (billed without a key the principal carries now),
+      // whatever other IAM findings the principal has — they do not own that spend.
+      const owned = pc.ledger ? roundAmount((pc.ledger.byPrincipal.get(s)?.get('tag-added-after-spend') ?? 0) / 1e6) : undefined
+      if (owned !== undefined ? owned <= 0 : unattributedFor(s, keys) <= 0 || pc.explainedBy.has(arn)) continue
       const fact = pc.join.facts.get(arn)
-      report(s, causeOfMatched(s, fact, keys), fact)
+      report(s, causeOfMatched(s, fact, keys), fact, owned)
     }
     return out
   },

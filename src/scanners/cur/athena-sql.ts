@@ -52,10 +52,17 @@ const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`
 const sqlTimestamp = (day: string): string => `TIMESTAMP ${sqlString(`${day} 00:00:00`)}`
 const quoteIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`
 
+/** First day of the month of `day` (`YYYY-MM-DD`). */
+const monthOf = (day: string): string => `${day.slice(0, 7)}-01`
+
 /**
  * The aggregation Athena runs: Bedrock usage line items of the period (cost clipped to it in proportion
- * to time, as the local reader does), grouped by account, principal, currency and each required key.
- * `element_at` because a map subscript fails on a missing key in Athena.
+ * to time, as the local reader does), grouped by account, principal, currency, each required key (and
+ * another spelling of it when the exact key has no value), usage day and usage type — the ledger's grain.
+ * `element_at` because a map subscript fails on a missing key in Athena. Only the billing periods that
+ * overlap the period are read: CUR 2.0 names its billing period in `bill_billing_period_start_date`
+ * (a timestamp; the legacy CUR's string `billing_period` does not exist in CUR 2.0), which is also how
+ * Data Exports partitions the files (`BILLING_PERIOD=YYYY-MM`).
  */
 export function curAggregateSql(t: Pick<AthenaTarget, 'database' | 'table' | 'catalog'>, tagKeys: readonly string[], period: SpendPeriod): string {
   const table = [t.catalog, t.database, t.table].filter((x): x is string => x !== undefined).map(quoteIdent).join('.')
@@ -64,13 +71,24 @@ export function curAggregateSql(t: Pick<AthenaTarget, 'database' | 'table' | 'ca
   const start = COL.start
   const end = COL.end
   const tagCols = tagKeys.map((k, i) => `  element_at(${COL.tags}, ${sqlString(`iamPrincipal/${k}`)}) AS tag_${i + 1},`)
-  const groupBy = ['1', '2', '3', ...tagKeys.map((_, i) => String(i + 4))].join(', ')
+  // Another spelling of the key (`iamPrincipal/Team`), only when the exact key has no value: the first such key in sort order.
+  const caseCols = tagKeys.map((k, i) => {
+    const key = sqlString(`iamPrincipal/${k}`)
+    const others = `map_filter(${COL.tags}, (k, v) -> lower(k) = lower(${key}) AND k <> ${key} AND trim(coalesce(v, '')) <> '')`
+    return `  CASE WHEN trim(coalesce(element_at(${COL.tags}, ${key}), '')) = '' THEN element_at(${COL.tags}, element_at(array_sort(map_keys(${others})), 1)) END AS case_${i + 1},`
+  })
+  const n = tagKeys.length
+  const groupBy = Array.from({ length: 3 + 2 * n + 2 }, (_, i) => String(i + 1)).join(', ')
+  const lastDayExclusive = new Date(Date.parse(`${period.end}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)
   return [
     'SELECT',
     `  ${COL.account} AS account_id,`,
     `  coalesce(${COL.principal}, '') AS principal,`,
     `  coalesce(${COL.currency}, 'USD') AS currency,`,
     ...tagCols,
+    ...caseCols,
+    `  date_format(${start}, '%Y-%m-%d') AS usage_day,`,
+    `  coalesce(${COL.usageType}, element_at(${COL.product}, 'product_name'), ${COL.productCode}, '') AS usage_type,`,
     '  count(*) AS line_items,',
     `  sum(CASE WHEN ${end} IS NULL OR ${end} <= ${start} THEN ${COL.cost}`,
     `      ELSE ${COL.cost} * CAST(date_diff('millisecond', greatest(${start}, ${S}), least(${end}, ${E})) AS double)`,
@@ -78,7 +96,9 @@ export function curAggregateSql(t: Pick<AthenaTarget, 'database' | 'table' | 'ca
     `  min(${start}) AS first_usage,`,
     `  max(${start}) AS last_usage`,
     `FROM ${table}`,
-    `WHERE ${COL.lineItemType} IN (${USAGE_LINE_ITEM_TYPES.map(sqlString).join(', ')})`,
+    `WHERE ${COL.billingPeriodStart} >= ${sqlTimestamp(monthOf(period.start))}`,
+    `  AND ${COL.billingPeriodStart} <= ${sqlTimestamp(monthOf(lastDayExclusive))}`,
+    `  AND ${COL.lineItemType} IN (${USAGE_LINE_ITEM_TYPES.map(sqlString).join(', ')})`,
     `  AND (${COL.productCode} IN (${BEDROCK_PRODUCT_CODES.map(sqlString).join(', ')})`,
     `       OR element_at(${COL.product}, 'product_name') LIKE ${sqlString(`%${MARKETPLACE_BEDROCK_SUFFIX}`)})`,
     `  AND ${start} < ${E}`,
@@ -101,9 +121,12 @@ export function groupFromAthenaRow(row: Record<string, string | undefined>, tagK
     principal: row.principal ?? '',
     currency: row.currency || 'USD',
     values: tagKeys.map((_, i) => row[`tag_${i + 1}`]),
+    caseValues: tagKeys.map((_, i) => row[`case_${i + 1}`] || undefined),
+    ...(row.usage_type ? { usageType: row.usage_type } : {}),
     cost,
     rows: Number.isFinite(rows) ? rows : 0,
-    ...(first !== undefined ? { first: utcDay(first) } : {}),
+    // The group's day (`usage_day`); an older result without it: its first usage day.
+    ...(row.usage_day ? { first: row.usage_day } : first !== undefined ? { first: utcDay(first) } : {}),
     ...(last !== undefined ? { last: utcDay(last) } : {}),
   }
 }

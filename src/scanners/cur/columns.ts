@@ -16,6 +16,10 @@ export const COL = {
   product: 'product',
   /** Not in every export: a flat product name column wins over `product['product_name']` when present. */
   productName: 'product_product_name',
+  /** Spend by model in the ledger (`line_item_usage_type`, e.g. `USE1-Claude4.6Sonnet-input-tokens`). */
+  usageType: 'line_item_usage_type',
+  /** Athena only: the billing-period filter (a timestamp in CUR 2.0). */
+  billingPeriodStart: 'bill_billing_period_start_date',
 } as const
 
 export type CurColumn = (typeof COL)[keyof typeof COL]
@@ -23,7 +27,7 @@ export type CurColumn = (typeof COL)[keyof typeof COL]
 /** Columns without which a file cannot be used at all. */
 export const REQUIRED_COLUMNS: readonly CurColumn[] = [COL.account, COL.principal, COL.productCode, COL.lineItemType, COL.cost, COL.start, COL.tags]
 /** Columns read when present. */
-export const OPTIONAL_COLUMNS: readonly CurColumn[] = [COL.currency, COL.end, COL.product, COL.productName]
+export const OPTIONAL_COLUMNS: readonly CurColumn[] = [COL.currency, COL.end, COL.product, COL.productName, COL.usageType]
 
 /** `product['product_name']` of the `product` map. */
 export const PRODUCT_NAME_KEY = 'product_name'

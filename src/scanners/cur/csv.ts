@@ -202,6 +202,7 @@ export async function readCsvStream(source: AsyncIterable<Uint8Array>, file: str
       row.tags = at(fields, COL.tags)
       row.product = at(fields, COL.product)
       row.productName = at(fields, COL.productName)
+      row.usageType = at(fields, COL.usageType)
       consumer.consume(row, file, line)
     },
     (message, line) => skip(message, line),

@@ -100,6 +100,7 @@ export async function readParquet(file: AsyncBuffer, name: string, consumer: Row
     const end = col(COL.end)
     const product = col(COL.product)
     const productName = col(COL.productName)
+    const usageType = col(COL.usageType)
     const n = range.rowEnd - range.rowStart
     for (let i = 0; i < n; i++) {
       row.account = account[i]
@@ -113,6 +114,7 @@ export async function readParquet(file: AsyncBuffer, name: string, consumer: Row
       row.end = end?.[i]
       row.product = product?.[i]
       row.productName = productName?.[i]
+      row.usageType = usageType?.[i]
       consumer.consume(row, name, range.rowStart + i)
     }
   }

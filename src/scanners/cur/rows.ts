@@ -22,10 +22,11 @@ export interface RawRow {
   tags: unknown
   product: unknown
   productName: unknown
+  usageType: unknown
 }
 
 export function emptyRawRow(): RawRow {
-  return { account: undefined, principal: undefined, productCode: undefined, lineItemType: undefined, cost: undefined, currency: undefined, start: undefined, end: undefined, tags: undefined, product: undefined, productName: undefined }
+  return { account: undefined, principal: undefined, productCode: undefined, lineItemType: undefined, cost: undefined, currency: undefined, start: undefined, end: undefined, tags: undefined, product: undefined, productName: undefined, usageType: undefined }
 }
 
 /** The span of time the rows covered, for the default period. */
@@ -99,6 +100,9 @@ export class RowConsumer {
   readonly span: ObservedSpan = {}
   private readonly tagKeyNames: string[]
   private readonly values: Array<string | undefined>
+  private readonly caseValues: Array<string | undefined>
+  private readonly caseKeys: Array<string | undefined>
+  private readonly lowerKeyNames: string[]
 
   constructor(
     private readonly acc: CurSpendAccumulator,
@@ -107,6 +111,9 @@ export class RowConsumer {
   ) {
     this.tagKeyNames = opts.tagKeys.map((k) => `iamPrincipal/${k}`)
     this.values = opts.tagKeys.map(() => undefined)
+    this.caseValues = opts.tagKeys.map(() => undefined)
+    this.caseKeys = opts.tagKeys.map(() => undefined)
+    this.lowerKeyNames = this.tagKeyNames.map((k) => k.toLowerCase())
   }
 
   consume(r: RawRow, file: string, row: number): void {
@@ -156,9 +163,31 @@ export class RowConsumer {
       const last = end > start ? end : start
       if (this.span.last === undefined || last > this.span.last) this.span.last = last
     }
-    for (let i = 0; i < this.tagKeyNames.length; i++) this.values[i] = asString(tags?.[this.tagKeyNames[i]!])
+    let anyMissing = false
+    for (let i = 0; i < this.tagKeyNames.length; i++) {
+      const v = asString(tags?.[this.tagKeyNames[i]!])
+      this.values[i] = v
+      this.caseValues[i] = undefined
+      this.caseKeys[i] = undefined
+      if (v === undefined || v.trim() === '') anyMissing = true
+    }
+    // Another spelling of a required key (`iamPrincipal/Team`): looked for only when an exact key has no value.
+    if (anyMissing && tags) {
+      for (const [k, raw] of Object.entries(tags)) {
+        const i = this.lowerKeyNames.indexOf(k.toLowerCase())
+        if (i < 0 || k === this.tagKeyNames[i]) continue
+        const v = asString(raw)
+        const exact = this.values[i]
+        // Several other spellings: the first key in code-point order, as the Athena query picks it.
+        if (v !== undefined && v.trim() !== '' && (exact === undefined || exact.trim() === '') && (this.caseKeys[i] === undefined || k < this.caseKeys[i]!)) {
+          this.caseValues[i] = v
+          this.caseKeys[i] = k
+        }
+      }
+    }
     // Days by usage start, as Athena's min/max of it: the same on both paths.
     const day = utcDay(start)
-    this.acc.add({ accountId: account, principal: asString(r.principal) ?? '', currency: asString(r.currency) || 'USD', values: this.values, cost: clipped, rows: 1, first: day, last: day })
+    const usageType = asString(r.usageType) || productName || productCode || ''
+    this.acc.add({ accountId: account, principal: asString(r.principal) ?? '', currency: asString(r.currency) || 'USD', values: this.values, caseValues: this.caseValues, usageType, cost: clipped, rows: 1, first: day, last: day })
   }
 }

@@ -1,0 +1,189 @@
+/**
+ * The spend ledger: on the demo organization the figures of issue 17 (every unattributed dollar with
+ * one cause, owned by one finding), and over randomised bills of the synthetic organization the
+ * reconciliation to the cent (largest remainder) whatever the mix of causes.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Ajv } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runConfiguredScan } from '../../src/cli/scan-command.js'
+import type { Ledger, LedgerCauseEntry } from '../../src/model/ledger.js'
+import { LEDGER_CAUSES } from '../../src/model/ledger.js'
+import { finishScan, runPhaseOne } from '../../src/pipeline/scan.js'
+import { loadRulesConfig } from '../../src/config/load.js'
+import { RULE_META } from '../../src/rules/index.js'
+import { snapshotSource } from '../../src/sources/snapshot.js'
+import { CurSpendAccumulator, emptyStats, toMicro } from '../../src/spend/cur-aggregate.js'
+import { apportion } from '../../src/spend/ledger.js'
+import { generateAccount, rng, syntheticAccountId } from '../../bench/synthetic-org.js'
+
+const addFormats = addFormatsModule.default
+const REPO = join(import.meta.dirname, '..', '..')
+const cents = (x: number) => Math.round(x * 100)
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
+
+/** Every reconciliation the ledger promises, in integer cents. */
+function expectReconciles(l: Ledger): void {
+  const check = (t: { attributed: number; unattributed: number; misattributed: number; byCause: LedgerCauseEntry[] }, total: number) => {
+    expect(cents(t.attributed) + cents(t.unattributed) + cents(t.misattributed)).toBe(cents(total))
+    expect(sum(t.byCause.filter((e) => e.bucket === 'unattributed').map((e) => cents(e.amount)))).toBe(cents(t.unattributed))
+    expect(sum(t.byCause.filter((e) => e.bucket === 'misattributed').map((e) => cents(e.amount)))).toBe(cents(t.misattributed))
+    for (const e of t.byCause) {
+      expect(sum(e.principals.map((p) => cents(p.amount)))).toBe(cents(e.amount))
+      expect(new Set(e.principals.map((p) => `${p.accountId} ${p.arn}`)).size).toBe(e.principals.length)
+      if (['deleted-principal', 'account-not-scanned', 'root-or-unidentified', 'session-tags-not-passed', 'missing-tag', 'tag-added-after-spend'].includes(e.cause)) expect(e.bucket).toBe('unattributed')
+      if (e.cause === 'case-drift' || e.cause === 'invalid-value') expect(e.bucket).toBe('misattributed')
+    }
+    // One entry per (cause, bucket).
+    expect(new Set(t.byCause.map((e) => `${e.cause} ${e.bucket}`)).size).toBe(t.byCause.length)
+  }
+  check(l, l.total)
+  for (const k of l.byKey) check(k, l.total)
+}
+
+describe('the ledger of the demo organization', async () => {
+  const { report } = await runConfiguredScan({ inputs: ['examples/demo-org'], cur: 'examples/demo-org/cur/parquet', rules: 'examples/demo-org/tagwarden.yaml', now: '2026-08-21T00:00:00Z', cwd: REPO })
+  const l = report.ledger!
+
+  it('splits USD 10,807.30 into attributed, unattributed and misattributed, each dollar with one cause', () => {
+    expect(l).toMatchObject({ currency: 'USD', period: { start: '2026-07-21', end: '2026-08-20' }, total: 10807.3, attributed: 7255.08, unattributed: 2171.27, misattributed: 1380.95 })
+    const by = Object.fromEntries(l.byCause.map((e) => [`${e.cause}/${e.bucket}`, e.amount]))
+    expect(by).toEqual({
+      'deleted-principal/unattributed': 141.8,
+      'gateway-collapsed/misattributed': 1078.2,
+      'session-tags-not-passed/unattributed': 554.17,
+      'api-key-user/unattributed': 100,
+      // bob's line carries the team under `iamPrincipal/Team`: booked, to the wrong key.
+      'api-key-user/misattributed': 120,
+      'missing-tag/unattributed': 1275.3,
+      'tag-added-after-spend/unattributed': 100,
+      'invalid-value/misattributed': 182.75,
+    })
+    expectReconciles(l)
+    expect(l.byKey).toHaveLength(1)
+    expect(l.byKey[0]).toMatchObject({ tagKey: 'team', attributed: 7255.08, unattributed: 2171.27, misattributed: 1380.95 })
+  })
+
+  it('gives each cause to its owning finding: recoverable spend adds up to the gap, never counting a dollar twice', () => {
+    const rec = (rule: string, name: string) => report.findings.find((f) => f.ruleId === rule && f.principalArn?.endsWith(name))?.spend
+    // The analyst's double count: four principals have two findings each; only one owns the dollars.
+    expect(rec('federated-role-session-tags', 'okta-analysts')).toMatchObject({ recoverable: 192.37, cause: 'session-tags-not-passed' })
+    expect(rec('federated-role-session-name', 'okta-analysts')).toMatchObject({ unattributed: 192.37, recoverable: 0 })
+    expect(rec('gateway-target-session-tags', 'bedrock-shared-invoke')?.recoverable).toBe(361.8)
+    expect(rec('gateway-target-source-identity', 'bedrock-shared-invoke')?.recoverable).toBe(0)
+    expect(rec('bedrock-api-key-long-term', 'user/bob')).toMatchObject({ recoverable: 120, cause: 'api-key-user' })
+    expect(rec('principal-missing-tag', 'user/bob')?.recoverable).toBe(0)
+    expect(rec('gateway-direct-invoke', 'legacy-llm-gateway')).toMatchObject({ recoverable: 900, cause: 'gateway-collapsed' })
+    expect(rec('tag-value-not-allowed', 'search-reranker-lambda')).toMatchObject({ recoverable: 182.75, cause: 'invalid-value' })
+    expect(rec('principal-unattributed-spend', 'user/alice')).toMatchObject({ recoverable: 100, cause: 'tag-added-after-spend' })
+    const recoverable = sum(report.findings.map((f) => cents(f.spend?.recoverable ?? 0)))
+    expect(recoverable).toBe(cents(l.unattributed) + cents(l.misattributed))
+    for (const e of l.byCause) {
+      expect(e.findings.length, e.cause).toBeGreaterThan(0)
+      for (const fp of e.findings) expect(report.findings.find((f) => f.fingerprint === fp)?.spend?.cause).toBe(e.cause)
+    }
+  })
+
+  it('carries the views the spend and HTML reports show: accounts, days, teams by account and model, top principals', () => {
+    expect(sum(l.byAccount.map((a) => cents(a.total)))).toBe(cents(l.total))
+    expect(l.byAccount.find((a) => a.accountId === '111111111111')).toMatchObject({ misattributed: 1078.2 })
+    expect(l.daily).toHaveLength(30)
+    expect(Math.abs(sum(l.daily.map((d) => cents(d.attributed + d.unattributed + d.misattributed))) - cents(l.total))).toBeLessThanOrEqual(l.daily.length * 3)
+    const search = l.teams.find((t) => t.tagKey === 'team' && t.value === 'search')!
+    expect(search).toMatchObject({ bucket: 'attributed', amount: 2411.5 })
+    expect(Object.keys(search.byModel)).toContain('USE1-Claude4.6Sonnet-input-tokens')
+    expect(l.teams.find((t) => t.value === null && t.bucket === 'misattributed')?.amount).toBe(1380.95)
+    expect(l.topPrincipals[0]).toMatchObject({ arn: 'arn:aws:iam::222222222222:role/chat-backend-lambda', total: 2100, attributed: 2100 })
+    expect(l.topPrincipals.find((p) => p.arn.endsWith('role/legacy-llm-gateway'))).toMatchObject({ misattributed: 900, cause: 'gateway-collapsed' })
+  })
+
+  it('validates against schemas/report.schema.json (1.1: ledger, spend.recoverable, spend.cause)', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false })
+    addFormats(ajv)
+    const validate = ajv.compile(JSON.parse(readFileSync(join(REPO, 'schemas/report.schema.json'), 'utf8')) as object)
+    expect(validate(JSON.parse(JSON.stringify(report))), ajv.errorsText(validate.errors)).toBe(true)
+    const schema = JSON.parse(readFileSync(join(REPO, 'schemas/report.schema.json'), 'utf8')) as { $defs: { ledgerCause: { enum: string[] } } }
+    expect(schema.$defs.ledgerCause.enum).toEqual([...LEDGER_CAUSES])
+  })
+
+  it('is absent without CUR data, and the summary says why', async () => {
+    const { report: r } = await runConfiguredScan({ inputs: ['examples/demo-org'], rules: 'examples/demo-org/tagwarden.yaml', now: '2026-08-21T00:00:00Z', cwd: REPO })
+    expect(r.ledger).toBeUndefined()
+    expect(r.summary.spend?.ledgerReason).toMatch(/CUR 2\.0/)
+  })
+})
+
+describe('largest remainder', () => {
+  it('hands out the cents so the parts add up to the whole', () => {
+    expect(apportion(100, [333_333, 333_333, 333_334])).toEqual([33, 33, 34])
+    expect(apportion(3, [5_000, 5_000, 5_000, 5_000])).toEqual([1, 1, 1, 0])
+    expect(apportion(0, [])).toEqual([])
+    expect(sum(apportion(1001, [12_345_678, 23_456, 5_432_109]))).toBe(1001)
+  })
+})
+
+describe('randomised bills over the synthetic organization', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tagwarden-ledger-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const ACCOUNTS = 2
+  for (let i = 0; i < ACCOUNTS; i++) {
+    const a = generateAccount({ accounts: ACCOUNTS, principals: 40, seed: 7 }, i)
+    mkdirSync(join(dir, a.id), { recursive: true })
+    writeFileSync(join(dir, a.id, 'get-account-authorization-details.json'), JSON.stringify(a.details))
+    writeFileSync(join(dir, a.id, 'list-service-specific-credentials.json'), JSON.stringify(a.credentials))
+  }
+  writeFileSync(join(dir, 'tagwarden.yaml'), 'version: 1\ntags:\n  required:\n    - key: team\n      allowedValues: [search, ads, platform, data, ml]\n    - key: cost-center\n')
+  const config = loadRulesConfig({ builtins: RULE_META, rulesPath: join(dir, 'tagwarden.yaml') })
+  const TEAMS = ['search', 'ads', 'platform', 'data', 'ml', 'payments', 'serach', ' ', '']
+
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    it(`reconciles to the cent (seed ${seed})`, async () => {
+      const p1 = await runPhaseOne({ config, sources: [snapshotSource([dir])] })
+      const r = rng(seed)
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!
+      const callers = [
+        ...p1.facts.map((f) => (f.kind === 'user' ? f.arn : `arn:aws:sts::${f.accountId}:assumed-role/${f.name}/s-${Math.floor(r() * 5)}`)),
+        `arn:aws:sts::${syntheticAccountId(0)}:assumed-role/deleted-role/x`,
+        `arn:aws:iam::${syntheticAccountId(1)}:user/gone`,
+        'arn:aws:sts::999999999999:assumed-role/elsewhere/y',
+        `arn:aws:iam::${syntheticAccountId(0)}:root`,
+        '',
+      ]
+      const acc = new CurSpendAccumulator(['team', 'cost-center'])
+      let micro = 0
+      for (let n = 0; n < 400; n++) {
+        const principal = pick(callers)
+        const team = pick(TEAMS)
+        const cost = Math.round(r() * 50_000_000) / 1_000_000
+        micro += toMicro(cost)
+        const day = `2026-07-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}`
+        acc.add({
+          accountId: principal.split(':')[4] || syntheticAccountId(0),
+          principal,
+          currency: 'USD',
+          values: [team === '' ? undefined : team, r() < 0.7 ? String(1000 + Math.floor(r() * 5)) : undefined],
+          caseValues: [team === '' && r() < 0.5 ? 'search' : undefined, undefined],
+          usageType: pick(['USE1-Claude-input-tokens', 'USE1-Claude-output-tokens', 'USE1-Titan-embeddings']),
+          cost,
+          rows: 1,
+          first: day,
+          last: day,
+        })
+      }
+      const cur = acc.result({ source: { kind: 'cur-files', location: dir }, period: { start: '2026-07-01', end: '2026-07-29' }, stats: emptyStats() })
+      const report = finishScan(p1, config, new Date('2026-08-01T00:00:00Z'), undefined, undefined, { data: cur, errors: [] })
+      const l = report.ledger!
+      expect(cents(l.total)).toBe(Math.round(micro / 1e4))
+      expectReconciles(l)
+      expect(l.byKey.map((k) => k.tagKey)).toEqual(['team', 'cost-center'])
+      // Recovered spend never counts a dollar twice (each finding rounds its own share: at most a cent each).
+      const owners = report.findings.filter((f) => (f.spend?.recoverable ?? 0) > 0)
+      expect(sum(owners.map((f) => cents(f.spend!.recoverable!)))).toBeLessThanOrEqual(cents(l.unattributed) + cents(l.misattributed) + owners.length)
+      // Several causes are exercised.
+      expect(new Set(l.byCause.map((e) => e.cause)).size).toBeGreaterThanOrEqual(4)
+    })
+  }
+})
