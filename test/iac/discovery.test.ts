@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { planIac, sniff } from '../../src/scanners/iac/index.js'
-import { EXAMPLES, FIXTURES, cfnRole, scanIac, tempTree } from './helpers.js'
+import { EXAMPLES, FIXTURES, cfnRole, git, hasGit, scanIac, tempTree } from './helpers.js'
 
 const TEMPLATE = `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n${cfnRole('Untagged')}`
 
@@ -53,19 +52,7 @@ describe('finding IaC in folders', () => {
   })
 })
 
-function hasGit(): boolean {
-  try {
-    execFileSync('git', ['--version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
-
 describe.runIf(hasGit())('--changed-only BASE_REF', () => {
-  const git = (cwd: string, ...args: string[]): string =>
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' })
-
   it('keeps templates changed since the merge base (committed, uncommitted or untracked) and untracked generated files', async () => {
     const dir = tempTree({ 'a.yaml': TEMPLATE, 'b.yaml': TEMPLATE.replace('Untagged', 'B'), 'c.yaml': TEMPLATE.replace('Untagged', 'C') })
     git(dir, 'init', '-q', '-b', 'main')

@@ -1,4 +1,5 @@
 /** Shared helpers for the IaC tests: run the whole pipeline on IaC inputs, read results back. */
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -89,4 +90,18 @@ export function cfnRole(id: string, extra = ''): string {
             Action: sts:AssumeRole
       ManagedPolicyArns: [arn:aws:iam::aws:policy/AmazonBedrockLimitedAccess]
 ${extra}`
+}
+
+export function hasGit(): boolean {
+  try {
+    execFileSync('git', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Run git in `cwd` with a throwaway identity (tests commit in temporary repositories). */
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' })
 }

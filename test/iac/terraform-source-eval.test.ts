@@ -2,12 +2,13 @@
  * Terraform without a plan: `.tf` sources parsed and evaluated into the same IAM graph, findings, lines and
  * fingerprints as the plan path.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Finding } from '../../src/model/finding.js'
-import { EXAMPLES, REPO, findingKeys, inventories, scanIac, tempTree } from './helpers.js'
+import { planIac } from '../../src/scanners/iac/index.js'
+import { EXAMPLES, FIXTURES, REPO, findingKeys, git, hasGit, inventories, scanIac, tempTree } from './helpers.js'
 
 const ROLE_TRUST = `jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }] })`
 const BEDROCK = `jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "bedrock:InvokeModel", Resource = "*" }] })`
@@ -130,5 +131,86 @@ resource "aws_iam_role" "untagged" {
   it('leaves a folder with a plan to the plan (its sources give the lines)', async () => {
     const { inventories: invs } = await inventories([join(EXAMPLES, 'terraform')], { basePath: REPO })
     expect(invs.map((i) => i.iac.file)).toEqual(['examples/iac/terraform/plan.json'])
+  })
+
+  it('evaluates nested local modules with for_each over a map, aliased providers, policy documents and registry modules', async () => {
+    const r = await scanIac([join(FIXTURES, 'terraform-sources')])
+    const at = 'test/fixtures/iac/terraform-sources'
+    expect(r.errors).toEqual([])
+    expect(r.summary.accounts.ids).toEqual([`iac:${at}/platform`])
+    // Not reported: the tagged team roles, `shared` (tagged by the aliased provider's default_tags two
+    // modules down) and `overridden` (the override replaced its only Bedrock statement).
+    expect(r.findings.map((f) => `${f.ruleId} ${f.subject.file}:${f.subject.line} ${f.subject.address}`).sort()).toEqual([
+      `principal-missing-tag ${at}/modules/team-roles/role/main.tf:19 module.team_roles["batch"].module.role.aws_iam_role.this`,
+      `principal-missing-tag ${at}/platform/.terraform/modules/audit/main.tf:6 module.audit.aws_iam_user.this`,
+      `principal-missing-tag ${at}/platform/main.tf:35 aws_iam_role.readers["misc"]`,
+      `principal-missing-tag ${at}/platform/policies.tf:23 aws_iam_user.via_source`,
+    ])
+    expect(r.summary.notEvaluated).toEqual([])
+  })
+
+  it('says which module is not evaluated when `terraform init` has not downloaded it', async () => {
+    const dir = tempTree({ 'main.tf': 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n' })
+    const r = await scanIac([dir], { basePath: dir })
+    expect(r.errors).toEqual([])
+    expect(r.summary.notEvaluated.map((n) => `${n.file} ${n.resource}`)).toEqual(['main.tf:1:1 module.vpc'])
+    expect(r.summary.notEvaluated[0]?.reason).toMatch(/not downloaded \(run `terraform init -backend=false`/)
+  })
+
+  it('reads .tf.json with positions', async () => {
+    const dir = tempTree({
+      'main.tf.json': JSON.stringify(
+        {
+          resource: {
+            aws_iam_user: { ci: { name: 'ci-${var.env}' } },
+            aws_iam_user_policy_attachment: { ci: { user: '${aws_iam_user.ci.name}', policy_arn: 'arn:aws:iam::aws:policy/AmazonBedrockFullAccess' } },
+          },
+          variable: { env: { default: 'prod' } },
+        },
+        null,
+        2,
+      ),
+    })
+    const r = await scanIac([dir], { basePath: dir })
+    expect(r.errors).toEqual([])
+    expect(located(r.findings).map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual(['principal-missing-tag main.tf.json:4 aws_iam_user.ci'])
+    expect(r.findings[0]?.subject.name).toBe('ci-prod')
+  })
+
+  it('ends hostile HCL (deep nesting, unterminated heredoc, string doubling) with a clear error each', async () => {
+    const dir = tempTree({
+      'deep.tf': `locals {\n  x = ${'['.repeat(10_000)}${']'.repeat(10_000)}\n}\n`,
+      'heredoc.tf': `locals {\n  y = <<EOT\n${'a\n'.repeat(50_000)}`,
+      'bomb.tf': `locals {\n${Array.from({ length: 30 }, (_, i) => `  l${i} = "\${local.l${i + 1}}\${local.l${i + 1}}"`).join('\n')}\n  l30 = "xxxxxxxxxxxxxxxx"\n}\nresource "aws_iam_user" "u" {\n  name = local.l0\n}\n`,
+    })
+    const r = await scanIac([dir], { basePath: dir })
+    expect(r.errors.map((e) => `${e.source} ${e.message}`)).toEqual([
+      'deep.tf:2:57 deep.tf: nested deeper than 100 levels',
+      'heredoc.tf:2:7 heredoc.tf: unterminated heredoc: no line `EOT` closes the `<<EOT` opened here',
+      expect.stringMatching(/^bomb\.tf:\d+:\d+ bomb\.tf: the configuration is too expensive to evaluate \(a string grows beyond 1000000 characters\); the root module is not scanned$/),
+    ])
+  })
+})
+
+describe.runIf(hasGit())('Terraform sources with --changed-only', () => {
+  it('selects every root module that uses a changed .tf, .tfvars or local-module file', async () => {
+    const root = (mod: string): string => `module "m" {\n  source = "${mod}"\n}\n`
+    const dir = tempTree({
+      'app/main.tf': root('../modules/shared'),
+      'web/main.tf': root('../modules/shared'),
+      'web/terraform.tfvars': '',
+      'solo/main.tf': 'locals {}\n',
+      'modules/shared/main.tf': 'locals {}\n',
+    })
+    git(dir, 'init', '-q', '-b', 'main')
+    git(dir, 'add', '.')
+    git(dir, 'commit', '-q', '-m', 'base')
+    const kept = async (): Promise<string[]> => (await planIac([dir], { basePath: dir, changedOnly: 'main' })).units.map((u) => u.file).sort()
+    expect(await kept()).toEqual([])
+    writeFileSync(join(dir, 'modules/shared/main.tf'), 'locals {\n  x = 1\n}\n')
+    expect(await kept()).toEqual(['app', 'web'])
+    git(dir, 'commit', '-q', '-am', 'module')
+    writeFileSync(join(dir, 'web/terraform.tfvars'), 'x = 1\n')
+    expect(await kept()).toEqual(['web'])
   })
 })

@@ -12,13 +12,13 @@ import type { NotEvaluatedEntry, ScanErrorEntry } from '../../../model/finding.j
 import type { InlinePolicy } from '../../../model/inventory.js'
 import type { PolicyDocument } from '../../../model/policy.js'
 import { IacErrorCode, iacError, location, newIacInventory, type TagEntry } from '../common.js'
-import type { IacInventory, IacOrigin } from '../model.js'
+import type { IacInventory, IacOrigin, SourcePosition } from '../model.js'
 import { buildPolicy, type PolicyKind } from '../policy.js'
 import { IamGraph, type Dialect } from '../resources/graph.js'
 import { runHandlers, tfHandler } from '../resources/registry.js'
 import type { Identity, Prop, PropertyBag, ResourceHandler } from '../resources/types.js'
 import { Unknown, asList, display, fromJson, hasUnknownPiece, isRecord, isUnknown, type Value } from '../values.js'
-import { indexTerraformDir, type ModuleIndex } from './locator.js'
+import { indexTerraformDir, type LocatedBlock, type ModuleIndex } from './locator.js'
 import { terraformOrigin } from './origin.js'
 import { iamIdentity, type ResourceInstance } from './source/instances.js'
 import { evaluateRoot, type RootResult } from './source/root.js'
@@ -120,8 +120,14 @@ class SourceContext {
     for (const dir of new Set(this.result.instances.map((i) => i.moduleDir))) this.indexes.set(dir, await indexTerraformDir(dir))
   }
 
-  block(inst: ResourceInstance): ReturnType<ModuleIndex['get']> {
-    return this.indexes.get(inst.moduleDir)?.get(`${inst.mode === 'data' ? 'data' : 'resource'}.${inst.type}.${inst.name}`)
+  /** The located `.tf` block; for `.tf.json` (which the locator does not read), the parsed block's positions. */
+  block(inst: ResourceInstance): LocatedBlock {
+    const located = this.indexes.get(inst.moduleDir)?.get(`${inst.mode === 'data' ? 'data' : 'resource'}.${inst.type}.${inst.name}`)
+    if (located) return located
+    const members = new Map<string, SourcePosition>()
+    for (const a of inst.config.body.attrs.values()) members.set(a.name, a.pos)
+    for (const b of inst.config.body.blocks) if (!members.has(b.type)) members.set(b.type, b.pos)
+    return { file: inst.config.file, pos: inst.config.pos, members, suppressions: [] }
   }
 
   /** A policy attribute (JSON string, or the structure a `jsonencode()` with unknown parts kept) → a document. */
@@ -139,8 +145,8 @@ class SourceContext {
     const built = buildPolicy(value, kind, label)
     if (built.error) {
       const block = this.block(inst)
-      const file = block ? this.repoRelative(block.file) : this.repoRelative(inst.config.file)
-      const pos = block?.members.get(attribute) ?? block?.pos ?? inst.config.pos
+      const file = this.repoRelative(block.file)
+      const pos = block.members.get(attribute) ?? block.pos
       this.errors.push(iacError(IacErrorCode.InvalidPolicy, file, pos, `${inst.address}: ${built.error}`, 'IAM would reject this policy document at deploy time; fix it in the configuration. The principal was analysed without it.'))
     }
     return built.document ? { doc: built.document, notes: built.notes } : { notes: built.notes }

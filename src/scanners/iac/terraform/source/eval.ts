@@ -14,6 +14,8 @@ import type { Expr, Pos, TemplatePart } from './hcl.js'
 import { Unknown, concat, hasUnknownPiece, isRecord, isUnknown, unknownsIn, type Value } from '../../values.js'
 
 export class EvalError extends Error {
+  /** The file of the expression, once a caller that knows it has seen the error. */
+  file?: string
   constructor(
     message: string,
     readonly pos: Pos,

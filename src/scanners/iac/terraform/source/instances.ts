@@ -143,6 +143,7 @@ export class ModuleInstance {
     try {
       return this.ev.eval(e, scope)
     } catch (err) {
+      if (err instanceof EvalLimitError) err.file ??= file
       if (err instanceof EvalLimitError || !(err instanceof EvalError)) throw err
       this.run.note({ file, pos: err.pos, subject, message: `${subject} cannot be evaluated (${err.message}); it is treated as unknown` })
       return new Unknown(subject)

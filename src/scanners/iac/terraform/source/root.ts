@@ -192,7 +192,7 @@ export async function evaluateRoot(opts: RootOptions): Promise<RootResult> {
     }
   } catch (e) {
     if (!(e instanceof EvalLimitError)) throw e
-    problems.push({ file: opts.dir, pos: e.pos, message: `the configuration is too expensive to evaluate (${e.message}); it is not scanned` })
+    problems.push({ file: e.file ?? opts.dir, pos: e.pos, message: `the configuration is too expensive to evaluate (${e.message}); the root module is not scanned` })
     return { instances: [], problems, notes: run.notes, files: [...new Set(files)] }
   }
   return { instances: run.instances, problems, notes: run.notes, files: [...new Set(files)] }
