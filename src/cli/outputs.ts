@@ -8,6 +8,7 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, realpathSyn
 import { dirname, join, resolve } from 'node:path'
 import { UsageError } from '../errors.js'
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js'
+import { wrapText } from '../report/wrap.js'
 
 export interface OutputTarget {
   format: ReportFormat
@@ -83,12 +84,19 @@ export function planOutputs(i: OutputPlanInput): OutputTarget[] {
 
 export interface OutputIO {
   stdout: (s: string) => void
+  /** Terminal width: text on stdout is wrapped to it (see terminalWidth). */
+  width?: number | undefined
+}
+
+/** The width to wrap text output to: the terminal's, or none when stdout is a pipe or a file. */
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number | undefined {
+  return stream.isTTY === true ? stream.columns || 80 : undefined
 }
 
 /** Writes one rendered output; parent folders are created (CI paths like `results/x.sarif`). */
 export function writeOutput(t: OutputTarget, text: string, io: OutputIO): void {
   if (t.path === undefined) {
-    io.stdout(text)
+    io.stdout(t.format === 'text' && io.width !== undefined ? wrapText(text, io.width) : text)
     return
   }
   mkdirSync(dirname(t.path), { recursive: true })

@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.js'
 import { resolveNow } from './clock.js'
 import { scanExitCode, type FailOn } from './exit.js'
-import { planOutputs, writeOutput, writeOutputChunks, writeSplitSarif } from './outputs.js'
+import { planOutputs, terminalWidth, writeOutput, writeOutputChunks, writeSplitSarif } from './outputs.js'
 import type { ReportFormat } from '../report/formats.js'
 import { applyBaseline } from '../baseline/apply.js'
 import { readBaselineFile } from '../baseline/file.js'
@@ -240,9 +240,11 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
     for (const w of out.warnings) stderr(`tagwarden: warning: ${w}\n`)
     // JSON and SARIF come in pieces: a large organization's report never exists as one string.
     if (out.chunks) writeOutputChunks(t, out.chunks, { stdout })
-    else writeOutput(t, out.text, { stdout })
+    else writeOutput(t, out.text, { stdout, width: terminalWidth() })
   }
-  if (report.summary.baseline) stderr(baselineNote(report.summary.baseline))
+  // Text on stdout lists the baseline's counts and fixed entries itself.
+  const textOnStdout = targets.some((t) => t.format === 'text' && t.path === undefined)
+  if (report.summary.baseline && !textOnStdout) stderr(baselineNote(report.summary.baseline))
   return scanExitCode(report, { failOn: i.failOn, failOnRules: i.failOnRules ?? [], allowPartial: i.live?.['allow-partial'] ?? false })
 }
 

@@ -22,7 +22,7 @@ import { formatSpendJson } from '../report/spend-json.js'
 import { renderSpendMarkdown } from '../report/spend-markdown.js'
 import { formatSpendText } from '../report/spend-text.js'
 import { resolveNow } from './clock.js'
-import { planOutputs, writeOutput } from './outputs.js'
+import { planOutputs, terminalWidth, writeOutput } from './outputs.js'
 import { costExplorerSettings, type SpendFormat } from './spend-options.js'
 
 /** The built-in rules plus the spend rules, whether or not the registry lists them yet. */
@@ -96,7 +96,7 @@ export async function runSpendCommand(i: SpendCommandInput): Promise<number> {
   for (const t of targets) {
     const color = t.format === 'text' && t.path === undefined && (i.color ?? (process.stdout.isTTY === true && !env.NO_COLOR))
     const text = t.format === 'json' ? formatSpendJson(report) : t.format === 'markdown' ? renderSpendMarkdown(report) : formatSpendText(report, { color })
-    writeOutput(t, text, { stdout })
+    writeOutput(t, text, { stdout, width: terminalWidth() })
   }
   if (report.errors.length > 0) {
     for (const e of report.errors) stderr(`tagwarden: error: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`)

@@ -39,6 +39,11 @@ function code(s: string): string {
   return `${fence}${pad}${one}${pad}${fence}`
 }
 
+/** ` (new)` / ` (unchanged)` against the baseline, when there is one. */
+function baselineMark(f: Finding): string {
+  return f.baselineState ? ` (${f.baselineState})` : ''
+}
+
 function firstSentence(s: string): string {
   // A period followed by a space outside code spans ends the first sentence.
   let inCode = false
@@ -127,7 +132,7 @@ export function renderMarkdown(report: ScanReport, rules: readonly ReportRule[],
     const ranked = baseline ? [...active.filter((f) => f.baselineState !== 'unchanged'), ...active.filter((f) => f.baselineState === 'unchanged')] : active
     head.push(`### Top findings`, '', `| Severity | Rule | Subject | Finding |`, '| --- | --- | --- | --- |')
     for (const f of ranked.slice(0, top)) {
-      head.push(`| ${f.severity}${f.baselineState === 'new' ? ' (new)' : ''} | ${code(f.ruleId)} | ${cell(code(subjectLabel(f.subject)))} | ${cell(firstSentence(f.message))} |`)
+      head.push(`| ${f.severity}${baselineMark(f)} | ${code(f.ruleId)} | ${cell(code(subjectLabel(f.subject)))} | ${cell(firstSentence(f.message))} |`)
     }
     if (ranked.length > top) head.push('', `${ranked.length - top} more below.`)
     head.push('')
@@ -183,7 +188,7 @@ export function renderMarkdown(report: ScanReport, rules: readonly ReportRule[],
     // Thousands of identical unused notes become one line per account; JSON and SARIF list each.
     for (const f of summariseUnusedNotes(fs)) {
       if (isUnusedSummary(f)) detail.push(`- **note** account ${code(f.accountId)}: ${mdText(unusedSummaryText(f))}`)
-      else detail.push(`- **${f.severity}**${f.baselineState === 'new' ? ' (new)' : ''} ${code(subjectLabel(f.subject))}: ${mdText(f.message.replace(/\s*\n\s*/g, ' '))}`)
+      else detail.push(`- **${f.severity}**${baselineMark(f)} ${code(subjectLabel(f.subject))}: ${mdText(f.message.replace(/\s*\n\s*/g, ' '))}`)
     }
     detail.push('')
   }

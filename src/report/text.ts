@@ -25,6 +25,7 @@ export function formatText(report: ScanReport, opts: TextOptions): string {
   const active = report.findings.filter((f) => !f.suppressed)
   const suppressed = report.findings.filter((f) => f.suppressed)
 
+  if (active.length > 0) lines.push(c('bold', `Findings (${active.length})`), '')
   // Thousands of identical unused notes become one line per account (--verbose lists them all).
   for (const f of summariseUnusedNotes(active, opts.verbose ? { threshold: Infinity } : {})) {
     if (isUnusedSummary(f)) lines.push(`${c('cyan', 'note'.padEnd(7))} ${c('bold', f.ruleId)}  account ${f.accountId}`, `        ${unusedSummaryText(f)}`, '')
@@ -33,7 +34,7 @@ export function formatText(report: ScanReport, opts: TextOptions): string {
   if (suppressed.length > 0) {
     lines.push('', c('bold', `Suppressed (${suppressed.length})`))
     for (const f of suppressed) {
-      lines.push(`  ${c('dim', f.ruleId)}  ${subjectLabel(f)}  ${c('dim', `— ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`)}`)
+      lines.push(`  ${c('dim', f.ruleId)}  ${subjectLabel(f)}${tagKeyLabel(f)}  ${c('dim', `— ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`)}`)
     }
   }
   if (report.summary.notes.length > 0) {
@@ -60,6 +61,13 @@ export function formatText(report: ScanReport, opts: TextOptions): string {
       if (e.hint) lines.push(`    ${c('dim', `hint: ${e.hint}`)}`)
     }
   }
+  const baseline = report.summary.baseline
+  if (baseline) {
+    lines.push('', c('bold', `Baseline ${baseline.file}: ${baseline.new} new, ${baseline.unchanged} unchanged, ${baseline.fixed.length} fixed`))
+    for (const e of baseline.fixed.slice(0, 50)) lines.push(`  ${c('green', 'fixed')}  ${e.ruleId}  ${e.subject}`)
+    if (baseline.fixed.length > 50) lines.push(`  ${c('dim', `… ${baseline.fixed.length - 50} more in summary.baseline.fixed of the JSON output`)}`)
+    if (baseline.fixed.length > 0) lines.push(`  ${c('dim', 'shrink the baseline: `tagwarden baseline create --from results.json` (or rerun it with --input)')}`)
+  }
   lines.push('', ...summaryLines(report, c))
   return `${lines.join('\n').replace(/^\n+/, '').replace(/\n{3,}/g, '\n\n')}\n`
 }
@@ -78,13 +86,27 @@ function subjectLabel(f: Finding): string {
   return s.arn ?? (s.tagKey ? `tag key ${s.tagKey}` : s.accountId ? `account ${s.accountId}` : s.kind)
 }
 
+/** ` (tag key team)` for a principal's finding about one tag key (two findings may differ only by it). */
+function tagKeyLabel(f: Finding): string {
+  const s = f.subject
+  if (!s.tagKey || (!s.file && (s.kind === 'account' || s.kind === 'org' || !s.arn))) return ''
+  return ` (tag key ${s.tagKey})`
+}
+
+/** `new` / `unchanged` against the baseline, when there is one. */
+function baselineMark(f: Finding, c: (s: Style, t: string) => string): string {
+  if (f.baselineState === 'new') return `  ${c('bold', '[new]')}`
+  if (f.baselineState === 'unchanged') return `  ${c('dim', '[unchanged]')}`
+  return ''
+}
+
 function findingLines(
   f: Finding,
   c: (s: Style, t: string) => string,
   sevStyle: Record<Severity, Style>,
   opts: TextOptions,
 ): string[] {
-  const out = [`${c(sevStyle[f.severity], f.severity.padEnd(7))} ${c('bold', f.ruleId)}  ${subjectLabel(f)}`, `        ${f.message}`]
+  const out = [`${c(sevStyle[f.severity], f.severity.padEnd(7))} ${c('bold', f.ruleId)}  ${subjectLabel(f)}${baselineMark(f, c)}`, `        ${f.message}`]
   if (f.spend) out.push(`        ${c('yellow', formatFindingSpend(f.spend))}`)
   if (opts.verbose) {
     const grants = f.evidence.grants ?? []

@@ -49,6 +49,25 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 export interface RunOptions {
   cwd?: string
   env?: Record<string, string | undefined>
+  /** Run as if stdout and stderr were a terminal this many columns wide. */
+  tty?: { columns: number }
+}
+
+/** Makes process.stdout/stderr look like a terminal (isTTY, columns); returns the undo. */
+function fakeTerminal(columns: number): () => void {
+  const streams = [process.stdout, process.stderr]
+  const saved = streams.map((s) => [Object.getOwnPropertyDescriptor(s, 'isTTY'), Object.getOwnPropertyDescriptor(s, 'columns')] as const)
+  for (const s of streams) {
+    Object.defineProperty(s, 'isTTY', { value: true, configurable: true, writable: true })
+    Object.defineProperty(s, 'columns', { value: columns, configurable: true, writable: true })
+  }
+  return () =>
+    streams.forEach((s, i) => {
+      for (const [key, d] of [['isTTY', saved[i]![0]], ['columns', saved[i]![1]]] as const) {
+        if (d) Object.defineProperty(s, key, d)
+        else delete (s as unknown as Record<string, unknown>)[key]
+      }
+    })
 }
 
 let config: Promise<Config> | undefined
@@ -98,6 +117,7 @@ async function runInProcess(args: string[], opts: RunOptions): Promise<CliResult
   const restoreEnv = swapEnv(cleanEnv(opts.env))
   const debug = args.includes('--debug') || process.env.TAGWARDEN_DEBUG === '1'
   process.exitCode = undefined
+  const restoreTerminal = opts.tty ? fakeTerminal(opts.tty.columns) : () => undefined
   process.stdout.write = capture((s) => (stdout += s)) as typeof process.stdout.write
   process.stderr.write = capture((s) => (stderr += s)) as typeof process.stderr.write
   try {
@@ -111,6 +131,7 @@ async function runInProcess(args: string[], opts: RunOptions): Promise<CliResult
   } finally {
     process.stdout.write = out
     process.stderr.write = err
+    restoreTerminal()
     process.chdir(cwd)
     restoreEnv()
     process.exitCode = undefined
