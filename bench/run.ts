@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark of tagwarden in one table, never part of `npm test`.
  *
- *   npx tsx bench/run.ts [startup] [offline] [live] [cur] [--large] [--encoded] [--no-build] [--tmp DIR]
+ *   npx tsx bench/run.ts [startup] [offline] [live] [cur] [terraform] [--large] [--encoded] [--no-build] [--tmp DIR]
  *
  * - startup: `tagwarden --help` from the built CLI;
  * - offline: synthetic organizations of 10k and 100k principals (1M with --large), in each profile (the
@@ -10,7 +10,8 @@
  *   in its own process (peak RSS is the scan's own);
  * - live: 200 accounts against the local fake AWS with latency and throttling, tagwarden's fan-out and a
  *   naive per-principal collector;
- * - cur: the CUR 2.0 reader (bench/cur.ts, a `Benchmark` module); 1M rows, and 10M with --large.
+ * - cur: the CUR 2.0 reader (bench/cur.ts, a `Benchmark` module); 1M rows, and 10M with --large;
+ * - terraform: a generated 1,000-file Terraform monorepo scanned from its sources (bench/terraform.ts).
  *
  * With no names, all of them. The table is printed as Markdown and the run is appended as one JSON line
  * to bench/results/results.jsonl. Generated data goes to temporary folders removed at the end.
@@ -24,6 +25,7 @@ import { parseArgs } from 'node:util'
 import { liveBenchmark } from './live.js'
 import { DEFAULT_SIZES, LARGE_SIZE, offlineBenchmark } from './offline.js'
 import { startupBenchmark } from './startup.js'
+import { terraformBenchmark } from './terraform.js'
 import { SYNTHETIC_PROFILES, type SyntheticProfile } from './synthetic-org.js'
 import { formatTable, fromBenchRow, targetChecks } from './table.js'
 import type { BenchContext, Measurement } from './types.js'
@@ -46,7 +48,7 @@ export interface Benchmark {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RESULTS = join(ROOT, 'bench', 'results', 'results.jsonl')
-const ALL = ['startup', 'offline', 'live', 'cur'] as const
+const ALL = ['startup', 'offline', 'live', 'cur', 'terraform'] as const
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -60,7 +62,7 @@ const { values, positionals } = parseArgs({
   },
 })
 if (values.help) {
-  process.stdout.write(`usage: npm run bench -- [startup] [offline] [live] [cur] [--large] [--encoded] [--profile ${SYNTHETIC_PROFILES.join('|')}|all] [--no-build] [--tmp DIR]\n`)
+  process.stdout.write(`usage: npm run bench -- [startup] [offline] [live] [cur] [terraform] [--large] [--encoded] [--profile ${SYNTHETIC_PROFILES.join('|')}|all] [--no-build] [--tmp DIR]\n`)
   process.exit(0)
 }
 const only = new Set<string>(positionals.length > 0 ? positionals : ALL)
@@ -102,7 +104,7 @@ async function curBenchmark(ctx: BenchContext): Promise<Measurement[]> {
 const started = new Date()
 const before = await machine()
 log(`${before.cpu as string}, ${before.memoryGiB as number} GiB, ${before.os as string}, node ${process.version}, load ${(before.loadAverage as number[]).join(' ')}`)
-if (!values['no-build'] && (only.has('offline') || only.has('startup'))) {
+if (!values['no-build'] && (only.has('offline') || only.has('startup') || only.has('terraform'))) {
   log('building dist/ (tsc -p tsconfig.build.json)')
   build()
 }
@@ -126,6 +128,7 @@ try {
   for (const profile of profiles) await step('offline', () => offlineBenchmark(ctx, values.large ? [...DEFAULT_SIZES, LARGE_SIZE] : DEFAULT_SIZES, values.encoded, profile))
   await step('live', () => liveBenchmark(ctx))
   await step('cur', () => curBenchmark(ctx))
+  await step('terraform', () => terraformBenchmark(ctx))
 } finally {
   await rm(tmpDir, { recursive: true, force: true })
 }

@@ -69,6 +69,9 @@ export function targetChecks(rows: readonly Measurement[]): string[] {
       if (million.peakRssMiB !== undefined) out.push(`1M principals${tag} peak RSS ${fmt(million.peakRssMiB, 0)} MiB (target < 1024 MiB): ${verdict(million.peakRssMiB < 1024)}`)
     }
   }
+  for (const r of rows.filter((x) => x.benchmark === 'terraform sources')) {
+    out.push(`terraform sources, ${r.size}: ${fmt(r.wallSeconds, 1)} s (target < 10 s): ${verdict(r.wallSeconds < 10)}`)
+  }
   const live = rows.filter((r) => r.benchmark === 'live fan-out (tagwarden)')
   for (const r of live) {
     const throttled = (detail(r, 'throttleRate') ?? 0) > 0
