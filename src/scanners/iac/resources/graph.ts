@@ -7,7 +7,7 @@ import type { IamGroup, IamRole, IamUser } from '../../../model/inventory.js'
 import { fillUnknownTags } from '../common.js'
 import type { IacInventory, IacOrigin } from '../model.js'
 import { Unknown, isUnknown, type Value } from '../values.js'
-import type { PropertyBag } from './types.js'
+import type { PropertyBag } from './bag.js'
 
 export type HolderType = 'role' | 'user' | 'group'
 export type Holder = IamRole | IamUser | IamGroup

@@ -6,72 +6,10 @@
  * handler (one per resource type, `resources/<type>.ts`, listed in `registry.ts`) reads the bag and adds
  * nodes and edges to the `IamGraph`; the graph assembles the inventory.
  */
-import type { InlinePolicy } from '../../../model/inventory.js'
-import type { TagEntry } from '../common.js'
-import type { IacOrigin } from '../model.js'
-import type { BuiltPolicy, PolicyKind } from '../policy.js'
-import type { Value } from '../values.js'
+import type { IamKind, Prop, PropertyBag, SourceProp } from './bag.js'
 import type { IamGraph } from './graph.js'
 
-export type IamKind = 'role' | 'user' | 'group' | 'policy'
-
-/** Format-neutral property names; each handler maps the ones it reads to the source's own names. */
-export type Prop =
-  | 'name'
-  | 'document'
-  | 'trust'
-  | 'tags'
-  | 'inlinePolicies'
-  | 'managedPolicyArns'
-  | 'boundary'
-  | 'groups'
-  | 'roles'
-  | 'users'
-  | 'role'
-  | 'user'
-  | 'group'
-  | 'policyName'
-  | 'policyArn'
-
-/** A source property name; `configuredOnly`: Terraform counts it only when the configuration sets it. */
-export type SourceProp = string | { name: string; configuredOnly: true }
-
-/** Where a resource's IAM identity comes from, once resolved by the reader. */
-export interface Identity {
-  kind: IamKind
-  /** The IAM name (with deploy-time pieces written `${…}`), or the generated stand-in. */
-  name: string
-  /** The principal's display name (CDK construct path when CloudFormation generates the name). */
-  displayName: string
-  nameKnown: boolean
-  path: string
-  arn: string
-}
-
-export interface PropertyBag {
-  /** Logical ID (CloudFormation) or resource address (Terraform), as messages name the resource. */
-  readonly id: string
-  /** The resource is created or updated by this change (Terraform plans; false for templates). */
-  readonly changed: boolean
-  /** The resource exists only when this deploy-time condition holds (CloudFormation `Condition`). */
-  readonly conditional?: string
-  /** Terraform reports an unset optional string as `""`: such a value means "not set". */
-  readonly emptyIsUnset: boolean
-  /** The property is mapped for this format (and configured, for `configuredOnly` properties). */
-  has(prop: Prop): boolean
-  value(prop: Prop): Value | undefined
-  /** A policy document property, parsed and checked; invalid documents are reported with their position. */
-  policy(prop: Prop, kind: PolicyKind, label: string): Pick<BuiltPolicy, 'notes'> & { doc?: BuiltPolicy['document'] }
-  /** The inline policies a principal resource carries itself; notes on what is unknown go to `notes`. */
-  inlinePolicies(notes: string[]): InlinePolicy[]
-  /** Tag entries before unknown values are marked; notes and `tagsUnknown` go to the origin. */
-  tagEntries(origin: IacOrigin, notes: string[]): TagEntry[] | undefined
-  identity(): Identity | undefined
-  /** The principal's origin (position, properties to fix, inline suppressions). */
-  origin(identity: Identity): IacOrigin
-  /** A note about this resource as the format words it (Terraform prefixes the address). */
-  scoped(note: string): string
-}
+export type { IamKind, Identity, Prop, PropertyBag, SourceProp } from './bag.js'
 
 /**
  * Build steps run phase by phase, each phase over the resources in source order: managed policies
