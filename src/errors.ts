@@ -38,26 +38,6 @@ export class ConfigError extends TagwardenError {
   }
 }
 
-/** An input that could not be read or understood. Recorded in `errors[]`; the scan goes on. */
-export class InputError extends TagwardenError {
-  readonly source: string
-  readonly accountId?: string
-  readonly subject?: string
-  constructor(
-    code: string,
-    message: string,
-    opts: { source: string; accountId?: string; subject?: string; hint?: string },
-  ) {
-    super(code, message, opts.hint)
-    this.source = opts.source
-    if (opts.accountId !== undefined) this.accountId = opts.accountId
-    if (opts.subject !== undefined) this.subject = opts.subject
-  }
-}
-
-/** A rule that threw on a subject: reported as a `rule-failure` error, never as a pass. */
-export class RuleExecutionError extends TagwardenError {}
-
 export function isTagwardenError(e: unknown): e is TagwardenError {
   return e instanceof TagwardenError
 }

@@ -715,8 +715,3 @@ function search(clauses: readonly Clause[], budget: number): string | null | und
   }
   return null
 }
-
-/** True when the pattern contains `*` or `?`. */
-export function hasWildcard(pattern: string): boolean {
-  return pattern.includes('*') || pattern.includes('?')
-}

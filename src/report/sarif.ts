@@ -292,10 +292,6 @@ export function renderSarif(report: ScanReport, rules: readonly ReportRule[], op
   }
 }
 
-export function formatSarif(report: ScanReport, rules: readonly ReportRule[], opts: SarifOptions = {}): string {
-  return renderSarif(report, rules, opts).text
-}
-
 /** Grouping key of a finding when splitting per account: its account ID, or `org` for org-wide subjects. */
 export function accountKey(f: Finding): string {
   return f.subject.accountId ?? 'org'

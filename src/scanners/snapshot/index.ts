@@ -5,6 +5,7 @@
  * (no full parse when an IAM ARN is found there), then the caller runs `loadAccount` per account, analyses
  * the inventory and drops it before loading the next. Bad input never throws; it becomes a `ScanErrorEntry`.
  */
+import pLimit from 'p-limit'
 import { CUR_RECOGNISERS } from '../cur/recognisers.js'
 import { parsePolicyDocument } from '../../iam/policy-document.js'
 import type { ScanErrorEntry } from '../../model/finding.js'
@@ -75,19 +76,6 @@ export const DEFAULT_RECOGNISERS: readonly SnapshotRecogniser[] = [
 /** Enough for the first entity of any realistic export; larger prefixes only cost I/O. */
 const SNIFF_BYTES = 256 * 1024
 const PLAN_CONCURRENCY = 8
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i] as T)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return out
-}
 
 type Parsed = { ok: true; obj: unknown } | { ok: false; error: ScanErrorEntry }
 
@@ -201,7 +189,8 @@ async function classify(file: string, recognisers: readonly SnapshotRecogniser[]
 export async function planSnapshot(inputs: string[], options: SnapshotOptions = {}): Promise<SnapshotPlan> {
   const recognisers = options.recognisers ?? DEFAULT_RECOGNISERS
   const walked = await walkInputs(inputs)
-  const classified = await mapLimit(walked.files, PLAN_CONCURRENCY, (f) => classify(f, recognisers))
+  const limit = pLimit(PLAN_CONCURRENCY)
+  const classified = await Promise.all(walked.files.map((f) => limit(() => classify(f, recognisers))))
 
   const byAccount = new Map<string, string[]>()
   const plan: SnapshotPlan = { accounts: [], orgFiles: [], otherFiles: [], errors: [...walked.errors], fileCount: walked.files.length }
