@@ -13,6 +13,7 @@ import type { RuleMeta } from '../rules/types.js'
 import { decodePointer, isOptionsSchemaError, optionProblems } from '../rules/options.js'
 import { suggest } from '../util/text.js'
 import { yamlOffsetOf } from '../util/yaml-position.js'
+import { isObject } from '../util/json.js'
 
 export const RULES_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/rules.schema.json', import.meta.url))
 
@@ -108,11 +109,6 @@ export class Located {
     const { line, col } = this.lines.linePos(yamlOffsetOf(this.doc, path, atKey))
     return `${line}:${col}`
   }
-}
-
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
 

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { TagwardenError } from '../errors.js'
 import type { PolicyDocument } from '../model/policy.js'
 import { parsePolicyDocument } from './policy-document.js'
+import { isObject } from '../util/json.js'
 
 export interface CatalogPolicy {
   /** Canonical ARN as AWS publishes it, in the `aws` partition, whatever partition it was looked up with. */
@@ -155,7 +156,7 @@ function ensureLoaded(): LoadedCatalog {
 }
 
 function indexCatalog(raw: unknown, file: string): LoadedCatalog {
-  if (!isRecord(raw) || !isRecord(raw.policies) || typeof raw.generatedAt !== 'string' || typeof raw.source !== 'string') {
+  if (!isObject(raw) || !isObject(raw.policies) || typeof raw.generatedAt !== 'string' || typeof raw.source !== 'string') {
     throw catalogError(`the AWS managed policy catalog ${file} is not in the expected format`)
   }
   const catalog = raw as unknown as RawCatalog
@@ -175,9 +176,6 @@ function indexCatalog(raw: unknown, file: string): LoadedCatalog {
   return { info, byPathName, resolved: new Map() }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 function catalogError(message: string): TagwardenError {
   return new TagwardenError(

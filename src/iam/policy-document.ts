@@ -6,6 +6,7 @@
 import * as nodeCrypto from 'node:crypto'
 import { findJsonErrorOffset, offsetToLineColumn } from '../util/json-error.js'
 import type { ConditionBlock, PolicyDocument, PrincipalBlock, Statement } from '../model/policy.js'
+import { canonicalJson } from '../util/json.js'
 
 export class PolicyDocumentError extends Error {
   /** 1-based line/column inside the decoded JSON text, when the JSON itself was broken. */
@@ -131,25 +132,6 @@ export function normalizePolicy(obj: unknown): PolicyDocument {
 /** Decode + normalise. Object, URL-encoded and plain-string forms of one document give equal results. */
 export function parsePolicyDocument(raw: unknown): PolicyDocument {
   return normalizePolicy(decodePolicyJson(raw))
-}
-
-/** Stable JSON (sorted keys) so that the same policy written differently hashes the same. */
-export function canonicalJson(v: unknown): string {
-  // Appending to one string (no intermediate arrays) matters: every distinct document of a scan is hashed.
-  if (typeof v !== 'object' || v === null) return JSON.stringify(v) ?? 'null'
-  if (Array.isArray(v)) {
-    let s = '['
-    for (let i = 0; i < v.length; i++) s += (i === 0 ? '' : ',') + canonicalJson(v[i])
-    return `${s}]`
-  }
-  const o = v as Record<string, unknown>
-  const keys = Object.keys(o).sort()
-  let s = '{'
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string
-    s += `${i === 0 ? '' : ','}${JSON.stringify(k)}:${canonicalJson(o[k])}`
-  }
-  return `${s}}`
 }
 
 /** `crypto.hash` (Node ≥ 20.12) skips the Hash object; older Node 20 releases fall back to `createHash`. */

@@ -14,6 +14,7 @@
  * - `enforced_for` only decides which resource types AWS blocks non-compliant tagging on.
  */
 import { TagwardenError } from '../errors.js'
+import { isObject } from '../util/json.js'
 
 /** A tag policy that cannot be read or is not valid tag policy syntax. Exit code 2. */
 export class TagPolicyError extends TagwardenError {}
@@ -51,9 +52,6 @@ export interface TagPolicyDocument {
 
 const OPERATORS = new Set(['@@assign', '@@append', '@@remove', '@@operators_allowed_for_child_policies'])
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 interface FieldValue<T> {
   assign?: T

@@ -1,17 +1,14 @@
 /** Small text helpers: near-miss suggestions for names and values. */
 
-/** " — did you mean `x`?" for a near-miss name, else "". */
-export function suggest(name: string, candidates: string[]): string {
-  let best: string | undefined
-  let bestD = Infinity
-  for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase())
-    if (d < bestD) {
-      bestD = d
-      best = c
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 4)) ? ` — did you mean \`${best}\`?` : ''
+/** The one wording of a near-miss suggestion: " — did you mean `x`?". */
+export function didYouMean(candidate: string): string {
+  return ` — did you mean \`${candidate}\`?`
+}
+
+/** " — did you mean `x`?" for a near-miss name (edit distance ≤ max(2, length/4), any case), else "". */
+export function suggest(name: string, candidates: readonly string[]): string {
+  const best = closest(name, candidates, Math.max(2, Math.floor(name.length / 4)))
+  return best === undefined ? '' : didYouMean(best)
 }
 
 /** Levenshtein distance (small strings only). */

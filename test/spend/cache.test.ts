@@ -3,7 +3,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { canonicalJson, diskCache } from '../../src/scanners/cost-explorer/cache.js'
+import { diskCache } from '../../src/scanners/cost-explorer/cache.js'
+import { canonicalJson } from '../../src/util/json.js'
 
 let dir: string
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { defineRule, type RuleReport } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 import { tagCommand, tagState } from '../tag-helpers.js'
-import { closest } from '../../util/text.js'
+import { closest, didYouMean } from '../../util/text.js'
 
 /** A misspelt team value is as bad as none: the bill gets a team that does not exist. */
 type Options = Record<never, never>
@@ -54,7 +54,7 @@ export const tagValueNotAllowed = defineRule<Options, MessageIds>({
           name: p.name,
           tagKey: req.key,
           value,
-          suggestion: best ? ` — did you mean \`${best}\`?` : '.',
+          suggestion: best ? didYouMean(best) : '.',
           allowed,
         },
         evidence: { ...capabilityEvidence(p), value, ...(best ? { suggestion: best } : {}) },

@@ -10,24 +10,13 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { canonicalJson } from '../../util/json.js'
 
 export interface ResponseCache {
   get(operation: string, request: unknown): Promise<unknown>
   put(operation: string, request: unknown, response: unknown): Promise<void>
 }
 
-/** JSON with sorted object keys: the same request always hashes the same. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v as Record<string, unknown>)
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`
-  }
-  return JSON.stringify(v) ?? 'null'
-}
 
 interface CacheEntry {
   tagwardenCostExplorerCache: 1

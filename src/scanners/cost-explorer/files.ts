@@ -11,7 +11,7 @@ import type { SpendLoadContext, SpendLoadResult, SpendSource } from '../../spend
 import { activationOf, iamPrincipalKeyOf } from '../../spend/tag-keys.js'
 import { HINTS, SnapshotErrorCode, formatPosition, snapshotError } from '../snapshot/errors.js'
 import { parseJson, readText } from '../snapshot/read.js'
-import { canonicalJson } from './cache.js'
+import { canonicalJson } from '../../util/json.js'
 import { CE_KINDS, isCostExplorerKind } from './recognisers.js'
 import type { SpendPeriod } from '../../model/spend.js'
 

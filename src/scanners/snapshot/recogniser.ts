@@ -5,6 +5,7 @@
 import type { ScanErrorEntry } from '../../model/finding.js'
 import type { AccountInventory, OrgAccount } from '../../model/inventory.js'
 import type { PolicyDocument } from '../../model/policy.js'
+import { isObject } from '../../util/json.js'
 
 export type JsonObject = Record<string, unknown>
 
@@ -67,7 +68,7 @@ export interface OtherFileRecogniser extends RecogniserBase {
 export type SnapshotRecogniser = AccountFileRecogniser | OrgFileRecogniser | OtherFileRecogniser
 
 export function isJsonObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
+  return isObject(v)
 }
 
 export function recognise(obj: unknown, recognisers: readonly SnapshotRecogniser[]): SnapshotRecogniser | undefined {
