@@ -97,6 +97,7 @@ export interface TrustAnalysis {
   gateways: GatewayTrust[]
 }
 
+/** The bundled defaults of `settings.workloadOidcIssuers` (rules.yaml is the source; a test keeps them equal). */
 export const DEFAULT_WORKLOAD_OIDC_ISSUERS: string[] = [
   'oidc.eks.*.amazonaws.com/id/*',
   'token.actions.githubusercontent.com',

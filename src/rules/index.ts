@@ -47,25 +47,3 @@ export const RULES: readonly RuleModule[] = [
 export const RULE_REGISTRY: ReadonlyMap<string, RuleModule> = new Map(RULES.map((r) => [r.meta.id, r]))
 
 export const RULE_META: ReadonlyMap<string, RuleMeta> = new Map(RULES.map((r) => [r.meta.id, r.meta]))
-
-/** Where each rule's module lives, relative to src/rules (for the registry test and docs). */
-export const RULE_FILES: Readonly<Record<string, string>> = {
-  'principal-missing-tag': 'principal/principal-missing-tag.ts',
-  'bedrock-api-key-long-term': 'api-keys/bedrock-api-key-long-term.ts',
-  'federated-role-session-tags': 'trust/federated-role-session-tags.ts',
-  'federated-role-session-name': 'trust/federated-role-session-name.ts',
-  'gateway-direct-invoke': 'trust/gateway-direct-invoke.ts',
-  'gateway-target-source-identity': 'trust/gateway-target-source-identity.ts',
-  'gateway-target-session-tags': 'trust/gateway-target-session-tags.ts',
-  'tag-value-not-allowed': 'tags/tag-value-not-allowed.ts',
-  'tag-key-case-drift': 'tags/tag-key-case-drift.ts',
-  'tag-value-whitespace': 'tags/tag-value-whitespace.ts',
-  'tag-prohibited': 'tags/tag-prohibited.ts',
-  'tag-value-near-duplicate': 'tags/tag-value-near-duplicate.ts',
-  'bedrock-capable-unused': 'usage/bedrock-capable-unused.ts',
-  'principal-unattributed-spend': 'spend/principal-unattributed-spend.ts',
-  'gateway-collapsed-spend': 'spend/gateway-collapsed-spend.ts',
-  'inline-suppression-reason': 'iac/inline-suppression-reason.ts',
-  'cost-tag-inactive': 'spend/cost-tag-inactive.ts',
-  'untagged-bedrock-spend': 'spend/untagged-bedrock-spend.ts',
-}
