@@ -8,11 +8,12 @@
  * child process gets at least 120 s: a busy machine may make it slow, never make it fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
+import { createServer, type Socket } from 'node:net'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEMO, REPO, STACK_FRAME, spawnCli } from '../cli/run-cli.js'
+import { BIN, DEMO, REPO, STACK_FRAME, cleanEnv, spawnCli } from '../cli/run-cli.js'
 import type { ScanReport } from '../../src/model/finding.js'
 import { demoFindingKey, expectedDemoKeys } from '../report/helpers.js'
 
@@ -139,4 +140,41 @@ describe('bin/run.js', () => {
     expect(r.stderr).toMatch(/^tagwarden: error: .*scna/m)
     expect(r.stderr).not.toMatch(STACK_FRAME)
   })
+})
+
+describe('Ctrl-C', () => {
+  it('stops a scan waiting on AWS with exit 130 and one line on stderr', async () => {
+    // A live scan against an endpoint on this machine that accepts connections and never answers: the scan
+    // is surely still running when the interrupt comes, whatever the machine's load.
+    const sockets: Socket[] = []
+    let connected!: () => void
+    const firstConnection = new Promise<void>((resolve) => (connected = resolve))
+    const server = createServer((socket) => {
+      sockets.push(socket)
+      connected()
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as { port: number }
+    try {
+      const child = spawn(process.execPath, [BIN, 'scan', '--live'], {
+        cwd: REPO,
+        env: cleanEnv({ AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'test-secret-not-real', AWS_REGION: 'us-east-1' }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: TIMEOUT,
+      })
+      let stderr = ''
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+      child.stdout.resume()
+      const closed = new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)))
+      await firstConnection
+      child.kill('SIGINT')
+      expect(await closed).toBe(130)
+      expect(stderr).toMatch(/^tagwarden: interrupted$/m)
+      expect(stderr).not.toMatch(STACK_FRAME)
+      expect(stderr).not.toContain('test-secret-not-real')
+    } finally {
+      for (const s of sockets) s.destroy()
+      server.close()
+    }
+  }, TIMEOUT)
 })
