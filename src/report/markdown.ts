@@ -10,6 +10,9 @@ import type { ReportRule } from './report-rule.js'
 import { subjectLabel } from './locations.js'
 import { mdText } from './markdown-text.js'
 import { spendCoverageMarkdownRow } from './spend-markdown.js'
+import { causeLabel, findingSpendCell, ledgerHeadline, readingOrder } from './reading-order.js'
+import { formatAmount, formatMoney } from '../spend/model.js'
+import type { Ledger } from '../model/ledger.js'
 import { isUnusedSummary, summariseUnusedNotes, unusedSummaryText } from './unused-summary.js'
 
 export interface MarkdownOptions {
@@ -72,7 +75,8 @@ export function renderMarkdown(report: ScanReport, rules: readonly ReportRule[],
   const top = opts.top ?? 10
   const ruleMap = new Map(rules.map((r) => [r.id, r]))
   const s = report.summary
-  const active = report.findings.filter((f) => !f.suppressed).sort(compareFindings)
+  // Severity, then the spend the fix recovers, then the usual order.
+  const active = readingOrder(report.findings.filter((f) => !f.suppressed), compareFindings)
   const suppressed = report.findings.filter((f) => f.suppressed).sort(compareFindings)
   const baseline = s.baseline
   const sev: Record<Severity, number> = { error: 0, warning: 0, note: 0 }
@@ -101,17 +105,32 @@ export function renderMarkdown(report: ScanReport, rules: readonly ReportRule[],
     '',
   )
 
+  if (report.ledger) head.push(...ledgerMarkdown(report.ledger))
+
+  const withSpend = active.some((f) => f.spend !== undefined)
   if (active.length > 0) {
-    const perRule = new Map<string, { severity: Severity; count: number; fresh: number }>()
+    // Counted per severity: a rule's findings may differ in severity (a spend rule's threshold level).
+    const perRule = new Map<string, { bySeverity: Record<Severity, number>; count: number; fresh: number; recoverable: number }>()
     for (const f of active) {
-      const e = perRule.get(f.ruleId) ?? { severity: f.severity, count: 0, fresh: 0 }
+      const e = perRule.get(f.ruleId) ?? { bySeverity: { error: 0, warning: 0, note: 0 }, count: 0, fresh: 0, recoverable: 0 }
       e.count++
+      e.bySeverity[f.severity]++
+      e.recoverable += f.spend?.recoverable ?? 0
       if (f.baselineState !== 'unchanged') e.fresh++
       perRule.set(f.ruleId, e)
     }
-    head.push('### Findings per rule', '', `| Rule | Severity | Findings |${baseline ? ' New |' : ''}`, `| --- | --- | ---: |${baseline ? ' ---: |' : ''}`)
-    for (const [id, e] of [...perRule].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1))) {
-      head.push(`| ${ruleLink(id, ruleMap)} | ${e.severity} | ${e.count} |${baseline ? ` ${e.fresh} |` : ''}`)
+    const recCol = report.ledger !== undefined
+    head.push(
+      '### Findings per rule',
+      '',
+      `| Rule | Errors | Warnings | Notes |${baseline ? ' New |' : ''}${recCol ? ' Recoverable |' : ''}`,
+      `| --- | ---: | ---: | ---: |${baseline ? ' ---: |' : ''}${recCol ? ' ---: |' : ''}`,
+    )
+    const rank = (e: { bySeverity: Record<Severity, number> }) => SEVERITIES.map((k) => e.bySeverity[k])
+    for (const [id, e] of [...perRule].sort((a, b) => rank(b[1]).reduce((d, n, i) => d || n - rank(a[1])[i]!, 0) || b[1].recoverable - a[1].recoverable || (a[0] < b[0] ? -1 : 1))) {
+      head.push(
+        `| ${ruleLink(id, ruleMap)} | ${e.bySeverity.error} | ${e.bySeverity.warning} | ${e.bySeverity.note} |${baseline ? ` ${e.fresh} |` : ''}${recCol ? ` ${e.recoverable > 0 ? formatAmount(e.recoverable) : ''} |` : ''}`,
+      )
     }
     head.push('')
 
@@ -130,9 +149,9 @@ export function renderMarkdown(report: ScanReport, rules: readonly ReportRule[],
 
     // New findings first: with a baseline they are what the reader has to act on.
     const ranked = baseline ? [...active.filter((f) => f.baselineState !== 'unchanged'), ...active.filter((f) => f.baselineState === 'unchanged')] : active
-    head.push(`### Top findings`, '', `| Severity | Rule | Subject | Finding |`, '| --- | --- | --- | --- |')
+    head.push(`### Top findings`, '', `| Severity | Rule | Subject |${withSpend ? ' Spend |' : ''} Finding |`, `| --- | --- | --- |${withSpend ? ' ---: |' : ''} --- |`)
     for (const f of ranked.slice(0, top)) {
-      head.push(`| ${f.severity}${baselineMark(f)} | ${code(f.ruleId)} | ${cell(code(subjectLabel(f.subject)))} | ${cell(firstSentence(f.message))} |`)
+      head.push(`| ${f.severity}${baselineMark(f)} | ${code(f.ruleId)} | ${cell(code(subjectLabel(f.subject)))} |${withSpend ? ` ${cell(findingSpendCell(f))} |` : ''} ${cell(firstSentence(f.message))} |`)
     }
     if (ranked.length > top) head.push('', `${ranked.length - top} more below.`)
     head.push('')
@@ -188,7 +207,10 @@ export function renderMarkdown(report: ScanReport, rules: readonly ReportRule[],
     // Thousands of identical unused notes become one line per account; JSON and SARIF list each.
     for (const f of summariseUnusedNotes(fs)) {
       if (isUnusedSummary(f)) detail.push(`- **note** account ${code(f.accountId)}: ${mdText(unusedSummaryText(f))}`)
-      else detail.push(`- **${f.severity}**${baselineMark(f)} ${code(subjectLabel(f.subject))}: ${mdText(f.message.replace(/\s*\n\s*/g, ' '))}`)
+      else {
+        const spend = findingSpendCell(f)
+        detail.push(`- **${f.severity}**${baselineMark(f)} ${code(subjectLabel(f.subject))}${spend ? ` (${mdText(spend)})` : ''}: ${mdText(f.message.replace(/\s*\n\s*/g, ' '))}`)
+      }
     }
     detail.push('')
   }
@@ -216,6 +238,18 @@ export function renderMarkdown(report: ScanReport, rules: readonly ReportRule[],
   }
   add(`<sub>tagwarden ${mdText(report.tool.version)} · ${report.generatedAt}</sub>`, true)
   return { text: `${out.join('\n')}\n`, warnings }
+}
+
+/** The ledger: headline and the spend by cause, each cause's principals and owning rules counted. */
+function ledgerMarkdown(l: Ledger): string[] {
+  const out = ['### Spend ledger', '', `${mdText(ledgerHeadline(l))}.`, '']
+  if (l.byCause.length === 0) return [...out, 'Every dollar is attributed.', '']
+  out.push('| Cause | Bucket | Amount | Principals | Owning findings |', '| --- | --- | ---: | ---: | ---: |')
+  for (const e of [...l.byCause].sort((a, b) => b.amount - a.amount)) {
+    out.push(`| ${code(e.cause)} ${cell(causeLabel(e.cause))} | ${e.bucket} | ${formatMoney(e.amount, l.currency)} | ${e.principals.length} | ${e.findings.length} |`)
+  }
+  out.push('')
+  return out
 }
 
 export function formatMarkdown(report: ScanReport, rules: readonly ReportRule[], opts: MarkdownOptions = {}): string {

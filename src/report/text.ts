@@ -6,6 +6,8 @@ import type { Finding, NotEvaluatedEntry, ScanReport, Severity } from '../model/
 import { spendCoverageLine } from '../spend/coverage.js'
 import { formatFindingSpend, principalSpendLine } from '../spend/principal-enrich.js'
 import { isUnusedSummary, summariseUnusedNotes, unusedSummaryText } from './unused-summary.js'
+import { causeLabel, ledgerHeadline, readingOrder, topCauses } from './reading-order.js'
+import { formatAmount } from '../spend/model.js'
 
 export interface TextOptions {
   color: boolean
@@ -22,7 +24,7 @@ export function formatText(report: ScanReport, opts: TextOptions): string {
   const c = (style: Style, s: string): string => (opts.color ? `\u001b[${CODES[style]}m${s}\u001b[0m` : s)
   const sevStyle: Record<Severity, Style> = { error: 'red', warning: 'yellow', note: 'cyan' }
   const lines: string[] = []
-  const active = report.findings.filter((f) => !f.suppressed)
+  const active = readingOrder(report.findings.filter((f) => !f.suppressed))
   const suppressed = report.findings.filter((f) => f.suppressed)
 
   if (active.length > 0) lines.push(c('bold', `Findings (${active.length})`), '')
@@ -133,6 +135,10 @@ function summaryLines(r: ScanReport, c: (s: Style, t: string) => string): string
   ]
   if (s.spend) out.push(`  spend        ${spendCoverageLine(s.spend)}`)
   if (s.spend?.principals) out.push(`  billed       ${principalSpendLine(s.spend.principals)}`)
+  if (r.ledger) {
+    const causes = topCauses(r.ledger).map((x) => `${causeLabel(x.cause)} ${formatAmount(x.amount)}`)
+    out.push(`  ledger       ${ledgerHeadline(r.ledger)}${causes.length > 0 ? `; largest causes: ${causes.join(', ')}` : ''}`)
+  }
   for (const n of s.rulesNotEvaluated) out.push(c('dim', `  not evaluated: ${n.ruleId} — ${n.reason}`))
   if (r.errors.length > 0) out.push(c('red', `  input errors ${r.errors.length} (exit code 2: the result is incomplete)`))
   return out

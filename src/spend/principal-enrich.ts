@@ -41,7 +41,8 @@ export function sortFindingsBySpend(findings: Finding[]): void {
 /** `Bedrock spend USD 1,123.60, all unattributed (2026-07-21 to 2026-08-19)`: one line for the text report. */
 export function formatFindingSpend(s: FindingSpend): string {
   const un = s.unattributed === 0 ? 'all attributed' : s.unattributed >= s.total ? 'all unattributed' : `${formatMoney(s.unattributed, s.currency)} unattributed`
-  return `Bedrock spend ${formatMoney(s.total, s.currency)}, ${un} (${formatPeriod(s.period)})`
+  const rec = s.recoverable === undefined ? '' : s.recoverable > 0 ? `; fixing this recovers ${formatMoney(s.recoverable, s.currency)}` : s.unattributed > 0 ? '; another finding owns the cause' : ''
+  return `Bedrock spend ${formatMoney(s.total, s.currency)}, ${un} (${formatPeriod(s.period)})${rec}`
 }
 
 export function principalSpendSummary(data: CurSpendData, join: PrincipalJoin, findingsWithSpend: number): PrincipalSpendSummary {

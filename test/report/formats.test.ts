@@ -5,6 +5,7 @@ import type { ReportRule } from '../../src/report/report-rule.js'
 import { renderReport } from '../../src/report/index.js'
 import { formatJunit, xmlEscape } from '../../src/report/junit.js'
 import { subjectLabel } from '../../src/report/locations.js'
+import { findingSpendCell } from '../../src/report/reading-order.js'
 import { formatMarkdown, renderMarkdown } from '../../src/report/markdown.js'
 import { mdText } from '../../src/report/markdown-text.js'
 import { finding, reportWith, scanDemo } from './helpers.js'
@@ -67,7 +68,11 @@ describe('markdown', () => {
     const count = (sev: Severity, of = demo.findings): number => of.filter((f) => f.severity === sev).length
     expect(count('error')).toBeGreaterThan(0)
     expect(md).toMatch(new RegExp(`^## tagwarden: ${count('error')} errors, ${count('warning')} warnings, ${count('note')} notes\n`))
-    expect(md).toContain('| [`principal-missing-tag`](https://github.com/tagwarden/tagwarden/blob/main/docs/rules/principal-missing-tag.md) | error | 4 |')
+    expect(md).toContain('| [`principal-missing-tag`](https://github.com/tagwarden/tagwarden/blob/main/docs/rules/principal-missing-tag.md) | 4 | 0 | 0 |')
+    // Counted per severity: one of the three untagged-bedrock-spend findings is an error, two are warnings.
+    const ubs = demo.findings.filter((f) => f.ruleId === 'untagged-bedrock-spend')
+    expect(md).toContain(`| [\`untagged-bedrock-spend\`](https://github.com/tagwarden/tagwarden/blob/main/docs/rules/untagged-bedrock-spend.md) | ${count('error', ubs)} | ${count('warning', ubs)} | 0 |`)
+    expect(count('warning', ubs)).toBeGreaterThan(0)
     // One row per account with findings, and one for org-wide subjects (a tag key, the organization's spend).
     const accounts = new Set(demo.findings.map((f) => f.subject.accountId ?? 'org-wide'))
     expect(accounts).toEqual(new Set(['111111111111', '222222222222', '333333333333', 'org-wide']))
@@ -79,7 +84,7 @@ describe('markdown', () => {
     expect(md).toContain('### Top findings')
     expect(md).toContain(`<details>\n<summary>All ${demo.findings.length} findings</summary>`)
     expect(md.split('<details>').length).toBe(md.split('</details>').length)
-    for (const f of demo.findings) expect(md).toContain(`\`${subjectLabel(f.subject)}\`: ${mdText(f.message).slice(0, 40)}`)
+    for (const f of demo.findings) expect(md).toContain(`\`${subjectLabel(f.subject)}\`${f.spend ? ` (${findingSpendCell(f)})` : ''}: ${mdText(f.message).slice(0, 40)}`)
   })
 
   it('escapes Markdown and HTML that comes from AWS data, outside code spans', () => {

@@ -18,6 +18,9 @@ import { RULE_META } from '../../src/rules/index.js'
 import { snapshotSource } from '../../src/sources/snapshot.js'
 import { CurSpendAccumulator, emptyStats, toMicro } from '../../src/spend/cur-aggregate.js'
 import { apportion } from '../../src/spend/ledger.js'
+import { formatMarkdown } from '../../src/report/markdown.js'
+import { formatText } from '../../src/report/text.js'
+import { reportRules } from '../../src/report/report-rule.js'
 import { generateAccount, rng, syntheticAccountId } from '../../bench/synthetic-org.js'
 
 const addFormats = addFormatsModule.default
@@ -45,7 +48,7 @@ function expectReconciles(l: Ledger): void {
 }
 
 describe('the ledger of the demo organization', async () => {
-  const { report } = await runConfiguredScan({ inputs: ['examples/demo-org'], cur: 'examples/demo-org/cur/parquet', rules: 'examples/demo-org/tagwarden.yaml', now: '2026-08-21T00:00:00Z', cwd: REPO })
+  const { report, config } = await runConfiguredScan({ inputs: ['examples/demo-org'], cur: 'examples/demo-org/cur/parquet', rules: 'examples/demo-org/tagwarden.yaml', now: '2026-08-21T00:00:00Z', cwd: REPO })
   const l = report.ledger!
 
   it('splits USD 10,807.30 into attributed, unattributed and misattributed, each dollar with one cause', () => {
@@ -98,6 +101,23 @@ describe('the ledger of the demo organization', async () => {
     expect(l.teams.find((t) => t.value === null && t.bucket === 'misattributed')?.amount).toBe(1380.95)
     expect(l.topPrincipals[0]).toMatchObject({ arn: 'arn:aws:iam::222222222222:role/chat-backend-lambda', total: 2100, attributed: 2100 })
     expect(l.topPrincipals.find((p) => p.arn.endsWith('role/legacy-llm-gateway'))).toMatchObject({ misattributed: 900, cause: 'gateway-collapsed' })
+  })
+
+  it('leads the Markdown and text reports: ledger by cause, a spend column, findings by severity then recoverable spend', () => {
+    const md = formatMarkdown(report, reportRules(report, config.rules))
+    expect(md).toContain('### Spend ledger')
+    expect(md).toContain('USD 10,807.30: 7,255.08 attributed (67.1%), 2,171.27 unattributed (20.1%), 1,380.95 misattributed (12.8%).')
+    expect(md).toContain('| `missing-tag` principal not tagged | unattributed | USD 1,275.30 | 2 | 2 |')
+    expect(md).toContain('| Severity | Rule | Subject | Spend | Finding |')
+    const top = md.split('### Top findings')[1]!.split('\n').filter((l) => l.startsWith('| error') || l.startsWith('| warning'))
+    expect(top[0]).toContain('`gateway-direct-invoke`')
+    expect(top[0]).toContain('USD 900.00 recoverable')
+    expect(top[1]).toContain('ads-ranker-irsa')
+    const text = formatText(report, { color: false })
+    expect(text).toMatch(/ledger {7}USD 10,807\.30: 7,255\.08 attributed .*largest causes: principal not tagged 1,275\.30/)
+    const errors = text.split('\n').filter((l) => l.startsWith('error'))
+    expect(errors[0]).toContain('gateway-direct-invoke')
+    expect(text).toContain('fixing this recovers USD 655.30')
   })
 
   it('validates against schemas/report.schema.json (1.1: ledger, spend.recoverable, spend.cause)', () => {
