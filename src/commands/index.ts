@@ -1,6 +1,7 @@
 /** Explicit command registry (oclif `explicit` strategy): no directory scanning at start-up. */
 import BaselineCreate from './baseline/create.js'
 import Collect from './collect.js'
+import Demo from './demo.js'
 import Diff from './diff.js'
 import Help from './help.js'
 import Init from './init.js'
@@ -18,6 +19,7 @@ export const COMMANDS = {
   merge: Merge,
   'baseline:create': BaselineCreate,
   diff: Diff,
+  demo: Demo,
   init: Init,
   help: Help,
   'rules:list': RulesList,

@@ -47,7 +47,6 @@ function npm(args: string[], cwd: string, timeout = TIMEOUT): SpawnSyncReturns<s
 beforeAll(() => {
   ensureBuilt()
   tmp = mkdtempSync(join(tmpdir(), 'tw-pack-'))
-  // --ignore-scripts: `prepare` would rebuild dist/, which `npm test` has just built.
   const pack = npm(['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], REPO)
   if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`)
   const info = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>
@@ -77,11 +76,12 @@ function npx(args: string[]): SpawnSyncReturns<string> {
 }
 
 describe('the npm package', () => {
-  it('contains the built CLI and its data, and no sources or tests', () => {
-    for (const f of ['package.json', 'bin/run.js', 'dist/cli/main.js', 'dist/commands/index.js', 'rules.yaml', 'schemas/report.schema.json', 'schemas/rules.schema.json', 'data/aws-managed-policies.json']) {
+  it('contains the built CLI, its data, the docs and examples help points at (and the demo runs), and no sources or tests', () => {
+    for (const f of ['package.json', 'bin/run.js', 'dist/cli/main.js', 'dist/commands/index.js', 'rules.yaml', 'schemas/report.schema.json', 'schemas/rules.schema.json', 'data/aws-managed-policies.json', 'docs/live-scan.md', 'docs/cur.md', 'docs/iam/audit-role-stackset.yaml', 'examples/demo-org/tagwarden.yaml', 'examples/rules-test/tagwarden.yaml']) {
       expect(packed, f).toContain(f)
     }
-    for (const dir of ['src/', 'test/', 'examples/', 'scripts/', 'node_modules/']) {
+    expect(packed.some((f) => f.startsWith('examples/iac/'))).toBe(true)
+    for (const dir of ['src/', 'test/', 'scripts/', 'node_modules/']) {
       expect(packed.filter((f) => f.startsWith(dir)), dir).toEqual([])
     }
     expect(packed.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([])

@@ -17,13 +17,13 @@ export default class RulesTest extends TagwardenCommand {
                         # optional per finding: messageId, severity, suppressed
                         # (a finding reported twice fails the case)
 
---rules FILE layers your rules file under every case, so the custom rules you run in production are the ones under test. tagwarden's own rules are tested with the same format (test/rules/cases/).
+--rules FILE layers your rules file under every case, so the custom rules you run in production are the ones under test. Worked examples: examples/rules-test/ in the package (a rules file and two case files).
 
 Exit codes: 0 every case passed; 1 a case failed; 2 usage error (no cases, a case file or rules file that does not load).`
 
   static override examples = [
     { description: 'Test your custom rules in CI', command: '<%= config.bin %> <%= command.id %> rules-tests/ --rules tagwarden.yaml' },
-    { description: 'One case, as JSON', command: '<%= config.bin %> <%= command.id %> rules-tests/ml-cost-center-flags.yaml --format json' },
+    { description: 'The bundled example, one case as JSON', command: '<%= config.bin %> <%= command.id %> examples/rules-test/cases/ml-cost-center.yaml --rules examples/rules-test/tagwarden.yaml --format json' },
   ]
 
   static override args = {
