@@ -1,6 +1,7 @@
 /**
  * The CUR 2.0 reader at 1M and 10M rows: generated Parquet (Snappy, 100k-row groups, 1M-row files, MAP
- * columns) and CSV.gz, each read in a fresh process (`--cur DIR`) for wall time and peak RSS. The files
+ * columns) and CSV.gz, each read in a fresh process (`--cur DIR`) for wall time and peak RSS; Parquet
+ * twice, through DuckDB (the default where its native module loads) and through hyparquet. The files
  * go to a temporary folder (free disk is checked first) and are removed afterwards.
  *
  *   npx tsx bench/run.ts cur            # both sizes, Parquet and CSV.gz
@@ -100,6 +101,7 @@ async function generateCsvGz(dir: string, rows: number): Promise<void> {
 
 interface ChildResult {
   seconds: number
+  cpuSeconds: number
   maxRssMb: number
   rows: number
   bedrockRows: number
@@ -107,10 +109,12 @@ interface ChildResult {
   principals: number
 }
 
+type Reader = 'auto' | 'hyparquet'
+
 /** Reads DIR in a fresh process, so each peak RSS is its own. */
-function measure(dir: string): Promise<ChildResult> {
+function measure(dir: string, reader: Reader): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, new URL(import.meta.url).pathname, '--child', dir], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [...process.execArgv, new URL(import.meta.url).pathname, '--child', dir, reader], { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     child.stdout.on('data', (c: Buffer) => (out += c.toString()))
     child.on('error', reject)
@@ -118,14 +122,17 @@ function measure(dir: string): Promise<ChildResult> {
   })
 }
 
-async function child(dir: string): Promise<void> {
+async function child(dir: string, reader: Reader): Promise<void> {
   const { curSource, parseCurLocation } = await import('../src/scanners/cur/source.js')
   const started = performance.now()
-  const r = await curSource(parseCurLocation(dir)).load({ tagKeys: ['team', 'cost-center'], period: { start: '2026-07-01', end: '2026-08-01' } })
+  const cpu0 = process.cpuUsage()
+  const r = await curSource(parseCurLocation(dir)).load({ tagKeys: ['team', 'cost-center'], period: { start: '2026-07-01', end: '2026-08-01' }, parquetReader: reader })
   const seconds = (performance.now() - started) / 1000
+  const cpu = process.cpuUsage(cpu0)
   if (!r.data) throw new Error(`no data: ${r.reason}`)
   const result: ChildResult = {
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     rows: r.data.stats.rows,
     bedrockRows: r.data.stats.bedrockRows,
@@ -158,25 +165,33 @@ export const curBenchmark: Benchmark = {
           if (format === 'parquet') generateParquet(dir, rows)
           else await generateCsvGz(dir, rows)
           log(`${format} ${rows.toLocaleString('en')} rows generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`)
-          const m = await measure(dir)
-          log(`${format} ${rows.toLocaleString('en')} rows read in ${m.seconds.toFixed(1)} s, peak RSS ${m.maxRssMb.toFixed(0)} MB`)
-          rowsOut.push({
-            benchmark: 'cur',
-            case: `${format} ${rows / 1e6}M rows`,
-            values: {
-              seconds: m.seconds.toFixed(1),
-              'rows/s': Math.round(m.rows / m.seconds).toLocaleString('en'),
-              'peak RSS MB': m.maxRssMb.toFixed(0),
-              'bedrock rows': m.bedrockRows.toLocaleString('en'),
-              principals: m.principals,
-            },
-          })
+          // Parquet side by side: DuckDB (the default where it loads) and hyparquet (the fallback).
+          for (const reader of format === 'parquet' ? (['auto', 'hyparquet'] as const) : (['hyparquet'] as const)) {
+            const m = await measure(dir, reader)
+            const label = format === 'parquet' ? (reader === 'auto' ? ' (DuckDB)' : ' (hyparquet)') : ''
+            log(`${format}${label} ${rows.toLocaleString('en')} rows read in ${m.seconds.toFixed(1)} s (CPU ${m.cpuSeconds.toFixed(1)} s), peak RSS ${m.maxRssMb.toFixed(0)} MB`)
+            rowsOut.push({
+              benchmark: 'cur',
+              case: `${format} ${rows / 1e6}M rows${label}`,
+              values: {
+                seconds: m.seconds.toFixed(1),
+                'CPU seconds': m.cpuSeconds.toFixed(1),
+                'rows/s': Math.round(m.rows / m.seconds).toLocaleString('en'),
+                'peak RSS MB': m.maxRssMb.toFixed(0),
+                'bedrock rows': m.bedrockRows.toLocaleString('en'),
+                total: m.total.toFixed(2),
+                principals: m.principals,
+              },
+            })
+          }
           rmSync(dir, { recursive: true, force: true })
         }
-        const cases = rowsOut.filter((r) => r.case.startsWith(format))
-        if (cases.length === 2) {
-          const delta = Number(cases[1]!.values['peak RSS MB']) - Number(cases[0]!.values['peak RSS MB'])
-          log(`${format}: peak RSS at ${cases[1]!.case} minus at ${cases[0]!.case}: ${delta} MB (must stay under 64 MB)`)
+        for (const label of format === 'parquet' ? ['(DuckDB)', '(hyparquet)'] : ['']) {
+          const cases = rowsOut.filter((r) => r.case.startsWith(format) && r.case.endsWith(label))
+          if (cases.length === 2) {
+            const delta = Number(cases[1]!.values['peak RSS MB']) - Number(cases[0]!.values['peak RSS MB'])
+            log(`${format} ${label}: peak RSS at ${cases[1]!.case} minus at ${cases[0]!.case}: ${delta} MB`)
+          }
         }
       }
     } finally {
@@ -186,4 +201,4 @@ export const curBenchmark: Benchmark = {
   },
 }
 
-if (process.argv.includes('--child')) await child(process.argv[process.argv.indexOf('--child') + 1]!)
+if (process.argv.includes('--child')) await child(process.argv[process.argv.indexOf('--child') + 1]!, (process.argv[process.argv.indexOf('--child') + 2] ?? 'auto') as Reader)

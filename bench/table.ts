@@ -11,8 +11,9 @@ function fmt(n: number | undefined, digits: number): string {
 
 /** A module row (`values` by name) in the common columns. */
 export function fromBenchRow(r: BenchRow): Measurement {
-  const { seconds, 'rows/s': rowsPerSecond, 'peak RSS MB': rss, ...rest } = r.values
+  const { seconds, 'CPU seconds': cpu, 'rows/s': rowsPerSecond, 'peak RSS MB': rss, ...rest } = r.values
   const m: Measurement = { benchmark: r.benchmark === 'cur' ? 'CUR 2.0 read' : r.benchmark, size: r.case, wallSeconds: num(seconds), details: r.values }
+  if (cpu !== undefined) m.cpuSeconds = num(cpu)
   if (rowsPerSecond !== undefined) m.throughput = { value: num(rowsPerSecond), unit: 'rows/s' }
   if (rss !== undefined) m.peakRssMiB = num(rss)
   const notes = Object.entries(rest).map(([k, v]) => `${k}: ${v}`)
@@ -82,6 +83,9 @@ export function targetChecks(rows: readonly Measurement[]): string[] {
     .map((r) => (r.details?.callsPerAccount as { mean?: number } | undefined)?.mean)
     .filter((n): n is number => n !== undefined)
   if (means.length > 1) out.push(`live calls per account at each principal count: ${means.map((n) => fmt(n, 1)).join(' / ')} (target: independent of principals): ${verdict(Math.max(...means) - Math.min(...means) < 0.5)}`)
+  for (const r of rows.filter((x) => x.benchmark === 'CUR 2.0 read' && x.size.startsWith('parquet 10M'))) {
+    out.push(`CUR ${r.size}: ${fmt(r.wallSeconds, 1)} s, peak RSS ${fmt(r.peakRssMiB, 0)} MB (target < 30 s): ${verdict(r.wallSeconds < 30)}`)
+  }
   for (const r of rows.filter((x) => x.benchmark === 'start-up' && x.size === 'tagwarden --help')) {
     out.push(`tagwarden --help: ${fmt(r.wallSeconds * 1000, 0)} ms median (target < 500 ms): ${verdict(r.wallSeconds < 0.5)}`)
   }

@@ -49,8 +49,16 @@ export function clipCost(cost: number, startMs: number, endMs: number, period: {
   return (cost * (to - from)) / (endMs - startMs)
 }
 
+/** Day strings by day number: a CUR has a few hundred days and millions of rows. */
+const days = new Map<number, string>()
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10)
+  const n = Math.floor(ms / DAY_MS)
+  let s = days.get(n)
+  if (s === undefined) {
+    s = new Date(ms).toISOString().slice(0, 10)
+    if (days.size < 100_000) days.set(n, s)
+  }
+  return s
 }
 
 /** The caller behind `line_item_iam_principal`, as the IAM join needs it: account, kind, name, session. */
@@ -152,7 +160,7 @@ export class CurSpendAccumulator {
       if (missing[i]) k.untagged += g.cost
     }
 
-    const caller = callerOf(g.principal, g.accountId)
+    const caller = this.caller(g.principal, g.accountId)
     const key = `${caller.accountId}\u0000${caller.kind}\u0000${caller.kind === 'none' ? g.accountId : caller.arn}`
     let p = this.principals.get(key)
     if (!p) {
@@ -206,6 +214,18 @@ export class CurSpendAccumulator {
         s.unattributed += unattributed
       } else p.untrackedSessions++
     }
+  }
+
+  /** `callerOf`, remembered per principal string: millions of rows name a few thousand callers. */
+  private readonly callers = new Map<string, CurCaller>()
+  private caller(principal: string, accountId: string): CurCaller {
+    const key = `${accountId}\u0000${principal}`
+    let c = this.callers.get(key)
+    if (!c) {
+      c = callerOf(principal, accountId)
+      if (this.callers.size < MAX_TRACKED_SESSIONS) this.callers.set(key, c)
+    }
+    return c
   }
 
   private account(id: string): AccountAcc {

@@ -12,7 +12,8 @@ import type { AthenaRunOptions, AthenaSender } from './athena.js'
 import type { AthenaTarget } from './athena-sql.js'
 import { CUR_DOC, CurErrorCode, curError } from './errors.js'
 import type { ExportPlan } from './export-plan.js'
-import { planErrors, readPlannedFile, type ExportIo } from './read.js'
+import type { DuckReader } from './duckdb.js'
+import { planErrors, readPlannedFile, type ExportIo, type ParquetSink } from './read.js'
 import { RowConsumer } from './rows.js'
 import type { S3Sender } from './s3.js'
 import type { S3Location } from './s3-uri.js'
@@ -26,6 +27,11 @@ export interface CurLoadContext {
   signal?: AbortSignal
   /** Athena without a period: the 30 days before this day (default: today). */
   now?: Date
+  /**
+   * Local Parquet: `auto` reads through DuckDB when its native module loads (hyparquet otherwise, and
+   * whenever DuckDB gives up); `hyparquet` never tries DuckDB (tests and the benchmark compare the two).
+   */
+  parquetReader?: 'auto' | 'hyparquet'
 }
 
 export interface CurLoadResult {
@@ -60,6 +66,25 @@ export type CurLocation = { kind: 'cur-files'; path: string } | ({ kind: 'cur-s3
 
 /** Reads a planned export (local or S3) through the row consumer into `CurSpendData`. */
 export async function loadPlannedExport(plan: ExportPlan, io: ExportIo, ctx: CurLoadContext, source: CurSpendData['source'], displayKey: (key: string) => string): Promise<CurLoadResult> {
+  // DuckDB reads local exports of Parquet files only (CSV and mixed exports stay in row order with hyparquet).
+  const allParquet = plan.data.length > 0 && plan.data.every((f) => f.format === 'parquet')
+  const duck = io.localPath && allParquet && ctx.parquetReader !== 'hyparquet' ? await (await import('./duckdb.js')).openDuckReader() : undefined
+  if (duck) {
+    try {
+      const fast = await loadPlan(plan, io, ctx, source, displayKey, duck)
+      if (fast) return fast
+    } finally {
+      duck.close()
+    }
+  }
+  return (await loadPlan(plan, io, ctx, source, displayKey, undefined))!
+}
+
+/**
+ * One reading of the plan; with DuckDB, undefined when it gave up (it failed, or a row would be skipped:
+ * hyparquet's errors name the row), and everything is read again without it.
+ */
+async function loadPlan(plan: ExportPlan, io: ExportIo, ctx: CurLoadContext, source: CurSpendData['source'], displayKey: (key: string) => string, duck: DuckReader | undefined): Promise<CurLoadResult | undefined> {
   const acc = new CurSpendAccumulator(ctx.tagKeys)
   const stats = emptyStats()
   const consumer = new RowConsumer(acc, stats, {
@@ -67,7 +92,27 @@ export async function loadPlannedExport(plan: ExportPlan, io: ExportIo, ctx: Cur
     ...(ctx.period ? { period: periodMs(ctx.period) } : { notBefore: Date.parse(`${IAM_PRINCIPAL_DATA_SINCE}T00:00:00Z`) }),
   })
   const errors = planErrors(plan, displayKey)
-  for (const f of plan.data) errors.push(...(await readPlannedFile(f, io, consumer, stats)))
+  const sink: ParquetSink | undefined = duck ? [] : undefined
+  for (const f of plan.data) errors.push(...(await readPlannedFile(f, io, consumer, stats, sink)))
+  if (duck && sink && sink.length > 0) {
+    let clean = true
+    try {
+      await duck.groups(
+        sink.map((s) => s.path),
+        [...new Set(sink.flatMap((s) => s.columns))],
+        ctx.tagKeys,
+        (g) => {
+          if (g.row) consumer.consume(g.row, '', 0, g.rows)
+          else consumer.countOther(g.account, g.rows)
+          clean = stats.skippedRows === 0
+          return clean
+        },
+      )
+    } catch {
+      clean = false
+    }
+    if (!clean) return undefined
+  }
   stats.superseded = [...plan.superseded]
   if (stats.files === 0) {
     const reason = plan.data.length === 0 ? `no CUR 2.0 data files (Parquet, CSV, CSV.gz) in ${source.location}` : `no CUR 2.0 data file in ${source.location} could be read`

@@ -70,6 +70,7 @@ export async function planLocal(root: string): Promise<{ plan: ExportPlan; io: E
     },
     buffer: (f) => fileAsyncBuffer(pathOf(f.key)),
     stream: (f) => Promise.resolve(createReadStream(pathOf(f.key), { highWaterMark: 1 << 20 })),
+    localPath: (f) => pathOf(f.key),
   }
   if (listed.single) {
     const only = listed.objects[0]

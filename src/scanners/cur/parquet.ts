@@ -56,8 +56,8 @@ export function isParquet(head: Uint8Array): boolean {
   return head.length >= 4 && decoder.decode(head.subarray(0, 4)) === PARQUET_MAGIC
 }
 
-/** Reads every row group of one Parquet file into the row consumer. Never throws for bad input. */
-export async function readParquet(file: AsyncBuffer, name: string, consumer: RowConsumer): Promise<ParquetFileResult> {
+/** The footer of a CUR Parquet file and the columns to read from it; an error when it is not one. Never throws. */
+export async function parquetColumns(file: AsyncBuffer): Promise<{ error: NonNullable<ParquetFileResult['error']> } | { metadata: FileMetaData; columns: string[] }> {
   if (file.byteLength < 12) return { error: { message: 'this is not a Parquet file (too short)' } }
   const head = new Uint8Array(await file.slice(0, 4))
   const tail = new Uint8Array(await file.slice(file.byteLength - 4, file.byteLength))
@@ -71,8 +71,14 @@ export async function readParquet(file: AsyncBuffer, name: string, consumer: Row
   const present = new Set(parquetSchema(metadata).children.map((c) => c.element.name))
   const missing = REQUIRED_COLUMNS.filter((c) => !present.has(c))
   if (missing.length > 0) return { error: { message: `it has no ${missing.map((c) => `\`${c}\``).join(', ')} column`, missing } }
-  const columns = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS.filter((c) => present.has(c))]
+  return { metadata, columns: [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS.filter((c) => present.has(c))] }
+}
 
+/** Reads every row group of one Parquet file into the row consumer. Never throws for bad input. */
+export async function readParquet(file: AsyncBuffer, name: string, consumer: RowConsumer, footer?: { metadata: FileMetaData; columns: string[] }): Promise<ParquetFileResult> {
+  const checked = footer ?? (await parquetColumns(file))
+  if ('error' in checked) return { error: checked.error }
+  const { metadata, columns } = checked
   let scan
   try {
     scan = await parquetScan({ file, metadata, columns, parsers: CUR_PARSERS, useOffsetIndex: false })

@@ -10,7 +10,7 @@ import { missingColumnsHint } from './columns.js'
 import { readCsvStream } from './csv.js'
 import { CUR_DOC, CurErrorCode, curError, malformedRowsError } from './errors.js'
 import type { ExportPlan, PlannedFile } from './export-plan.js'
-import { isParquet, readParquet } from './parquet.js'
+import { isParquet, parquetColumns, readParquet } from './parquet.js'
 import type { RowConsumer } from './rows.js'
 
 /** How the reader gets at a file's bytes: random access (Parquet) or a stream (CSV). */
@@ -20,6 +20,8 @@ export interface ExportIo {
   head(f: PlannedFile, bytes: number): Promise<Uint8Array>
   buffer(f: PlannedFile): Promise<AsyncBuffer & { close?(): Promise<void> }>
   stream(f: PlannedFile): Promise<AsyncIterable<Uint8Array>>
+  /** The file's local path, when it has one (the DuckDB reader reads local files only). */
+  localPath?(f: PlannedFile): string
 }
 
 /** The plan's own problems: files a manifest lists that are missing, manifests that cannot be read. */
@@ -43,8 +45,14 @@ export function planErrors(plan: ExportPlan, display: (key: string) => string): 
   return errors
 }
 
-/** Reads one planned file; problems become errors, skipped rows are counted in `stats`. */
-export async function readPlannedFile(f: PlannedFile, io: ExportIo, consumer: RowConsumer, stats: CurReadStats): Promise<ScanErrorEntry[]> {
+/** Parquet files checked (magic, footer, columns) and left for the DuckDB reader to read together. */
+export type ParquetSink = Array<{ path: string; columns: string[] }>
+
+/**
+ * Reads one planned file; problems become errors, skipped rows are counted in `stats`. With a sink, a
+ * local Parquet file is only checked and added to it (its rows are read later, by DuckDB).
+ */
+export async function readPlannedFile(f: PlannedFile, io: ExportIo, consumer: RowConsumer, stats: CurReadStats, parquetSink?: ParquetSink): Promise<ScanErrorEntry[]> {
   const name = io.display(f)
   let head: Uint8Array
   try {
@@ -65,7 +73,10 @@ export async function readPlannedFile(f: PlannedFile, io: ExportIo, consumer: Ro
     let buf: (AsyncBuffer & { close?(): Promise<void> }) | undefined
     try {
       buf = await io.buffer(f)
-      error = (await readParquet(buf, name, consumer)).error
+      const footer = await parquetColumns(buf)
+      if ('error' in footer) error = footer.error
+      else if (parquetSink && io.localPath) parquetSink.push({ path: io.localPath(f), columns: footer.columns })
+      else error = (await readParquet(buf, name, consumer, footer)).error
     } catch (e) {
       error = { message: `it cannot be read: ${(e as Error).message}` }
     } finally {
