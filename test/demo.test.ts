@@ -34,6 +34,8 @@ describe('demo organization', () => {
     expect(report.errors).toEqual([])
     expect(report.summary.accounts.ids).toEqual(['111111111111', '222222222222', '333333333333'])
     expect(report.summary.rulesNotEvaluated).toEqual([])
+    // Identity Center included: the permission-set role joins its permission set, whose instance maps team.
+    expect(report.summary.notEvaluated).toEqual([])
   })
 
   it('flags exactly the mustFlag findings', () => {

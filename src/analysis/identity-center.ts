@@ -12,8 +12,10 @@ import type { PrincipalFacts } from './facts.js'
 import { evaluateBedrockCapability, type PolicyEvalCache } from '../iam/capability.js'
 import type { BedrockCapability } from '../iam/capability-types.js'
 import { lookupAwsManagedPolicy } from '../iam/managed-policy-catalog.js'
+import type { NotEvaluatedEntry } from '../model/finding.js'
 import type { IcInstance, IcPermissionSet, IdentityCenterData } from '../model/identity-center.js'
 import type { AttachedPolicy } from '../model/policy.js'
+import type { CurSpendData, PrincipalSpend } from '../spend/cur-model.js'
 
 const PS_ROLE_RE = /^AWSReservedSSO_(.+)_([0-9a-f]{16})$/
 const PS_ROLE_PATH_RE = /^\/aws-reserved\/sso\.amazonaws\.com\/([a-z0-9-]+\/)?$/
@@ -42,6 +44,8 @@ export interface PermissionSetView {
   capabilityFrom: 'roles' | 'permission-set' | 'none'
   /** The permission set's own policies' capability, when they were evaluated. */
   ownCapability?: BedrockCapability
+  /** CUR 2.0 spend of its roles' sessions (with --cur): one record per role that was billed. */
+  spend?: { roles: PrincipalSpend[]; currency: string; period: CurSpendData['period'] }
   notes: string[]
 }
 
@@ -125,4 +129,65 @@ export function joinPermissionSets(
     }
   }
   return views
+}
+
+export interface IdentityCenterAnalysis {
+  views: PermissionSetView[]
+  /** Permission-set roles that could not be checked, and why (summary.notEvaluated). */
+  notEvaluated: NotEvaluatedEntry[]
+}
+
+/**
+ * Phase two for Identity Center: join the permission sets (when read) to the kept roles, attach their CUR
+ * spend, and say what could not be checked: Bedrock-capable permission-set roles when Identity Center was not
+ * captured, roles of no known permission set, instances whose ABAC configuration was not read.
+ */
+export function analyseIdentityCenter(i: {
+  data: IdentityCenterData | undefined
+  facts: readonly PrincipalFacts[]
+  scannedAccounts: ReadonlySet<string>
+  actions: readonly string[]
+  cur?: CurSpendData
+  cache?: PolicyEvalCache
+}): IdentityCenterAnalysis {
+  const notEvaluated: NotEvaluatedEntry[] = []
+  const capableRoles = i.facts.filter((f) => f.capability.capable && isPermissionSetRole(f))
+  if (!i.data || i.data.instances.length === 0) {
+    if (capableRoles.length > 0) {
+      const reason = i.data?.notCaptured?.reason ?? 'IAM Identity Center was not captured: no `aws sso-admin` outputs among the inputs (README: Identity Center)'
+      for (const r of capableRoles) {
+        notEvaluated.push({
+          file: i.data?.notCaptured?.source ?? 'identity-center',
+          resource: r.arn,
+          reason: `Bedrock-capable permission-set role: whether its sessions carry the required session tags depends on Identity Center's attributes for access control, which were not read. ${reason}`,
+        })
+      }
+    }
+    return { views: [], notEvaluated }
+  }
+  const views = joinPermissionSets(i.data, i.facts, i.scannedAccounts, i.actions, i.cache)
+  if (i.cur) {
+    const byRole = new Map(i.cur.principals.filter((p) => p.kind === 'role').map((p) => [`${p.accountId}\u0000${p.name}`, p]))
+    for (const v of views) {
+      const roles = v.roles.flatMap((r) => byRole.get(`${r.accountId}\u0000${r.name}`) ?? [])
+      if (roles.length > 0) v.spend = { roles, currency: i.cur.currency, period: i.cur.period }
+    }
+  }
+  const joined = new Set(views.flatMap((v) => v.roles.map((r) => r.arn)))
+  for (const r of capableRoles) {
+    if (joined.has(r.arn)) continue
+    notEvaluated.push({
+      resource: r.arn,
+      reason: `Bedrock-capable permission-set role of permission set ${permissionSetNameOfRole(r.name, r.path) ?? '?'}, which none of the Identity Center instances read has (another instance or Region: --sso-region)`,
+    })
+  }
+  for (const v of views) {
+    const abac = v.instance.abac
+    if (v.capable && abac.state === 'not-captured') {
+      notEvaluated.push({ resource: v.permissionSet.arn, reason: `Bedrock-capable permission set ${v.permissionSet.name}: the attributes for access control of ${v.instance.arn} were not read (${abac.reason})` })
+    }
+    // What could make a permission set Bedrock-capable but was not evaluated: said only when it is not already flagged.
+    if (!v.capable) for (const n of v.notes) notEvaluated.push({ resource: v.permissionSet.arn, reason: n })
+  }
+  return { views, notEvaluated }
 }

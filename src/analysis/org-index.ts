@@ -3,6 +3,7 @@
  * (gateway identities, account names, tag-key statistics), and nothing per principal beyond that.
  */
 import type { IdentityCenterData } from '../model/identity-center.js'
+import type { PermissionSetView } from './identity-center.js'
 import type { OrgAccount, Tag } from '../model/inventory.js'
 
 export interface GatewayEntry {
@@ -29,6 +30,8 @@ export interface OrgIndex {
    * `notCaptured` says why not when a source tried. Absent: no source knows anything about it.
    */
   identityCenter?: IdentityCenterData
+  /** Phase two: Identity Center's permission sets joined to their roles (rule `identity-center-session-tags`). */
+  permissionSets?: PermissionSetView[]
 }
 
 /** Adds what one source read about Identity Center (several sources: their instances together). */

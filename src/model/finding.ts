@@ -12,7 +12,8 @@ export type Severity = 'error' | 'warning' | 'note'
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, note: 1 }
 
-export type SubjectKind = 'user' | 'role' | 'account' | 'tag-key' | 'iac-resource' | 'api-key' | 'org'
+/** `permission-set` (schema 1.1): an IAM Identity Center permission set, `arn` its ARN, `accountId` the instance's owner. */
+export type SubjectKind = 'user' | 'role' | 'account' | 'tag-key' | 'iac-resource' | 'api-key' | 'org' | 'permission-set'
 
 export interface Subject {
   kind: SubjectKind

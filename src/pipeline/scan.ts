@@ -13,6 +13,7 @@ import { analyzeAccount } from '../analysis/analyze-account.js'
 import type { PrincipalFacts } from '../analysis/facts.js'
 import { emptyIndex, type OrgIndex } from '../analysis/org-index.js'
 import { resolvePrincipalPaths } from '../analysis/org-phase.js'
+import { analyseIdentityCenter } from '../analysis/identity-center.js'
 import { PolicyEvalCache } from '../iam/capability.js'
 import { REPORT_SCHEMA_VERSION, type NotEvaluatedEntry, type ScanErrorEntry, type ScanReport } from '../model/finding.js'
 import type { ResolvedConfig } from '../config/types.js'
@@ -126,6 +127,9 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
     const byArn = new Map(facts.map((f) => [f.arn, f]))
     for (const [arn, ev] of curUsageEvidence(cur, facts, index.scannedAccounts)) (byArn.get(arn)!.bedrockUsage ??= []).push(ev)
   }
+  // Identity Center: permission sets joined to their roles (with their CUR spend), before the rules read them.
+  const ic = analyseIdentityCenter({ data: index.identityCenter, facts, scannedAccounts: index.scannedAccounts, actions: config.settings.inferenceActions, ...(cur ? { cur } : {}) })
+  index.permissionSets = ic.views
   // The principal spend rules (`meta.spend: principal`) run in a second pass: they need to know which IAM findings explain the spend.
   const baseOf = (id: string): string => config.rules.find((r) => r.id === id)?.base ?? id
   const isPrincipalSpendRule = (base: string): boolean => RULE_META.get(base)?.spend === 'principal'
@@ -196,7 +200,7 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
       exceptions: notices,
       rulesFiles: config.files,
       notes: p.notes,
-      notEvaluated: p.notEvaluated,
+      notEvaluated: [...p.notEvaluated, ...ic.notEvaluated],
       ...(spendCov ? { spend: spendCov.summary } : {}),
     }),
     errors,

@@ -10,6 +10,7 @@
  * location      = iac-location | pseudo-path
  * iac-location  = <template path relative to the repository root>      region: the resource's line/column
  * pseudo-path   = "aws/" account "/iam/" ("user" | "role") "/" iam-path name           IAM users and roles
+ *               | "aws/" account "/identity-center/permission-set/" name               Identity Center permission sets
  *               | "aws/" account "/iam/user/" iam-path user-name "/api-key/" key-id    Bedrock API keys
  *               | "aws/" account "/billing/" rule-id [ "/" name ]                      account-level subjects
  *               | "aws/org/tags/" tag-key                                              tag keys (org-wide)
@@ -107,6 +108,9 @@ export function pseudoPath(ruleId: string, s: Subject): string {
       return encodePath(['aws', account, 'iam', s.kind, ...principalPath(s, s.kind)])
     case 'api-key':
       return encodePath(['aws', account, 'iam', 'user', ...principalPath(s, 'user'), 'api-key', s.name ?? 'unknown'])
+    case 'permission-set':
+      // The ARN names the instance, not its owner: the owner account comes with the subject.
+      return encodePath(['aws', s.accountId ?? 'unknown-account', 'identity-center', 'permission-set', s.name ?? 'unknown'])
     case 'tag-key':
       return encodePath(['aws', 'org', 'tags', s.tagKey ?? s.name ?? 'unknown'])
     case 'account':

@@ -19,6 +19,7 @@ import { bedrockCapableUnused } from './usage/bedrock-capable-unused.js'
 import { principalUnattributedSpend } from './spend/principal-unattributed-spend.js'
 import { gatewayCollapsedSpend } from './spend/gateway-collapsed-spend.js'
 import { inlineSuppressionReason } from './iac/inline-suppression-reason.js'
+import { identityCenterSessionTags } from './identity-center/identity-center-session-tags.js'
 
 import { costTagInactive } from './spend/cost-tag-inactive.js'
 import { untaggedBedrockSpend } from './spend/untagged-bedrock-spend.js'
@@ -28,6 +29,7 @@ export const RULES: readonly RuleModule[] = [
   bedrockApiKeyLongTerm,
   federatedRoleSessionTags,
   federatedRoleSessionName,
+  identityCenterSessionTags,
   gatewayDirectInvoke,
   gatewayTargetSourceIdentity,
   gatewayTargetSessionTags,

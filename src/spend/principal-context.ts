@@ -35,8 +35,10 @@ export function buildPrincipalSpendContext(
 ): PrincipalSpendContext {
   const explainedBy = new Map<string, string[]>()
   for (const f of iamFindings) {
-    if (!f.principalArn || isSpendRule(f.ruleId)) continue
-    explainedBy.set(f.principalArn, [...new Set([...(explainedBy.get(f.principalArn) ?? []), f.ruleId])])
+    if (isSpendRule(f.ruleId)) continue
+    // A permission-set finding explains the spend of its AWSReservedSSO_* roles (evidence.roleArns).
+    const roleArns = Array.isArray(f.evidence.roleArns) ? (f.evidence.roleArns as unknown[]).filter((a): a is string => typeof a === 'string') : []
+    for (const arn of f.principalArn ? [f.principalArn] : roleArns) explainedBy.set(arn, [...new Set([...(explainedBy.get(arn) ?? []), f.ruleId])])
   }
   const join = joinPrincipalSpend(data.principals, facts, scannedAccounts)
   const ctx: PrincipalSpendContext = { data, join, explainedBy }

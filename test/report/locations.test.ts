@@ -18,6 +18,9 @@ describe('pseudo-path grammar', () => {
     ['org', { kind: 'org' }, 'aws/org/principal-missing-tag'],
     ['principal without an ARN', { kind: 'role', accountId: '111111111111', name: 'x' }, 'aws/111111111111/iam/role/x'],
     ['principal without account or ARN', { kind: 'role', name: 'x' }, 'aws/unknown-account/iam/role/x'],
+    // The permission set ARN names no account: the instance owner does.
+    ['permission set', { kind: 'permission-set', arn: 'arn:aws:sso:::permissionSet/ssoins-7223a0d0c7b0e8d1/ps-0a1b2c3d4e5f6a7b', accountId: '111111111111', name: 'Data_Scientists' }, 'aws/111111111111/identity-center/permission-set/Data_Scientists'],
+    ['permission set of an unknown owner', { kind: 'permission-set', arn: 'arn:aws:sso:::permissionSet/ssoins-7223a0d0c7b0e8d1/ps-0a1b2c3d4e5f6a7b', name: 'A B' }, 'aws/unknown-account/identity-center/permission-set/A%20B'],
   ])('%s', (_name, subject, expected) => {
     const l = loc(subject)
     expect(l.uri).toBe(expected)

@@ -1,3 +1,4 @@
+import { isPermissionSetRole } from '../../analysis/identity-center.js'
 import { defineRule, type RuleReport } from '../types.js'
 import { describeTagProblem, tagCommand, tagState, summarizeActions } from '../tag-helpers.js'
 import { capabilityEvidence } from '../evidence.js'
@@ -39,6 +40,8 @@ export const principalMissingTag = defineRule<Options, MessageIds>({
   },
   check(p, ctx) {
     if (!p.capability.capable || p.gateway) return []
+    // Identity Center's permission-set roles cannot be tagged (IAM refuses changes to them): see identity-center-session-tags.
+    if (isPermissionSetRole(p)) return []
     // Roles: only when a workload or IAM-principal path exists; federation/gateway-only roles are judged elsewhere.
     if (p.kind === 'role' && !p.paths.some((x) => x === 'workload' || x === 'iam-principal')) return []
     const keys = Array.isArray(ctx.options.tagKeys) ? (ctx.options.tagKeys as string[]) : ctx.settings.requiredTags.map((t) => t.key)
