@@ -212,3 +212,13 @@ export type IacFixKind =
   | 'gateway-source-identity'
   /** Keep inference behind the gateway (no direct Bedrock access). */
   | 'gateway-direct-invoke'
+
+/**
+ * The IAM principals a finding is about: its `principalArn`, or — for a permission-set finding, which has none —
+ * the permission set's roles (`evidence.roleArns`), whose billed sessions are that finding's spend.
+ */
+export function principalArnsOf(f: Pick<Finding, 'principalArn' | 'evidence'>): string[] {
+  if (f.principalArn) return [f.principalArn]
+  const roles = f.evidence.roleArns
+  return Array.isArray(roles) ? roles.filter((a): a is string => typeof a === 'string') : []
+}

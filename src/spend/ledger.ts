@@ -31,7 +31,7 @@
  */
 import type { PrincipalFacts } from '../analysis/facts.js'
 import type { TagRequirement } from '../config/types.js'
-import type { Finding } from '../model/finding.js'
+import { principalArnsOf, type Finding } from '../model/finding.js'
 import { LEDGER_CAUSES, LEDGER_TOP_PRINCIPALS, type Ledger, type LedgerBucket, type LedgerBuckets, type LedgerCause, type LedgerCauseEntry, type LedgerKey, type LedgerTeamRow } from '../model/ledger.js'
 import type { CurSpendData, LedgerCell, PrincipalSpend } from './cur-model.js'
 import type { PrincipalJoin } from './principal-join.js'
@@ -147,12 +147,15 @@ function whoOf(inputs: LedgerInputs): Who[] {
   const unmatched = new Map(join.unmatched.map((u) => [u.spend, u.reason]))
   const sessionKeys = new Map<string, Set<number> | 'all'>()
   for (const f of inputs.findings) {
-    if (!f.principalArn || !SESSION_TAG_RULES.has(inputs.baseOf(f.ruleId))) continue
+    if (!SESSION_TAG_RULES.has(inputs.baseOf(f.ruleId))) continue
     const k = f.subject.tagKey
     const i = k === undefined ? -1 : data.tagKeys.indexOf(k)
-    const prev = sessionKeys.get(f.principalArn)
-    if (i < 0 || prev === 'all') sessionKeys.set(f.principalArn, 'all')
-    else sessionKeys.set(f.principalArn, new Set([...(prev ?? []), i]))
+    // A permission-set finding (identity-center-session-tags) covers the sessions of its roles.
+    for (const arn of principalArnsOf(f)) {
+      const prev = sessionKeys.get(arn)
+      if (i < 0 || prev === 'all') sessionKeys.set(arn, 'all')
+      else sessionKeys.set(arn, new Set([...(prev ?? []), i]))
+    }
   }
   return data.principals.map((spend) => {
     const fact = factOf.get(spend)
@@ -315,8 +318,9 @@ class OwnerIndex {
       else m.set(k, [f])
     }
     for (const f of findings) {
-      if (f.principalArn) push(this.byArn, f.principalArn, f)
-      else if (f.subject.kind === 'account' && f.subject.accountId) push(this.byAccountSubject, `${f.subject.accountId}\u0000${f.subject.name ?? ''}`, f)
+      const arns = principalArnsOf(f)
+      for (const arn of arns) push(this.byArn, arn, f)
+      if (arns.length === 0 && f.subject.kind === 'account' && f.subject.accountId) push(this.byAccountSubject, `${f.subject.accountId}\u0000${f.subject.name ?? ''}`, f)
       if (f.subject.kind === 'tag-key' && f.subject.tagKey) push(this.byTagKey, f.subject.tagKey, f)
     }
   }

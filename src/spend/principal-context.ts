@@ -4,7 +4,7 @@
  * absent and they report nothing.
  */
 import type { PrincipalFacts } from '../analysis/facts.js'
-import type { Finding } from '../model/finding.js'
+import { principalArnsOf, type Finding } from '../model/finding.js'
 import type { TagRequirement } from '../config/types.js'
 import type { CurSpendData } from './cur-model.js'
 import { evaluateLedger, type LedgerEvaluation } from './ledger.js'
@@ -36,9 +36,8 @@ export function buildPrincipalSpendContext(
   const explainedBy = new Map<string, string[]>()
   for (const f of iamFindings) {
     if (isSpendRule(f.ruleId)) continue
-    // A permission-set finding explains the spend of its AWSReservedSSO_* roles (evidence.roleArns).
-    const roleArns = Array.isArray(f.evidence.roleArns) ? (f.evidence.roleArns as unknown[]).filter((a): a is string => typeof a === 'string') : []
-    for (const arn of f.principalArn ? [f.principalArn] : roleArns) explainedBy.set(arn, [...new Set([...(explainedBy.get(arn) ?? []), f.ruleId])])
+    // A permission-set finding explains the spend of its AWSReservedSSO_* roles.
+    for (const arn of principalArnsOf(f)) explainedBy.set(arn, [...new Set([...(explainedBy.get(arn) ?? []), f.ruleId])])
   }
   const join = joinPrincipalSpend(data.principals, facts, scannedAccounts)
   const ctx: PrincipalSpendContext = { data, join, explainedBy }
