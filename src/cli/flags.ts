@@ -24,7 +24,7 @@ export const outputFlags = {
   }),
   output: Flags.string({ char: 'o', summary: 'Write the main output to FILE instead of stdout.', helpValue: 'FILE' }),
   color: Flags.boolean({ summary: 'Colour text output (default: on a TTY unless NO_COLOR is set).', allowNo: true }),
-  verbose: Flags.boolean({ char: 'v', summary: 'Show evidence (granting statements) and fixes in text output.' }),
+  verbose: Flags.boolean({ char: 'v', summary: 'More detail: the granting statements and the fix of each finding in text output, and on live scans the AWS calls per operation (stderr).' }),
 }
 
 /** `--<format>-output FILE` for every format: extra outputs written by the same run. */

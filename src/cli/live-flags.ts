@@ -6,7 +6,13 @@ import { LIVE_FLAGS, type LiveFlagSpec } from './live-options.js'
 type AnyFlag = Interfaces.Flag<any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function toFlag(s: LiveFlagSpec): AnyFlag {
-  const common = { summary: s.summary, helpGroup: s.helpGroup, ...(s.required ? { required: true } : {}) }
+  const common = {
+    summary: s.summary,
+    helpGroup: s.helpGroup,
+    ...(s.required ? { required: true } : {}),
+    ...(s.char ? { char: s.char as 'o' } : {}),
+    ...(s.aliases ? { aliases: s.aliases } : {}),
+  }
   if (s.type === 'boolean') {
     return Flags.boolean({ ...common, ...(s.allowNo ? { allowNo: true } : {}), ...(typeof s.default === 'boolean' ? { default: s.default } : {}) })
   }

@@ -19,6 +19,10 @@ export interface LiveFlagSpec {
   min?: number
   max?: number
   required?: boolean
+  /** One-letter form (`-o`). */
+  char?: string
+  /** Other accepted names (`--out` for `--output`). */
+  aliases?: string[]
   /** Commands that take the flag. */
   commands: Array<'scan' | 'collect' | 'merge'>
   helpGroup: 'AWS' | 'OUTPUTS'
@@ -192,9 +196,11 @@ export const LIVE_FLAGS: readonly LiveFlagSpec[] = [
     helpGroup: 'AWS',
   },
   {
-    name: 'out',
+    name: 'output',
+    char: 'o',
+    aliases: ['out'],
     type: 'string',
-    summary: 'Folder to write the snapshot to (new or empty); scan it later with `tagwarden scan --input DIR`.',
+    summary: 'Folder to write the snapshot to (new or empty); scan it later with `tagwarden scan --input DIR`. Also --out.',
     helpValue: 'DIR',
     required: true,
     commands: ['collect'],

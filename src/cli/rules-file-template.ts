@@ -85,7 +85,7 @@ export function renderStarterRulesFile(a: StarterAnswers = DEFAULT_STARTER): str
     }
   }
   let examples = COMMENTED_EXAMPLES
-  if (a.gatewayNamePatterns && a.gatewayNamePatterns.length > 0) {
+  if (a.gatewayNamePatterns) {
     lines.push('', 'settings:', '  gateways:', '    # Roles that front Bedrock for many users (LLM gateways), by role name.', `    namePatterns: ${flowList(a.gatewayNamePatterns)}`)
     examples = examples.replace(/\n# settings:\n(#.*\n)+/, '\n')
   }

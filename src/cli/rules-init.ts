@@ -49,6 +49,9 @@ export interface InitInput {
 
 export const LIVE_TAG_POLICY = 'aws'
 
+/** The bundled rules' gateway role-name pattern (rules.yaml settings.gateways.namePatterns). */
+export const DEFAULT_GATEWAY_PATTERN = '*llm-gateway*'
+
 function splitList(answer: string): string[] {
   return answer
     .split(',')
@@ -71,8 +74,14 @@ export async function askStarter(ask: (q: string) => Promise<string>): Promise<S
     const values = splitList(await ask(`Allowed values of \`${key}\`, comma-separated (empty: any value): `))
     requiredTags.push(values.length > 0 ? { key, allowedValues: values } : { key })
   }
-  const gateways = splitList(await ask('Role-name patterns of your LLM gateways, comma-separated (empty: *llm-gateway*): '))
-  return { requiredTags, ...(gateways.length > 0 ? { gatewayNamePatterns: gateways } : {}) }
+  // The default pattern stays unless the answer removes it (`-*llm-gateway*`): adding a gateway's name must
+  // not silently stop recognising the ones the default finds.
+  const answer = splitList(await ask(`Role-name patterns of your LLM gateways, comma-separated; ${DEFAULT_GATEWAY_PATTERN} is kept unless you write -${DEFAULT_GATEWAY_PATTERN}: `))
+  const removed = new Set(answer.filter((a) => a.startsWith('-')).map((a) => a.slice(1)))
+  const added = answer.filter((a) => !a.startsWith('-'))
+  if (added.length === 0 && removed.size === 0) return { requiredTags }
+  const gateways = [...new Set([DEFAULT_GATEWAY_PATTERN, ...added])].filter((g) => !removed.has(g))
+  return { requiredTags, gatewayNamePatterns: gateways }
 }
 
 async function liveFetcher(opts: Parameters<TagPolicyFetcher>[0], env: NodeJS.ProcessEnv): Promise<TagPolicyDocument[]> {

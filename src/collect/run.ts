@@ -1,5 +1,5 @@
 /**
- * `tagwarden collect --out DIR [scope flags]`: run the live collection and write what it read as raw JSON
+ * `tagwarden collect --output DIR [scope flags]`: run the live collection and write what it read as raw JSON
  * (the `--input` snapshot format) plus a manifest, so `tagwarden scan --input DIR` later gives exactly
  * the findings a live scan would have given.
  */
@@ -33,12 +33,12 @@ async function assertEmptyDir(dir: string): Promise<void> {
     entries = await readdir(dir)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
-    throw new UsageError('collect-out-unusable', `--out ${dir} cannot be read: ${(e as Error).message}`, 'give a new or empty folder')
+    throw new UsageError('collect-out-unusable', `--output ${dir} cannot be read: ${(e as Error).message}`, 'give a new or empty folder')
   }
   if (entries.length > 0) {
     throw new UsageError(
       'collect-out-not-empty',
-      `--out ${dir} is not empty`,
+      `--output ${dir} is not empty`,
       'give a new or empty folder: mixing two collections would read stale or duplicate IAM data',
     )
   }

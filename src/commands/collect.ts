@@ -1,3 +1,4 @@
+import { Flags } from '@oclif/core'
 import { TagwardenCommand } from '../cli/command.js'
 import { commonFlags } from '../cli/flags.js'
 import { liveFlagsFor } from '../cli/live-flags.js'
@@ -10,18 +11,19 @@ export default class Collect extends TagwardenCommand {
 Exit codes: 0 written; 2 usage error, missing credentials, or some accounts/calls failed (unless --allow-partial; they are listed in the manifest).`
 
   static override examples = [
-    { description: 'Snapshot the caller\'s account', command: '<%= config.bin %> <%= command.id %> --out snap/' },
-    { description: 'Snapshot the whole Organization', command: '<%= config.bin %> <%= command.id %> --org --role-name tagwarden-audit --out snap/' },
+    { description: 'Snapshot the caller\'s account', command: '<%= config.bin %> <%= command.id %> -o snap/' },
+    { description: 'Snapshot the whole Organization', command: '<%= config.bin %> <%= command.id %> --org --role-name tagwarden-audit --output snap/' },
   ]
 
   static override flags = {
     ...liveFlagsFor('collect'),
+    verbose: Flags.boolean({ char: 'v', summary: 'More detail: the AWS calls per operation, on stderr.' }),
     debug: commonFlags.debug,
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Collect)
     const { runCollectCommand } = await import('../cli/collect-command.js')
-    process.exitCode = await runCollectCommand({ ...flags, out: flags.out as string })
+    process.exitCode = await runCollectCommand({ ...flags, output: flags.output as string })
   }
 }

@@ -32,7 +32,7 @@ async function readJson(file: string): Promise<{ ok: true; value: Record<string,
   if (!text.ok || !parsed?.ok || !isJsonObject(parsed.value)) {
     return {
       ok: false,
-      error: { source: file, code: 'unreadable-file', message: `${file}: cannot be read as JSON`, hint: 'collect the folder again with `tagwarden collect --out NEW_DIR`' },
+      error: { source: file, code: 'unreadable-file', message: `${file}: cannot be read as JSON`, hint: 'collect the folder again with `tagwarden collect --output NEW_DIR`' },
     }
   }
   return { ok: true, value: parsed.value }
@@ -132,7 +132,7 @@ export function snapshotSource(inputs: string[]): AccountSource {
           source: inputs.join(', '),
           code: 'no-input-files',
           message: `--input ${inputs.join(' ')}: no JSON files found`,
-          hint: 'export a snapshot first: `aws iam get-account-authorization-details --output json > DIR/ACCOUNT/auth.json` (or `tagwarden collect --out DIR`)',
+          hint: 'export a snapshot first: `aws iam get-account-authorization-details --output json > DIR/ACCOUNT/auth.json` (or `tagwarden collect -o DIR`)',
         })
       }
       return { errors }

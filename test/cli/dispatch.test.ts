@@ -111,3 +111,25 @@ describe.concurrent('missing arguments', () => {
     })
   }
 })
+
+describe.concurrent('one flag vocabulary', () => {
+  it('collect takes -o/--output like every other command, and --out still works', async () => {
+    for (const flag of ['-o', '--output', '--out']) {
+      const r = await runCli(['collect', flag, 'snap-never-written'])
+      // Past flag parsing: the run stops at the missing credentials, not at the flag.
+      expect(r.stderr, flag).toMatch(/^tagwarden: error: no AWS credentials found/m)
+      expect(r.status).toBe(2)
+    }
+    const missing = await runCli(['collect'])
+    expect(missing.status).toBe(2)
+    expect(missing.stderr).toMatch(/^tagwarden: error: tagwarden collect needs --output$/m)
+    expect(missing.stderr).toMatch(/^usage:\n {2}\$ tagwarden collect -o DIR /m)
+  })
+
+  it('-v/--verbose means more detail in scan and collect', async () => {
+    for (const cmd of ['scan', 'collect']) {
+      const r = await runCli(['help', cmd])
+      expect(r.stdout, cmd).toMatch(/-v, --verbose\s+More detail: /)
+    }
+  })
+})

@@ -39,16 +39,29 @@ describe('init', () => {
       'Tag keys every Bedrock-capable principal must carry, comma-separated [team]: ',
       'Allowed values of `team`, comma-separated (empty: any value): ',
       'Allowed values of `cost-center`, comma-separated (empty: any value): ',
-      'Role-name patterns of your LLM gateways, comma-separated (empty: *llm-gateway*): ',
+      'Role-name patterns of your LLM gateways, comma-separated; *llm-gateway* is kept unless you write -*llm-gateway*: ',
     ])
     const text = readFileSync(join(dir, 'tagwarden.yaml'), 'utf8')
+    // The gateway entered is added to the default pattern, which stays.
     expect(parseYaml(text)).toEqual({
       version: 1,
       tags: { required: [{ key: 'team', allowedValues: ['search', 'ads'] }, { key: 'cost-center' }] },
-      settings: { gateways: { namePatterns: ['*-llm-proxy'] } },
+      settings: { gateways: { namePatterns: ['*llm-gateway*', '*-llm-proxy'] } },
     })
     expect(text).not.toContain('# settings:')
-    expect(loadRulesConfigFromFiles([BUNDLED_RULES_PATH, join(dir, 'tagwarden.yaml')], RULE_META).settings.gateways.namePatterns).toEqual(['*-llm-proxy'])
+    expect(loadRulesConfigFromFiles([BUNDLED_RULES_PATH, join(dir, 'tagwarden.yaml')], RULE_META).settings.gateways.namePatterns).toEqual(['*llm-gateway*', '*-llm-proxy'])
+  })
+
+  it('on a terminal, removes the default gateway pattern only when asked to', async () => {
+    const gatewaysFor = async (answer: string): Promise<unknown> => {
+      const answers = ['', '', answer]
+      rmSync(join(dir, 'tagwarden.yaml'), { force: true })
+      await runInit({ cwd: dir, interactive: true, ask: async () => answers.shift() ?? '', stderr: () => {} })
+      return loadRulesConfigFromFiles([BUNDLED_RULES_PATH, join(dir, 'tagwarden.yaml')], RULE_META).settings.gateways.namePatterns
+    }
+    expect(await gatewaysFor('')).toEqual(['*llm-gateway*'])
+    expect(await gatewaysFor('-*llm-gateway*, *-proxy')).toEqual(['*-proxy'])
+    expect(await gatewaysFor('-*llm-gateway*')).toEqual([])
   })
 
   it('asks nothing with --yes, and writes to stdout with --output -', async () => {
