@@ -1,7 +1,7 @@
 /**
  * `tagwarden demo`: the bundled examples, from an installed copy as from a checkout, as three labelled
  * parts — the organization audit, the Bedrock spend report, the pre-deploy gate on infrastructure as
- * code — with the machine-readable reports written to ./tagwarden-demo/, and what to do next with a
+ * code — with the machine-readable reports and the HTML report written to ./tagwarden-demo/, and what to do next with a
  * real AWS account.
  */
 import { existsSync, mkdirSync } from 'node:fs'
@@ -57,7 +57,7 @@ export async function runDemo(i: DemoInput): Promise<number> {
       inputs: [org],
       cur: join(org, 'cur/parquet'),
       rules: join(org, 'tagwarden.yaml'),
-      extraOutputs: { json: join(out, 'org.json'), sarif: join(out, 'org.sarif'), markdown: join(out, 'org.md') },
+      extraOutputs: { json: join(out, 'org.json'), sarif: join(out, 'org.sarif'), markdown: join(out, 'org.md'), html: join(out, 'org.html') },
     }),
   )
 
@@ -89,7 +89,7 @@ export async function runDemo(i: DemoInput): Promise<number> {
       '       tagwarden scan --org --role-name tagwarden-audit',
       '  4. Your own required tags and gateways: tagwarden init',
       '',
-      `The demo's reports (JSON, SARIF, Markdown) are in ${shownOut}/`,
+      `The demo's reports (JSON, SARIF, Markdown) are in ${shownOut}/; open ${shownOut}/org.html in a browser for the spend ledger and the findings.`,
       '',
     ].join('\n'),
   )

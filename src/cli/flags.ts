@@ -47,6 +47,7 @@ export const extraOutputFlags = {
     helpValue: 'FILE',
     helpGroup: 'OUTPUTS',
   }),
+  'html-output': Flags.string({ summary: 'Also write the self-contained HTML report (spend ledger, charts, filterable findings) to FILE.', helpValue: 'FILE', helpGroup: 'OUTPUTS' }),
 }
 
 export const sarifFlags = {
@@ -105,6 +106,7 @@ interface ReportingFlagValues {
   'markdown-output'?: string | undefined
   'junit-output'?: string | undefined
   'github-output'?: string | undefined
+  'html-output'?: string | undefined
   'fail-on': string
   'fail-on-rule'?: string[] | undefined
   'skip-rule'?: string[] | undefined
@@ -131,6 +133,7 @@ export function reportingOptions(flags: ReportingFlagValues) {
       markdown: flags['markdown-output'],
       junit: flags['junit-output'],
       github: flags['github-output'],
+      html: flags['html-output'],
     },
     failOn: flags['fail-on'] as FailOn,
     failOnRules: flags['fail-on-rule'],

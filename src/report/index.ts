@@ -11,6 +11,7 @@ import { renderMarkdown, type MarkdownOptions } from './markdown.js'
 import { renderSarif, type SarifOptions } from './sarif.js'
 import type { ReportRule } from './report-rule.js'
 import { formatText, type TextOptions } from './text.js'
+import { formatHtml } from './html.js'
 
 export interface RenderOptions {
   text?: TextOptions
@@ -59,5 +60,7 @@ export function renderReport(format: ReportFormat, report: ScanReport, rules: re
       return { text: formatJunit(report, rules), warnings: [] }
     case 'github':
       return { text: formatGithub(report, rules, opts.github), warnings: [] }
+    case 'html':
+      return { text: formatHtml(report, rules), warnings: [] }
   }
 }

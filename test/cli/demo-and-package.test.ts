@@ -44,7 +44,7 @@ describe('tagwarden demo', () => {
   }
 
   it('writes its reports to ./tagwarden-demo/', () => {
-    for (const f of ['org.json', 'org.sarif', 'org.md', 'spend.json', 'iac.json', 'iac.sarif', 'iac.md']) expect(existsSync(join(tmp, 'tagwarden-demo', f)), f).toBe(true)
+    for (const f of ['org.json', 'org.sarif', 'org.md', 'org.html', 'spend.json', 'iac.json', 'iac.sarif', 'iac.md']) expect(existsSync(join(tmp, 'tagwarden-demo', f)), f).toBe(true)
     const org = JSON.parse(readFileSync(join(tmp, 'tagwarden-demo', 'org.json'), 'utf8')) as { findings: unknown[]; errors: unknown[] }
     expect(org.errors).toEqual([])
     expect(org.findings.length).toBeGreaterThan(10)

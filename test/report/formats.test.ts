@@ -258,9 +258,24 @@ describe('github workflow commands', () => {
   })
 })
 
+describe('html', () => {
+  it('escapes every string from the data, and has no ledger section without CUR (saying why)', () => {
+    const evil = finding({ message: 'Tag `a` is <script>alert(1)</script> & "quoted"', fix: '</td><img src=x onerror=alert(1)>', subject: { kind: 'role', arn: 'arn:aws:iam::111111111111:role/<b>x</b>', accountId: '111111111111"><x', name: 'x' } })
+    const html = renderReport('html', reportWith(demo, [evil]), rules).text
+    expect(html).not.toContain('<script>alert')
+    expect(html).not.toContain('<img src=x')
+    expect(html).not.toContain('<b>x</b>')
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;')
+    expect(html).toContain('data-account="111111111111&quot;&gt;&lt;x"')
+    expect(html).toMatch(/Content-Security-Policy" content="default-src 'none'/)
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\/(?!github\.com\/tagwarden)/)
+    expect(html).toContain('No spend ledger')
+  })
+})
+
 describe('renderReport', () => {
   it('renders every format from the demo', () => {
-    for (const f of ['text', 'json', 'sarif', 'markdown', 'junit', 'github'] as const) {
+    for (const f of ['text', 'json', 'sarif', 'markdown', 'junit', 'github', 'html'] as const) {
       const out = renderReport(f, demo, rules)
       expect(out.text.length, f).toBeGreaterThan(100)
       expect(out.warnings, f).toEqual([])
