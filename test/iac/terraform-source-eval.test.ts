@@ -38,7 +38,7 @@ describe('Terraform sources without a plan', () => {
 
   it('evaluates locals, variables (default < TF_VAR_ < terraform.tfvars < *.auto.tfvars < --var-file) and functions', async () => {
     const dir = tempTree({
-      'main.tf': `
+      'main.tf': `provider "aws" {}
 variable "team" {}
 variable "env" { default = "dev" }
 variable "owners" {
@@ -82,7 +82,7 @@ resource "aws_iam_role" "owners" {
 
   it('never reports a finding on what is unknown, and says what was not evaluated', async () => {
     const dir = tempTree({
-      'main.tf': `
+      'main.tf': `provider "aws" {}
 variable "team" {}
 resource "aws_iam_role" "app" {
   name               = "app"
@@ -121,7 +121,7 @@ resource "aws_iam_role" "untagged" {
   it('reports a parse error as file:line:column and still scans the other files', async () => {
     const dir = tempTree({
       'broken.tf': 'resource "aws_iam_role" "b" {\n  tags = { team = }\n}\n',
-      'ok.tf': `resource "aws_iam_user" "ci" {\n  name = "ci"\n}\nresource "aws_iam_user_policy" "ci" {\n  user   = aws_iam_user.ci.name\n  policy = ${BEDROCK}\n}\n`,
+      'ok.tf': `resource "aws_iam_user" "ci" {\n  name = "ci"\n}\nprovider "aws" {}\nresource "aws_iam_user_policy" "ci" {\n  user   = aws_iam_user.ci.name\n  policy = ${BEDROCK}\n}\n`,
     })
     const r = await scanIac([dir], { basePath: dir })
     expect(r.errors.map((e) => `${e.source} ${e.code} ${e.message}`)).toEqual(['broken.tf:2:19 iac-parse-error broken.tf: expected an expression, found `}`'])
@@ -166,6 +166,7 @@ resource "aws_iam_role" "untagged" {
             aws_iam_user_policy_attachment: { ci: { user: '${aws_iam_user.ci.name}', policy_arn: 'arn:aws:iam::aws:policy/AmazonBedrockFullAccess' } },
           },
           variable: { env: { default: 'prod' } },
+          provider: { aws: {} },
         },
         null,
         2,
@@ -189,6 +190,51 @@ resource "aws_iam_role" "untagged" {
       'heredoc.tf:2:7 heredoc.tf: unterminated heredoc: no line `EOT` closes the `<<EOT` opened here',
       expect.stringMatching(/^bomb\.tf:\d+:\d+ bomb\.tf: the configuration is too expensive to evaluate \(a string grows beyond 1000000 characters\); the root module is not scanned$/),
     ])
+  })
+
+  it('reads a reusable module scanned on its own without a false finding: the default_tags of its caller are unknown', async () => {
+    const r = await scanIac([join(EXAMPLES, 'terraform/modules/team-bedrock-role')])
+    expect(r.errors).toEqual([])
+    expect(r.findings).toEqual([])
+    expect(r.summary.notEvaluated.map((n) => n.reason)).toEqual([
+      expect.stringMatching(/^variable name has no value/),
+      expect.stringMatching(/^this root module configures no provider "aws": it is probably called from elsewhere/),
+    ])
+  })
+
+  it('reads policies with file() and templatefile() inside the base path, and nothing outside it', async () => {
+    const outside = tempTree({ 'secret.json': '{"Statement":[{"Effect":"Allow","Action":"bedrock:InvokeModel","Resource":"*"}]}' })
+    const dir = tempTree({
+      'main.tf': `provider "aws" {}
+resource "aws_iam_user" "a" {
+  name = "a"
+}
+resource "aws_iam_user_policy" "a" {
+  user   = aws_iam_user.a.name
+  policy = templatefile("\${path.module}/policies/invoke.json.tpl", { actions = ["bedrock:InvokeModel"] })
+}
+resource "aws_iam_user" "b" {
+  name = "b"
+}
+resource "aws_iam_user_policy" "b" {
+  user   = aws_iam_user.b.name
+  policy = file("${join(outside, 'secret.json')}")
+}
+resource "aws_iam_user" "c" {
+  name = "c"
+}
+resource "aws_iam_user_policy" "c" {
+  user   = aws_iam_user.c.name
+  policy = file("policies/read.json")
+}
+`,
+      'policies/invoke.json.tpl': '{"Statement":[%{ for a in actions }{"Effect":"Allow","Action":"${a}","Resource":"*"}%{ endfor }]}\n',
+      'policies/read.json': '{"Statement":[{"Effect":"Allow","Action":"bedrock:ListFoundationModels","Resource":"*"}]}\n',
+    })
+    const r = await scanIac([dir], { basePath: dir })
+    expect(r.errors).toEqual([])
+    expect(findingKeys(r.findings)).toEqual(['principal-missing-tag a'])
+    expect(r.summary.notEvaluated.map((n) => `${n.resource}: ${n.reason}`)).toEqual([expect.stringMatching(/^aws_iam_user_policy\.b\.policy: .*is outside .*which tagwarden does not read/)])
   })
 })
 

@@ -5,9 +5,11 @@
  * Values are computed lazily and memoised (each local, variable, output and resource once per module
  * instance), so the order of blocks does not matter and a reference cycle is detected instead of looping.
  */
+import { relative, sep } from 'node:path'
 import type { Body, Expr, Pos } from './hcl.js'
 import type { ModuleCallConfig, ModuleConfig, ResourceConfig } from './config.js'
-import { Budget, EvalError, EvalLimitError, Evaluator, hasUnknown, jsonEncode, markInstance, type RootResolver, type Scope, type TraversalStep } from './eval.js'
+import { Budget, EvalError, EvalLimitError, Evaluator, FUNCTIONS, hasUnknown, jsonEncode, markInstance, type FunctionTable, type RootResolver, type Scope, type TraversalStep } from './eval.js'
+import { fileFunctions } from './file-functions.js'
 import { convert, typeSpec } from './types.js'
 import { iacArn, normalisePath } from '../../common.js'
 import { IAC_ACCOUNT_PLACEHOLDER } from '../../model.js'
@@ -73,10 +75,14 @@ export class SourceRun {
   readonly notes: EvalNote[] = []
   readonly instances: ResourceInstance[] = []
   readonly modules: ModuleInstance[] = []
+  readonly fileFunctions: FunctionTable
   constructor(
     readonly resolver: ModuleResolver,
     readonly basePath: string,
-  ) {}
+    readonly rootDir: string,
+  ) {
+    this.fileFunctions = fileFunctions(rootDir, basePath, this.budget)
+  }
 
   private readonly unsupportedSeen = new Set<string>()
 
@@ -85,6 +91,12 @@ export class SourceRun {
     if (this.unsupportedSeen.has(name)) return
     this.unsupportedSeen.add(name)
     this.note({ file: dir, pos, subject: `${name}()`, message: `function ${name}() is not evaluated by tagwarden; values built with it are unknown` })
+  }
+
+  noteOnce(key: string, n: EvalNote): void {
+    if (this.unsupportedSeen.has(key)) return
+    this.unsupportedSeen.add(key)
+    this.note(n)
   }
 
   note(n: EvalNote): void {
@@ -114,7 +126,7 @@ export class ModuleInstance {
     readonly depth: number,
   ) {
     const resolver: RootResolver = { resolve: (steps, e) => this.resolveRoot(steps, e) }
-    this.ev = new Evaluator(resolver, run.budget)
+    this.ev = new Evaluator(resolver, run.budget, { ...FUNCTIONS, ...run.fileFunctions })
     this.ev.onUnsupported = (name, pos) => run.unsupported(name, this.config.dir, pos)
     run.modules.push(this)
   }
@@ -180,19 +192,11 @@ export class ModuleInstance {
     return this.memo(this.outputs, name, `${this.address}.${name}`, o.pos, () => this.evalSafe(o.expr, undefined, o.file, `output ${name} of ${this.address}`))
   }
 
+  /** `path.module` / `path.root` relative to the root module folder, as Terraform gives them. */
   private pathValue(name: string): Value {
-    const rel = (abs: string): string => {
-      const r = abs.startsWith(this.run.basePath) ? abs.slice(this.run.basePath.length).replace(/^\//, '') : abs
-      return r === '' ? '.' : r
-    }
-    if (name === 'module') return rel(this.config.dir)
-    if (name === 'root') return rel(this.rootDir())
-    if (name === 'cwd') return new Unknown('path.cwd')
+    if (name === 'module') return relative(this.run.rootDir, this.config.dir).split(sep).join('/') || '.'
+    if (name === 'root') return '.'
     return new Unknown(`path.${name}`)
-  }
-
-  private rootDir(): string {
-    return this.run.modules[0]?.config.dir ?? this.config.dir
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -390,7 +394,20 @@ export class ModuleInstance {
 
   private providerDefaultTags(key: string): Record<string, Value> | Unknown | null {
     const where = this.providerOf(key)
-    if (!where) return null
+    if (!where) {
+      // A root module that configures no provider at all is most likely a reusable module scanned on its
+      // own: the provider (and its default_tags) comes from a caller tagwarden does not see.
+      const root = this.run.modules[0]
+      if (root && root.config.providers.size === 0) {
+        this.run.noteOnce(`no-provider:${key}`, {
+          file: root.config.dir,
+          subject: `provider ${key}`,
+          message: `this root module configures no provider "${key}": it is probably called from elsewhere, so the default_tags of its caller's provider are unknown and required tags count as present`,
+        })
+        return new Unknown(`the default_tags of the caller's provider ${key}`)
+      }
+      return null
+    }
     return where.owner.ownDefaultTags(where.key)
   }
 

@@ -146,6 +146,7 @@ export async function evaluateRoot(opts: RootOptions): Promise<RootResult> {
       load,
     },
     opts.basePath,
+    opts.dir,
   )
 
   // Root variable values, lowest precedence first: default < TF_VAR_ < terraform.tfvars(.json) < *.auto.tfvars(.json) < --var-file.
