@@ -6,7 +6,7 @@
 import type { Finding, ScanReport } from '../model/finding.js'
 import { compareFindings } from '../model/fingerprint.js'
 import { subjectLabel } from '../report/locations.js'
-import { mdText } from '../report/markdown-text.js'
+import { mdCode as code, mdText } from '../report/markdown-text.js'
 import { ruleDocUrl } from '../rules/docs.js'
 import { RULE_META } from '../rules/index.js'
 
@@ -69,7 +69,6 @@ export function formatDiffJson(d: ReportDiff): string {
 /** Markdown fit for an audit report or a step summary; long lists are cut at `maxItems` each. */
 export function formatDiffMarkdown(d: ReportDiff, opts: { maxItems?: number } = {}): string {
   const max = opts.maxItems ?? 200
-  const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``
   const out = [
     `## tagwarden audit trend`,
     '',

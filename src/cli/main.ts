@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { Config, flush, Errors } from '@oclif/core'
 import { ExitCode, isTagwardenError } from '../errors.js'
 import { runTagwarden } from './dispatch.js'
+import { escapeControl } from '../util/escape.js'
 
 export async function main(argv: string[], binUrl: string): Promise<void> {
   // The SDK warns on every run that its 2027 releases need Node 22; tagwarden pins SDK versions that
@@ -32,19 +33,19 @@ export function reportFatal(e: unknown, debug: boolean): number {
   const err = e as { oclif?: { exit?: number }; message?: string; code?: string }
   if (isTagwardenError(e)) {
     const loc = 'location' in e && typeof e.location === 'string' && !e.message.startsWith(e.location) ? `${e.location}: ` : ''
-    process.stderr.write(`tagwarden: error: ${loc}${e.message}\n`)
+    process.stderr.write(`tagwarden: error: ${escapeControl(`${loc}${e.message}`)}\n`)
     if ('usage' in e && typeof e.usage === 'string' && e.usage !== '') process.stderr.write(`usage:\n  ${e.usage.split('\n').join('\n  ')}\n`)
-    if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`)
+    if (e.hint) process.stderr.write(`  hint: ${escapeControl(e.hint)}\n`)
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`)
     return e.exitCode
   }
   if (err?.oclif?.exit !== undefined && e instanceof Error) {
     // Flag parsing and other usage errors from oclif.
-    process.stderr.write(`tagwarden: error: ${e.message.replace(/\n\s*See more help with --help$/, '')}\n  hint: see \`tagwarden --help\` or \`tagwarden <command> --help\`\n`)
+    process.stderr.write(`tagwarden: error: ${escapeControl(e.message.replace(/\n\s*See more help with --help$/, ''))}\n  hint: see \`tagwarden --help\` or \`tagwarden <command> --help\`\n`)
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`)
     return ExitCode.Incomplete
   }
-  process.stderr.write(`tagwarden: internal error: ${err?.message ?? String(e)}\n  hint: re-run with --debug and report it at https://github.com/tagwarden/tagwarden/issues\n`)
+  process.stderr.write(`tagwarden: internal error: ${escapeControl(err?.message ?? String(e))}\n  hint: re-run with --debug and report it at https://github.com/tagwarden/tagwarden/issues\n`)
   if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`)
   return ExitCode.Incomplete
 }

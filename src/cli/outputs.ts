@@ -69,6 +69,13 @@ export function planOutputs(i: OutputPlanInput): OutputTarget[] {
       t.splitDir = true
     }
   }
+  // A single-file output pointing at a folder fails in milliseconds with a clear message, not after the scan.
+  for (const t of targets) {
+    if (t.splitDir || t.path === undefined) continue
+    if (existsSync(t.path) && statSync(t.path).isDirectory()) {
+      throw new UsageError('output-is-directory', `${t.flag} ${t.path} is a folder; ${t.flag === '--output' ? 'the report' : `the ${t.format} output`} is one file`, `give a file path, e.g. ${join(t.path, `tagwarden.${t.format === 'markdown' ? 'md' : t.format === 'junit' ? 'xml' : t.format === 'text' ? 'txt' : t.format}`)}`)
+    }
+  }
   const seen = new Map<string, OutputTarget>()
   for (const t of targets) {
     const key = t.path === undefined ? '<stdout>' : identity(t.path)

@@ -3,6 +3,8 @@ import { UsageError } from '../errors.js'
 import { resolveNow } from './clock.js'
 import { scanExitCode, type FailOn } from './exit.js'
 import { planOutputs, terminalWidth, writeOutput, writeOutputChunks, writeSplitSarif } from './outputs.js'
+import { noteLine, writeErrors } from './stderr.js'
+import { escapeControl } from '../util/escape.js'
 import type { ReportFormat } from '../report/formats.js'
 import { applyBaseline } from '../baseline/apply.js'
 import { readBaselineFile } from '../baseline/file.js'
@@ -146,7 +148,7 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
     const { liveSource } = await import('../sources/live.js')
     const src = liveSource({
       ...liveOptions,
-      onNotice: (m) => stderr(`tagwarden: note: ${m}\n`),
+      onNotice: (m) => stderr(noteLine('note', m)),
       ...(i.debug ? { debug: (line: string) => stderr(`tagwarden: debug: ${line}\n`) } : {}),
     })
     sources.push(src)
@@ -231,13 +233,13 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
     const color = t.format === 'text' && t.path === undefined && (i.color ?? (mainToStdout && process.stdout.isTTY === true && !env.NO_COLOR))
     if (t.splitDir) {
       const parts = renderSarifByAccount(report, rules, sarifOpts)
-      for (const p of parts) for (const w of p.warnings) stderr(`tagwarden: warning: ${p.key}: ${w}\n`)
+      for (const p of parts) for (const w of p.warnings) stderr(noteLine('warning', `${p.key}: ${w}`))
       const files = writeSplitSarif(t, parts)
       if (files.length > 20) stderr(`tagwarden: note: wrote ${files.length} SARIF files; GitHub accepts at most 20 runs per upload, so upload them in batches (see docs/github-action.md)\n`)
       continue
     }
     const out = renderReport(t.format, report, rules, { ...render, text: { color, verbose: i.verbose ?? false } })
-    for (const w of out.warnings) stderr(`tagwarden: warning: ${w}\n`)
+    for (const w of out.warnings) stderr(noteLine('warning', w))
     // JSON and SARIF come in pieces: a large organization's report never exists as one string.
     if (out.chunks) writeOutputChunks(t, out.chunks, { stdout })
     else writeOutput(t, out.text, { stdout, width: terminalWidth() })
@@ -245,13 +247,15 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
   // Text on stdout lists the baseline's counts and fixed entries itself.
   const textOnStdout = targets.some((t) => t.format === 'text' && t.path === undefined)
   if (report.summary.baseline && !textOnStdout) stderr(baselineNote(report.summary.baseline))
+  // Whatever --format and --output say, the CI log shows every input error.
+  writeErrors(report.errors, stderr)
   return scanExitCode(report, { failOn: i.failOn, failOnRules: i.failOnRules ?? [], allowPartial: i.live?.['allow-partial'] ?? false })
 }
 
 function baselineNote(b: NonNullable<ScanReport['summary']['baseline']>): string {
   const lines = [`tagwarden: baseline ${b.file}: ${b.new} new, ${b.unchanged} unchanged, ${b.fixed.length} fixed`]
   if (b.fixed.length > 0) {
-    for (const e of b.fixed.slice(0, 20)) lines.push(`  fixed: ${e.ruleId}  ${e.subject}`)
+    for (const e of b.fixed.slice(0, 20)) lines.push(escapeControl(`  fixed: ${e.ruleId}  ${e.subject}`))
     if (b.fixed.length > 20) lines.push(`  … ${b.fixed.length - 20} more (see summary.baseline.fixed in the JSON output)`)
     lines.push('  shrink the baseline: `tagwarden baseline create --from results.json` (or rerun it with --input)')
   }

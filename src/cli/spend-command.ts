@@ -23,6 +23,7 @@ import { renderSpendMarkdown } from '../report/spend-markdown.js'
 import { formatSpendText } from '../report/spend-text.js'
 import { resolveNow } from './clock.js'
 import { planOutputs, terminalWidth, writeOutput } from './outputs.js'
+import { writeErrors } from './stderr.js'
 import { costExplorerSettings, type SpendFormat } from './spend-options.js'
 
 /** The built-in rules plus the spend rules, whether or not the registry lists them yet. */
@@ -99,7 +100,7 @@ export async function runSpendCommand(i: SpendCommandInput): Promise<number> {
     writeOutput(t, text, { stdout, width: terminalWidth() })
   }
   if (report.errors.length > 0) {
-    for (const e of report.errors) stderr(`tagwarden: error: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`)
+    writeErrors(report.errors, stderr)
     return i.allowPartial ? ExitCode.Clean : ExitCode.Incomplete
   }
   return ExitCode.Clean

@@ -3,11 +3,11 @@
  * `./tagwarden.yaml` when present). YAML is parsed with positions so that every problem — syntax,
  * schema, or meaning — is reported as `file:line:column` with a plain explanation.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { resolve } from 'node:path'
 import type { ErrorObject } from 'ajv'
-import { LineCounter, parseDocument, type Document } from 'yaml'
+import { LineCounter, parseDocument, visit, type Document } from 'yaml'
 import { ConfigError } from '../errors.js'
 import type { Severity } from '../model/finding.js'
 import type {
@@ -63,7 +63,7 @@ interface RawRulesFile {
   exceptions?: RawException[]
 }
 
-interface ParsedFile {
+export interface ParsedFile {
   path: string
   raw: RawRulesFile
   doc: Document
@@ -81,15 +81,27 @@ function fmt(p: Position): string {
   return `${p.file}:${p.line}:${p.column}`
 }
 
+/** A rules file larger than this is refused (the bundled one is a few KB). */
+export const RULES_MAX_BYTES = 1024 * 1024
+/** Alias expansions allowed when the rules file is turned into data (the `yaml` library's own guard). */
+const RULES_MAX_ALIAS_COUNT = 100
+
 function parseRulesFile(path: string): ParsedFile {
   let text: string
   try {
+    const size = statSync(path).size
+    if (size > RULES_MAX_BYTES) throw new Error(`the file is ${size} bytes; rules files are limited to ${RULES_MAX_BYTES} bytes`)
     text = readFileSync(path, 'utf8')
   } catch (e) {
     throw new ConfigError('rules-file-unreadable', `cannot read rules file ${path}: ${(e as Error).message}`, {
       hint: 'check the path given to --rules',
     })
   }
+  return parseRulesText(text, path)
+}
+
+/** Parse and validate rules-file text; `path` names it in messages (`origin/main:tagwarden.yaml` for a git ref). */
+export function parseRulesText(text: string, path: string): ParsedFile {
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
   if (doc.errors.length > 0) {
@@ -101,7 +113,25 @@ function parseRulesFile(path: string): ParsedFile {
       hint: 'fix the YAML syntax at that position (indentation, quoting, a missing colon)',
     })
   }
-  const raw = doc.toJS() as unknown
+  let raw: unknown
+  try {
+    raw = doc.toJS({ maxAliasCount: RULES_MAX_ALIAS_COUNT }) as unknown
+  } catch (e) {
+    // "Excessive alias count": an alias bomb (or an alias to a missing anchor) is a configuration error, not a crash.
+    let at = 0
+    visit(doc, {
+      Alias(_k, node) {
+        at = node.range?.[0] ?? 0
+        return visit.BREAK
+      },
+    })
+    const { line, col } = lines.linePos(at)
+    const location = `${path}:${line}:${col}`
+    throw new ConfigError('rules-file-yaml', `${location}: YAML aliases not accepted: ${(e as Error).message}`, {
+      location,
+      hint: 'write the values out instead of using YAML anchors and aliases',
+    })
+  }
   const file: ParsedFile = { path, raw: raw as RawRulesFile, doc, lines }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     const location = `${path}:1:1`

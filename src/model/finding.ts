@@ -115,6 +115,24 @@ export interface NotEvaluatedEntry {
   reason: string
 }
 
+/** What the IaC scan read, recognised and skipped (`summary.inputs.iac`, schema 1.1). */
+export interface IacInputCounts {
+  /** Files opened and parsed to recognise them (CDK manifests included). */
+  filesRead: number
+  /** CloudFormation templates (CDK stack templates are counted under `assemblies`). */
+  templates: number
+  /** Terraform plan JSON files. */
+  plans: number
+  /** CDK cloud assemblies. */
+  assemblies: number
+  /** Files read that are not a template, plan or cloud assembly (including empty and unparsable ones). */
+  notTemplates: number
+  /** Symlinks not followed because they lead out of the folder named on the command line. */
+  skippedSymlinks: number
+  /** Files over their size limit, not read. */
+  skippedTooLarge: number
+}
+
 export interface ScanErrorEntry {
   source: string
   accountId?: string
@@ -160,7 +178,7 @@ export interface ScanSummary {
   attributableShare: number | null
   findings: { total: number; bySeverity: Record<Severity, number>; byRule: Record<string, number>; suppressed: number }
   rulesNotEvaluated: Array<{ ruleId: string; reason: string }>
-  inputs: { files: number; errors: number }
+  inputs: { files: number; errors: number; iac?: IacInputCounts }
   exceptions: ExceptionNotice[]
   /** The rules files in effect, bundled first. */
   rulesFiles: string[]

@@ -15,7 +15,7 @@ import { emptyIndex, type OrgIndex } from '../analysis/org-index.js'
 import { resolvePrincipalPaths } from '../analysis/org-phase.js'
 import { analyseIdentityCenter } from '../analysis/identity-center.js'
 import { PolicyEvalCache } from '../iam/capability.js'
-import { REPORT_SCHEMA_VERSION, type NotEvaluatedEntry, type ScanErrorEntry, type ScanReport } from '../model/finding.js'
+import { REPORT_SCHEMA_VERSION, type IacInputCounts, type NotEvaluatedEntry, type ScanErrorEntry, type ScanReport } from '../model/finding.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { runRules } from '../rules/engine.js'
 import { applyExceptions } from '../rules/exceptions.js'
@@ -72,6 +72,8 @@ export interface PhaseOne {
   scanned: string[]
   failed: number
   files: number
+  /** IaC sources: what was read, recognised and skipped. */
+  iac?: IacInputCounts
 }
 
 export async function runPhaseOne(opts: {
@@ -88,7 +90,9 @@ export async function runPhaseOne(opts: {
     for (const x of from) to.push(x)
   }
   for (const source of opts.sources) {
-    append(p.errors, (await source.prepare(index)).errors)
+    const prepared = await source.prepare(index)
+    append(p.errors, prepared.errors)
+    if (prepared.notEvaluated) append(p.notEvaluated, prepared.notEvaluated)
     for await (const acct of source.accounts()) {
       append(p.errors, acct.errors)
       if (!acct.inventory) {
@@ -113,6 +117,12 @@ export async function runPhaseOne(opts: {
     }
   }
   p.files = opts.sources.reduce((n, s) => n + s.fileCount(), 0)
+  for (const s of opts.sources) {
+    const c = s.iacCounts?.()
+    if (!c) continue
+    const total = (p.iac ??= { filesRead: 0, templates: 0, plans: 0, assemblies: 0, notTemplates: 0, skippedSymlinks: 0, skippedTooLarge: 0 })
+    for (const k of Object.keys(c) as Array<keyof IacInputCounts>) total[k] += c[k]
+  }
   return p
 }
 
@@ -196,6 +206,7 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
         .map((a) => a.id),
       counts: p.counts,
       files: p.files,
+      ...(p.iac ? { iac: p.iac } : {}),
       rulesNotEvaluated,
       exceptions: notices,
       rulesFiles: config.files,

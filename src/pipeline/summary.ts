@@ -1,6 +1,6 @@
 /** Builds the coverage summary of a scan: what was read, what is Bedrock-capable, what is attributable. */
 import type { PrincipalFacts } from '../analysis/facts.js'
-import type { AttributionPath, ExceptionNotice, Finding, NotEvaluatedEntry, ScanErrorEntry, ScanSummary, Severity } from '../model/finding.js'
+import type { AttributionPath, ExceptionNotice, Finding, IacInputCounts, NotEvaluatedEntry, ScanErrorEntry, ScanSummary, Severity } from '../model/finding.js'
 import type { SpendCoverage } from '../model/spend.js'
 
 export interface SummaryInput {
@@ -12,6 +12,8 @@ export interface SummaryInput {
   accountsNotCovered: string[]
   counts: { users: number; roles: number; skippedServiceLinked: number }
   files: number
+  /** IaC sources: what was read, recognised and skipped. */
+  iac?: IacInputCounts
   rulesNotEvaluated: ScanSummary['rulesNotEvaluated']
   exceptions: ExceptionNotice[]
   rulesFiles: string[]
@@ -41,7 +43,7 @@ export function buildSummary(i: SummaryInput): ScanSummary {
     attributableShare: capable.length === 0 ? null : Math.round((attributable / capable.length) * 10_000) / 10_000,
     findings: { total: active.length, bySeverity, byRule, suppressed: i.findings.length - active.length },
     rulesNotEvaluated: i.rulesNotEvaluated,
-    inputs: { files: i.files, errors: i.errors.length },
+    inputs: { files: i.files, errors: i.errors.length, ...(i.iac ? { iac: i.iac } : {}) },
     exceptions: i.exceptions,
     rulesFiles: i.rulesFiles,
     notes: i.notes,

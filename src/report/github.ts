@@ -6,6 +6,7 @@
  * limits and ends with a notice saying how many were left out. Suppressed and baselined findings
  * are not annotated: they do not fail the gate.
  */
+import { escapeControl } from '../util/escape.js'
 import type { Finding, ScanReport, Severity } from '../model/finding.js'
 import { compareFindings } from '../model/fingerprint.js'
 import type { ReportRule } from './report-rule.js'
@@ -23,9 +24,9 @@ export interface GithubOptions {
 type Command = 'error' | 'warning' | 'notice'
 const COMMAND: Record<Severity, Command> = { error: 'error', warning: 'warning', note: 'notice' }
 
-/** Escaping of `@actions/core`: message data. */
+/** Escaping of `@actions/core`: message data; other control characters (ESC…) are shown escaped. */
 export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+  return escapeControl(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'))
 }
 
 /** Escaping of `@actions/core`: property values also escape `:` and `,`. */

@@ -5,6 +5,7 @@
  * and baselined findings are `<skipped>` so the report agrees with the gate. Input errors get a
  * suite of their own with `<error>` cases. Uses the attribute subset common to Ant/Jenkins/GitLab.
  */
+import { escapeControl } from '../util/escape.js'
 import type { Finding, ScanReport } from '../model/finding.js'
 import { subjectIdentity } from '../model/fingerprint.js'
 import type { ReportRule } from './report-rule.js'
@@ -24,7 +25,7 @@ export function xmlEscape(s: string): string {
 
 function attrs(a: Record<string, string | number>): string {
   return Object.entries(a)
-    .map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`)
+    .map(([k, v]) => ` ${k}="${xmlEscape(escapeControl(String(v)))}"`)
     .join('')
 }
 
@@ -52,7 +53,7 @@ function caseXml(ruleId: string, c: Case): string[] {
   const failing = c.findings.filter((f) => !f.suppressed && f.baselineState !== 'unchanged')
   if (failing.length > 0) {
     const worst = failing.some((f) => f.severity === 'error') ? 'error' : failing.some((f) => f.severity === 'warning') ? 'warning' : 'note'
-    const body = failing.map((f) => `[${f.severity}] ${f.message}${f.subject.arn ? `\n${f.subject.arn}` : ''}${f.fix ? `\nFix: ${f.fix}` : ''}`).join('\n\n')
+    const body = failing.map((f) => `[${f.severity}] ${escapeControl(f.message)}${f.subject.arn ? `\n${escapeControl(f.subject.arn)}` : ''}${f.fix ? `\nFix: ${f.fix.split('\n').map(escapeControl).join('\n')}` : ''}`).join('\n\n')
     return [`${open}>`, `      <failure${attrs({ message: failing[0]!.message, type: worst })}>${xmlEscape(body)}</failure>`, '    </testcase>']
   }
   const f = c.findings[0]!
@@ -102,7 +103,7 @@ export function formatJunit(report: ScanReport, rules: readonly ReportRule[]): s
     for (const e of report.errors) {
       suites.push(
         `    <testcase${attrs({ classname: 'tagwarden.inputs', name: `${e.source}${e.subject ? ` ${e.subject}` : ''}`, time: 0 })}>`,
-        `      <error${attrs({ message: e.message, type: e.code })}>${xmlEscape(`${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`)}</error>`,
+        `      <error${attrs({ message: e.message, type: e.code })}>${xmlEscape(`${escapeControl(e.message)}${e.hint ? `\nhint: ${escapeControl(e.hint)}` : ''}`)}</error>`,
         '    </testcase>',
       )
     }

@@ -1,7 +1,5 @@
-/** Escapes Markdown and HTML outside code spans (names and tag values come from AWS, not from us). */
-export function mdText(s: string): string {
-  return s
-    .split(/(`+[^`]*?`+)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_[\]~]/g, (c) => `\\${c}`).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')))
-    .join('')
-}
+/**
+ * Markdown escaping for the reporters: messages with CommonMark-exact code spans (`mdText`) and code spans of
+ * any text (`mdCode`). The implementation is shared by every channel (src/util/escape.ts).
+ */
+export { mdInline as mdText, mdCode } from '../util/escape.js'

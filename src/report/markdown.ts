@@ -8,7 +8,7 @@ import { ruleDocUrl } from '../rules/docs.js'
 import { compareFindings } from '../model/fingerprint.js'
 import type { ReportRule } from './report-rule.js'
 import { subjectLabel } from './locations.js'
-import { mdText } from './markdown-text.js'
+import { mdCode as code, mdText } from './markdown-text.js'
 import { spendCoverageMarkdownRow } from './spend-markdown.js'
 import { causeLabel, findingSpendCell, ledgerHeadline, readingOrder } from './reading-order.js'
 import { formatAmount, formatMoney } from '../spend/model.js'
@@ -33,14 +33,6 @@ function cell(s: string): string {
   return mdText(s.replace(/\s*\n\s*/g, ' ')).replace(/\|/g, '\\|')
 }
 
-/** Inline code that survives any content (a backtick inside gets a longer fence). */
-function code(s: string): string {
-  const one = s.replace(/\s*\n\s*/g, ' ')
-  const longest = Math.max(0, ...(one.match(/`+/g) ?? []).map((m) => m.length))
-  const fence = '`'.repeat(longest + 1)
-  const pad = one.startsWith('`') || one.endsWith('`') ? ' ' : ''
-  return `${fence}${pad}${one}${pad}${fence}`
-}
 
 /** ` (new)` / ` (unchanged)` against the baseline, when there is one. */
 function baselineMark(f: Finding): string {

@@ -19,6 +19,7 @@ import { gzipSync } from 'node:zlib'
 import type { Finding, ScanReport, Severity } from '../model/finding.js'
 import { ruleDocUrl, ruleHelpMarkdown, ruleHelpText } from '../rules/docs.js'
 import { compareFindings } from '../model/fingerprint.js'
+import { mdCode } from './markdown-text.js'
 import type { ReportRule } from './report-rule.js'
 import { jsonChunks } from './json.js'
 import { findingLocation } from './locations.js'
@@ -145,7 +146,7 @@ export function sarifRules(rules: readonly ReportRule[]): SarifReportingDescript
       shortDescription: { text: clip(summary, GITHUB_LIMITS.descriptionChars) },
       fullDescription: { text: clip(`${origin.replace(/`/g, '')}${summary}${m ? ` ${m.rationale}` : ''}`, GITHUB_LIMITS.descriptionChars) },
       help: m
-        ? { text: `${origin.replace(/`/g, '')}${ruleHelpText(m)}`, markdown: `${custom ? `> ${origin.trim()}\n\n` : ''}${ruleHelpMarkdown(m)}` }
+        ? { text: `${origin.replace(/`/g, '')}${ruleHelpText(m)}`, markdown: `${custom ? `> Custom rule ${mdCode(r.id)}, an instance of ${mdCode(r.base)}.\n\n` : ''}${ruleHelpMarkdown(m)}` }
         : { text: summary },
       defaultConfiguration: { level: r.severity },
       properties,

@@ -7,7 +7,8 @@ import { spendCoverageLine } from '../spend/coverage.js'
 import { formatAmount, formatPeriod } from '../spend/model.js'
 import { periodDays } from '../spend/period.js'
 import { lookAlikes } from './spend-text.js'
-import { mdText } from './markdown-text.js'
+import { mdCode as code, mdText } from './markdown-text.js'
+import { escapeControl } from '../util/escape.js'
 import { pct, valueLabel, type KeyView, type SpendReport } from './spend-model.js'
 import type { SpendCoverage } from '../model/spend.js'
 
@@ -22,15 +23,10 @@ function cell(s: string): string {
   return mdText(s.replace(/\s*\n\s*/g, ' ')).replace(/\|/g, '\\|')
 }
 
-function code(s: string): string {
-  const fence = '`'.repeat(Math.max(0, ...(s.match(/`+/g) ?? []).map((m) => m.length)) + 1)
-  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : ''
-  return `${fence}${pad}${s}${pad}${fence}`
-}
 
 /** Mermaid pie labels are double-quoted strings: no quotes or line breaks inside. */
 function pieLabel(s: string): string {
-  return s.replace(/["\n\r]/g, "'").replace(/[{}]/g, '') || '(blank)'
+  return escapeControl(s.replace(/["\n\r]/g, "'").replace(/[{}<>]/g, '')) || '(blank)'
 }
 
 /** A Mermaid pie of the key's spend by value, untagged as one slice; small values merged into "other". */

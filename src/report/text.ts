@@ -2,6 +2,7 @@
  * Human text reporter. Colour only when asked (the caller decides from TTY and NO_COLOR);
  * the output is otherwise identical, so tests compare plain text.
  */
+import { escapeControl } from '../util/escape.js'
 import type { Finding, NotEvaluatedEntry, ScanReport, Severity } from '../model/finding.js'
 import { spendCoverageLine } from '../spend/coverage.js'
 import { formatFindingSpend, principalSpendLine } from '../spend/principal-enrich.js'
@@ -36,31 +37,31 @@ export function formatText(report: ScanReport, opts: TextOptions): string {
   if (suppressed.length > 0) {
     lines.push('', c('bold', `Suppressed (${suppressed.length})`))
     for (const f of suppressed) {
-      lines.push(`  ${c('dim', f.ruleId)}  ${subjectLabel(f)}${tagKeyLabel(f)}  ${c('dim', `— ${f.suppressed!.reason}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`)}`)
+      lines.push(`  ${c('dim', f.ruleId)}  ${subjectLabel(f)}${x(tagKeyLabel(f))}  ${c('dim', `— ${x(f.suppressed!.reason)}${f.suppressed!.expires ? ` (until ${f.suppressed!.expires})` : ''}`)}`)
     }
   }
   if (report.summary.notes.length > 0) {
     lines.push('', c('bold', `Notes (${report.summary.notes.length})`))
-    for (const n of report.summary.notes.slice(0, 50)) lines.push(`  ${c('dim', n)}`)
+    for (const n of report.summary.notes.slice(0, 50)) lines.push(`  ${c('dim', x(n))}`)
     if (report.summary.notes.length > 50) lines.push(`  ${c('dim', `… ${report.summary.notes.length - 50} more in summary.notes of the JSON output`)}`)
   }
   const notEvaluated = report.summary.notEvaluated ?? []
   if (notEvaluated.length > 0) {
     lines.push('', c('bold', `Not evaluated (${notEvaluated.length})`))
-    for (const n of notEvaluated.slice(0, 50)) lines.push(`  ${c('dim', notEvaluatedLine(n))}`)
+    for (const n of notEvaluated.slice(0, 50)) lines.push(`  ${c('dim', x(notEvaluatedLine(n)))}`)
     if (notEvaluated.length > 50) lines.push(`  ${c('dim', `… ${notEvaluated.length - 50} more in summary.notEvaluated of the JSON output`)}`)
   }
   const notices = report.summary.exceptions
   if (notices.length > 0) {
     lines.push('', c('bold', 'Exceptions'))
-    for (const n of notices) lines.push(`  ${n.kind === 'expired' ? c('yellow', 'expired') : n.kind === 'unused' ? c('dim', 'unused') : c('cyan', 'expiring')}  ${n.message}`)
+    for (const n of notices) lines.push(`  ${n.kind === 'expired' ? c('yellow', 'expired') : n.kind === 'unused' ? c('dim', 'unused') : c('cyan', 'expiring')}  ${x(n.message)}`)
   }
   if (report.errors.length > 0) {
     lines.push('', c('bold', c('red', `Errors (${report.errors.length}) — the result is incomplete`)))
     for (const e of report.errors) {
-      lines.push(`  ${c('red', e.code)}  ${e.message}`)
-      if (!e.message.startsWith(e.source)) lines.push(`    ${c('dim', `in ${e.source}${e.accountId ? ` (account ${e.accountId})` : ''}`)}`)
-      if (e.hint) lines.push(`    ${c('dim', `hint: ${e.hint}`)}`)
+      lines.push(`  ${c('red', x(e.code))}  ${x(e.message)}`)
+      if (!e.message.startsWith(e.source)) lines.push(`    ${c('dim', `in ${x(e.source)}${e.accountId ? ` (account ${x(e.accountId)})` : ''}`)}`)
+      if (e.hint) lines.push(`    ${c('dim', `hint: ${x(e.hint)}`)}`)
     }
   }
   const baseline = report.summary.baseline
@@ -80,7 +81,14 @@ export function notEvaluatedLine(n: NotEvaluatedEntry): string {
   return where ? `${where}: ${n.reason}` : n.reason
 }
 
+/** Data in a text line: control characters shown escaped, so no line can begin a workflow command. */
+const x = escapeControl
+
 function subjectLabel(f: Finding): string {
+  return x(rawSubjectLabel(f))
+}
+
+function rawSubjectLabel(f: Finding): string {
   const s = f.subject
   if (s.file) return `${s.file}${s.line ? `:${s.line}` : ''}${s.logicalId ? ` ${s.logicalId}` : s.address ? ` ${s.address}` : ''}`
   if (s.kind === 'account' && s.accountId) return `account ${s.accountId}${s.tagKey ? ` (${s.tagKey})` : ''}`
@@ -108,12 +116,12 @@ function findingLines(
   sevStyle: Record<Severity, Style>,
   opts: TextOptions,
 ): string[] {
-  const out = [`${c(sevStyle[f.severity], f.severity.padEnd(7))} ${c('bold', f.ruleId)}  ${subjectLabel(f)}${baselineMark(f, c)}`, `        ${f.message}`]
+  const out = [`${c(sevStyle[f.severity], f.severity.padEnd(7))} ${c('bold', x(f.ruleId))}  ${subjectLabel(f)}${baselineMark(f, c)}`, `        ${x(f.message)}`]
   if (f.spend) out.push(`        ${c('yellow', formatFindingSpend(f.spend))}`)
   if (opts.verbose) {
     const grants = f.evidence.grants ?? []
-    for (const g of grants) out.push(c('dim', `        granted by ${g.policy} ${g.statement}: ${g.actions.join(', ')}${g.conditional ? ' (conditional)' : ''}`))
-    if (f.fix) out.push(c('dim', `        fix: ${f.fix.split('\n').join('\n             ')}`))
+    for (const g of grants) out.push(c('dim', `        granted by ${x(g.policy)} ${x(g.statement)}: ${x(g.actions.join(', '))}${g.conditional ? ' (conditional)' : ''}`))
+    if (f.fix) out.push(c('dim', `        fix: ${f.fix.split('\n').map(x).join('\n             ')}`))
   }
   out.push('')
   return out
@@ -128,7 +136,7 @@ function summaryLines(r: ScanReport, c: (s: Style, t: string) => string): string
   const sev = s.findings.bySeverity
   const out = [
     c('bold', 'Summary'),
-    `  ${s.accounts.ids.some((id) => id.startsWith('iac:')) ? 'sources ' : 'accounts'}     ${s.accounts.scanned} scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}${s.accounts.notCovered.length ? `; not in the input: ${s.accounts.notCovered.join(', ')}` : ''}`,
+    `  ${s.accounts.ids.some((id) => id.startsWith('iac:')) ? 'sources ' : 'accounts'}     ${s.accounts.scanned} scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}${s.accounts.notCovered.length ? `; not in the input: ${x(s.accounts.notCovered.join(', '))}` : ''}`,
     `  principals   ${s.principals.users} users, ${s.principals.roles} roles${s.principals.skippedServiceLinked ? ` (${s.principals.skippedServiceLinked} service-linked skipped)` : ''}`,
     `  Bedrock      ${s.bedrockCapable.total} capable${paths ? ` (${paths})` : ''}; ${share} attributable`,
     `  findings     ${sev.error} error, ${sev.warning} warning, ${sev.note} note${s.findings.suppressed ? `; ${s.findings.suppressed} suppressed` : ''}`,
@@ -139,7 +147,7 @@ function summaryLines(r: ScanReport, c: (s: Style, t: string) => string): string
     const causes = topCauses(r.ledger).map((x) => `${causeLabel(x.cause)} ${formatAmount(x.amount)}`)
     out.push(`  ledger       ${ledgerHeadline(r.ledger)}${causes.length > 0 ? `; largest causes: ${causes.join(', ')}` : ''}`)
   }
-  for (const n of s.rulesNotEvaluated) out.push(c('dim', `  not evaluated: ${n.ruleId} — ${n.reason}`))
+  for (const n of s.rulesNotEvaluated) out.push(c('dim', `  not evaluated: ${x(n.ruleId)} — ${x(n.reason)}`))
   if (r.errors.length > 0) out.push(c('red', `  input errors ${r.errors.length} (exit code 2: the result is incomplete)`))
   return out
 }

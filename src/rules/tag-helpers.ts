@@ -1,4 +1,5 @@
 /** Tag lookups shared by the tag rules. Keys match exactly: cost allocation tags are case-sensitive. */
+import { awsTagsArg, escapeControl, shellQuote } from '../util/escape.js'
 import type { Tag } from '../model/inventory.js'
 
 export type TagState =
@@ -35,10 +36,18 @@ export function tagCommand(
   value = '<value>',
 ): string {
   const resource = p.origin?.constructPath ?? p.origin?.address ?? p.origin?.logicalId
-  if (resource) return `add ${key}=${value} to the tags of ${resource}`
-  return p.kind === 'user'
-    ? `aws iam tag-user --user-name ${p.name} --tags Key=${key},Value=${value}`
-    : `aws iam tag-role --role-name ${p.name} --tags Key=${key},Value=${value}`
+  if (resource) return `add ${escapeControl(key)}=${escapeControl(value)} to the tags of ${escapeControl(resource)}`
+  return tagCli(p, key, value)
+}
+
+/** `aws iam tag-role|tag-user`, every value from data shell-quoted. */
+export function tagCli(p: { kind: 'user' | 'role'; name: string }, key: string, value: string): string {
+  return `aws iam tag-${p.kind} --${p.kind}-name ${shellQuote(p.name)} --tags ${awsTagsArg(key, value)}`
+}
+
+/** `aws iam untag-role|untag-user`, every value from data shell-quoted. */
+export function untagCli(p: { kind: 'user' | 'role'; name: string }, key: string): string {
+  return `aws iam untag-${p.kind} --${p.kind}-name ${shellQuote(p.name)} --tag-keys ${shellQuote(key)}`
 }
 
 /** "bedrock:InvokeModel, bedrock:Converse…" shortened for messages; the evidence keeps the full list. */

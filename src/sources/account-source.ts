@@ -1,16 +1,18 @@
 import type { PrincipalFacts } from '../analysis/facts.js'
 import type { OrgIndex } from '../analysis/org-index.js'
-import type { ScanErrorEntry } from '../model/finding.js'
+import type { IacInputCounts, NotEvaluatedEntry, ScanErrorEntry } from '../model/finding.js'
 import type { AccountInventory } from '../model/inventory.js'
 
 /** A source of accounts for phase one: the snapshot scanner, the live scanner, or IaC. */
 export interface AccountSource {
   /** Org-level data (account list, OU paths) and errors, read before the accounts. */
-  prepare(index: OrgIndex): Promise<{ errors: ScanErrorEntry[] }>
+  prepare(index: OrgIndex): Promise<{ errors: ScanErrorEntry[]; notEvaluated?: NotEvaluatedEntry[] }>
   /** Yields one account at a time; the pipeline drops each one after analysing it. */
   accounts(): AsyncIterable<{ inventory?: AccountInventory; accountId: string; errors: ScanErrorEntry[] }>
   /** Number of files read (0 for live sources). */
   fileCount(): number
+  /** IaC sources: what was read, recognised and skipped (`summary.inputs.iac`). */
+  iacCounts?(): IacInputCounts
   /**
    * `scan --usage`: Bedrock use of the account's Bedrock-capable principals (IAM Access Advisor), set on
    * their `bedrockUsage`; called right after the account is analysed, while its credentials are at hand.

@@ -13,18 +13,8 @@ export function iacSource(paths: string[], opts: IacSourceOptions = {}): Account
   return {
     async prepare() {
       plan = await planIac(paths, opts)
-      const errors = [...plan.errors]
-      // A gate pointed at the wrong folder must not pass silently. With --changed-only, finding no changed
-      // template is the normal case for a pull request that touches no infrastructure.
-      if (plan.units.length === 0 && errors.length === 0 && opts.changedOnly === undefined) {
-        errors.push({
-          source: paths.join(', '),
-          code: 'iac-nothing-found',
-          message: `--iac ${paths.join(' ')}: no CloudFormation template, CDK cloud assembly, Terraform plan JSON or Terraform sources found`,
-          hint: 'point --iac at templates, a cdk.out folder, `terraform show -json plan.out` output or a folder of .tf files; other files (package.json, tsconfig.json, CDK manifests) are skipped',
-        })
-      }
-      return { errors }
+      // A path named on the command line that yields nothing is an error planIac reports itself.
+      return { errors: [...plan.errors], notEvaluated: [...plan.notEvaluated] }
     },
     async *accounts() {
       if (!plan) throw new Error('iacSource.accounts() called before prepare()')
@@ -41,6 +31,9 @@ export function iacSource(paths: string[], opts: IacSourceOptions = {}): Account
     },
     fileCount() {
       return plan?.fileCount ?? 0
+    },
+    iacCounts() {
+      return plan?.counts ?? { filesRead: 0, templates: 0, plans: 0, assemblies: 0, notTemplates: 0, skippedSymlinks: 0, skippedTooLarge: 0 }
     },
   }
 }

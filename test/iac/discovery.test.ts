@@ -1,13 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { planIac, sniff } from '../../src/scanners/iac/index.js'
+import { planIac, recognise } from '../../src/scanners/iac/index.js'
 import { EXAMPLES, FIXTURES, cfnRole, git, hasGit, scanIac, tempTree } from './helpers.js'
 
 const TEMPLATE = `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n${cfnRole('Untagged')}`
 
 describe('finding IaC in folders', () => {
-  it('recognises files by content and skips what is not IaC, silently', async () => {
+  it('recognises files by parsing them and counts what is not IaC', async () => {
     const dir = tempTree({
       'infra/app.yaml': TEMPLATE,
       'infra/app.template': TEMPLATE.replace('Untagged', 'Other'),
@@ -26,14 +26,16 @@ describe('finding IaC in folders', () => {
     const plan = await planIac([dir], { basePath: dir })
     expect(plan.errors).toEqual([])
     expect(plan.units.map((u) => u.file)).toEqual(['infra/app.template', 'infra/app.yaml'])
+    expect(plan.counts).toEqual({ filesRead: 5, templates: 2, plans: 0, assemblies: 1, notTemplates: 2, skippedSymlinks: 0, skippedTooLarge: 0 })
   })
 
-  it('recognises each input kind from its first bytes', () => {
-    expect(sniff(readFileSync(join(EXAMPLES, 'terraform/plan.json'), 'utf8').slice(0, 4000), 'plan.json')).toBe('terraform-plan')
-    expect(sniff(readFileSync(join(EXAMPLES, 'cdk/cdk.out/WorkloadsStack.template.json'), 'utf8'), 'x.json')).toBe('cloudformation')
-    expect(sniff('Resources:\n  A:\n    Type: AWS::SNS::Topic\n', 'a.yml')).toBe('cloudformation')
-    expect(sniff('{"format_version":"1.0","terraform_version":"1.11.4","values":{}}', 's.json')).toBe('terraform-plan')
-    expect(sniff('{"name":"x"}', 'x.json')).toBe('other')
+  it('recognises each input kind by parsing it', () => {
+    expect(recognise(readFileSync(join(EXAMPLES, 'terraform/plan.json'), 'utf8'), 'plan.json')).toBe('terraform-plan')
+    expect(recognise(readFileSync(join(EXAMPLES, 'cdk/cdk.out/WorkloadsStack.template.json'), 'utf8'), 'x.json')).toBe('cloudformation')
+    expect(recognise('Resources:\n  A:\n    Type: AWS::SNS::Topic\n', 'a.yml')).toBe('cloudformation')
+    expect(recognise('{"format_version":"1.0","terraform_version":"1.11.4","values":{}}', 's.json')).toBe('terraform-plan')
+    expect(recognise('{"name":"x"}', 'x.json')).toBe('other')
+    expect(recognise(' \n', 'x.json')).toBe('empty')
   })
 
   it('rejects a template over CloudFormation’s 1 MB limit with a clear error, and scans the rest', async () => {

@@ -1,3 +1,4 @@
+import { shellQuote } from '../../util/escape.js'
 import { defineRule, type RuleReport } from '../types.js'
 
 /**
@@ -50,7 +51,7 @@ export const bedrockApiKeyLongTerm = defineRule<Options, MessageIds>({
           expirationDate: k.expirationDate ?? null,
           userBedrockCapable: p.capability.capable,
         },
-        fix: `aws iam delete-service-specific-credential --user-name ${p.name} --service-specific-credential-id ${k.credentialId}`,
+        fix: `aws iam delete-service-specific-credential --user-name ${shellQuote(p.name)} --service-specific-credential-id ${shellQuote(k.credentialId)}`,
       })
     }
     return out

@@ -1,3 +1,4 @@
+import { shellQuote } from '../../util/escape.js'
 import type { PrincipalFacts } from '../../analysis/facts.js'
 import { defineRule, type RuleContext, type RuleReport } from '../types.js'
 
@@ -100,7 +101,7 @@ export const tagKeyCaseDrift = defineRule<Options, MessageIds>({
       const firstOther = others[0]!
       const example = firstOther.examples[0]
       const fix = example
-        ? `for each principal tagged \`${firstOther.key}\`, e.g. ${example}: \`aws iam untag-${example.includes(':user/') ? 'user --user-name' : 'role --role-name'} ${example.split('/').at(-1)} --tag-keys ${firstOther.key}\`, then tag it with Key=${standard} and the same value`
+        ? `for each principal tagged \`${firstOther.key}\`, e.g. ${example}: \`aws iam untag-${example.includes(':user/') ? 'user --user-name' : 'role --role-name'} ${shellQuote(example.split('/').at(-1) ?? '')} --tag-keys ${shellQuote(firstOther.key)}\`, then tag it with Key=${standard} and the same value`
         : `retag every principal tagged ${others.map((v) => `\`${v.key}\``).join(', ')} with \`${standard}\` (untag the old spelling first)`
       out.push({
         messageId: 'drift',

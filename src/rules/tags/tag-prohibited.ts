@@ -1,5 +1,6 @@
 import { defineRule, type RuleContext, type RuleReport } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
+import { tagCli, untagCli } from '../tag-helpers.js'
 
 /** `tags.prohibited[]` in the rules file: a key that must not be used, and what to use instead. */
 export interface ProhibitedTag {
@@ -15,13 +16,8 @@ function prohibitedOf(ctx: RuleContext<Options>): ProhibitedTag[] {
   return (ctx.settings as typeof ctx.settings & { prohibitedTags?: ProhibitedTag[] }).prohibitedTags ?? []
 }
 
-function untag(p: { kind: 'user' | 'role'; name: string }, key: string): string {
-  return p.kind === 'user' ? `aws iam untag-user --user-name ${p.name} --tag-keys ${key}` : `aws iam untag-role --role-name ${p.name} --tag-keys ${key}`
-}
-
-function tag(p: { kind: 'user' | 'role'; name: string }, key: string, value: string): string {
-  return p.kind === 'user' ? `aws iam tag-user --user-name ${p.name} --tags Key=${key},Value=${value}` : `aws iam tag-role --role-name ${p.name} --tags Key=${key},Value=${value}`
-}
+const untag = untagCli
+const tag = tagCli
 
 /**
  * Legacy keys (`cost_center` once `cost-center` is the standard) split spend across two cost

@@ -1,3 +1,4 @@
+import { escapeControl } from '../../util/escape.js'
 import { defineRule } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 
@@ -43,7 +44,7 @@ export const federatedRoleSessionName = defineRule<Options, MessageIds>({
         messageId: 'unconstrained',
         data: { name: p.name, providers: fed.providers.join(', ') || 'an identity provider' },
         evidence: { ...capabilityEvidence(p), providers: fed.providers, otherPaths: p.paths.filter((x) => x !== 'federation') },
-        fix: `In the federated statement of ${p.name}'s trust policy add:\n"StringLike": { "sts:RoleSessionName": "*@your-domain.example" }`,
+        fix: `In the federated statement of ${escapeControl(p.name)}'s trust policy add:\n"StringLike": { "sts:RoleSessionName": "*@your-domain.example" }`,
       },
     ]
   },

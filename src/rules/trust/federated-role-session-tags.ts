@@ -1,4 +1,5 @@
 import { isPermissionSetRole } from '../../analysis/identity-center.js'
+import { escapeControl } from '../../util/escape.js'
 import { defineRule } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 import { hasRequiredTag } from '../tag-helpers.js'
@@ -60,7 +61,7 @@ export const federatedRoleSessionTags = defineRule<Options, MessageIds>({
           missingTags: missing,
           trustStatements: p.trust.statements.filter((s) => s.path === 'federation').map((s) => ({ index: s.index, sid: s.sid ?? null, actions: s.assumeActions })),
         },
-        fix: `Add to the trust policy of ${p.name}:\n${tagSessionStatement({ Federated: providers[0] ?? '<provider-arn>' }, missing)}`,
+        fix: `Add to the trust policy of ${escapeControl(p.name)}:\n${tagSessionStatement({ Federated: providers[0] ?? '<provider-arn>' }, missing)}`,
       },
     ]
   },

@@ -1,3 +1,4 @@
+import { escapeControl } from '../../util/escape.js'
 import { defineRule } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 import { hasRequiredTag } from '../tag-helpers.js'
@@ -62,7 +63,7 @@ export const gatewayTargetSessionTags = defineRule<Options, MessageIds>({
           missingTags: missing,
           gateways: failing.map((x) => ({ arn: x.gateway.arn, reason: x.gateway.reason, allowsTagSession: x.allowsTagSession, requiredTagKeysOnEveryAssume: x.requiredTagKeysOnEveryAssume, statements: x.statements })),
         },
-        fix: `Add to the trust policy of ${p.name}:\n${tagSessionStatement({ AWS: g.gateway.arn }, keys)}\nand to each statement allowing the gateway sts:AssumeRole:\n${requireOnAssumeCondition(keys, false)}`,
+        fix: `Add to the trust policy of ${escapeControl(p.name)}:\n${tagSessionStatement({ AWS: g.gateway.arn }, keys)}\nand to each statement allowing the gateway sts:AssumeRole:\n${requireOnAssumeCondition(keys, false)}`,
       },
     ]
   },

@@ -1,3 +1,4 @@
+import { escapeControl } from '../../util/escape.js'
 import { defineRule } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 import { requireOnAssumeCondition, setSourceIdentityStatement } from './fix-snippets.js'
@@ -50,7 +51,7 @@ export const gatewayTargetSourceIdentity = defineRule<Options, MessageIds>({
           ...capabilityEvidence(p),
           gateways: failing.map((x) => ({ arn: x.gateway.arn, reason: x.gateway.reason, allowsSetSourceIdentity: x.allowsSetSourceIdentity, requiresSourceIdentityOnEveryAssume: x.requiresSourceIdentityOnEveryAssume, statements: x.statements })),
         },
-        fix: `Add to the trust policy of ${p.name}:\n${setSourceIdentityStatement({ AWS: g.gateway.arn })}\nand to each statement allowing the gateway sts:AssumeRole:\n${requireOnAssumeCondition([], true)}`,
+        fix: `Add to the trust policy of ${escapeControl(p.name)}:\n${setSourceIdentityStatement({ AWS: g.gateway.arn })}\nand to each statement allowing the gateway sts:AssumeRole:\n${requireOnAssumeCondition([], true)}`,
       },
     ]
   },

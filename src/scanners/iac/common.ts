@@ -17,6 +17,12 @@ export const IacErrorCode = {
   Unreadable: 'iac-unreadable-file',
   InvalidManifest: 'iac-invalid-cdk-manifest',
   ChangedOnly: 'iac-changed-only',
+  /** A path named on the command line that yields nothing scannable (empty, unrecognised, no template in it). */
+  NotScannable: 'iac-not-scannable',
+  /** YAML aliases expanding beyond the parser's budget (an alias bomb). */
+  AliasBudget: 'iac-yaml-alias-budget',
+  /** Intrinsic functions that take more evaluation steps than the budget allows. */
+  EvaluationBudget: 'iac-evaluation-budget',
 } as const
 
 export const IAC_HINTS = {
@@ -28,7 +34,11 @@ export const IAC_HINTS = {
   planParse: 'Write the plan with `terraform show -json plan.out > plan.json` (not the human-readable `terraform show`), and check the file is complete.',
   invalidPolicy: 'IAM would reject this policy document at deploy time; fix it in the template. The principal was analysed without it.',
   unreadable: 'Check that the path exists and is readable by the user running tagwarden.',
-  manifest: 'Run `cdk synth` again so cdk.out holds a complete cloud assembly.',
+  manifest: 'Run `cdk synth` again so cdk.out holds a complete cloud assembly; paths in a manifest must stay inside the cdk.out folder.',
+  notScannable:
+    'Point --iac at CloudFormation templates (YAML or JSON with a top-level Resources mapping), a cdk.out folder, or `terraform show -json plan.out > plan.json` output. A failed `terraform show` or `cdk synth` leaves an empty file or folder.',
+  tooLarge: 'Split the template (CloudFormation accepts at most 1 MB) or scan the plan file directly; the file was not read.',
+  aliasBudget: 'CloudFormation templates rarely need YAML anchors and aliases; write the values out. tagwarden scanned the other files.',
 }
 
 /** `file:line:column` when a position is known. */

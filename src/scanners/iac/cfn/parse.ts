@@ -4,7 +4,7 @@
  * resolver knows only one shape. JSON is parsed by the same YAML 1.2 parser, so both give exact
  * line/column positions (1-based, columns in UTF-16 code units).
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml'
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Alias, type Document, type Node as YamlNode } from 'yaml'
 import type { SourcePosition } from '../model.js'
 
 export type CNode =
@@ -22,6 +22,8 @@ export interface ParseProblem {
   message: string
   line: number
   column: number
+  /** `alias-budget`: the YAML aliases expand beyond the budget (an alias bomb). */
+  kind?: 'alias-budget'
 }
 
 export interface ParsedTemplates {
@@ -105,8 +107,12 @@ export function parseTemplateText(text: string): ParsedTemplates {
   for (const d of list) {
     if (d.contents === null) continue
     try {
-      documents.push(convert(d.contents as YamlNode, d, posOf, 0))
+      documents.push(convert(d.contents as YamlNode, { targets: aliasTargets(d), posOf, budget: { aliases: 0, nodes: 0 } }, 0, false))
     } catch (e) {
+      if (e instanceof AliasBudgetError) {
+        const p = posOf(e.at)
+        return { documents: [], problems: [{ message: e.message, line: p.line, column: p.column, kind: 'alias-budget' }] }
+      }
       const p = posOf(d.contents.range?.[0])
       return { documents: [], problems: [{ message: (e as Error).message, line: p.line, column: p.column }] }
     }
@@ -122,13 +128,60 @@ function describeYamlError(code: string, message: string): string {
 }
 
 const MAX_DEPTH = 200
+/**
+ * The `yaml` library's `maxAliasCount` protects only its own `toJS()`; this converter walks the parsed
+ * document itself, so it keeps its own budget: at most `MAX_ALIASES` alias dereferences and
+ * `MAX_ALIAS_NODES` nodes produced through aliases per document. A 433-byte alias bomb (nine levels of nine
+ * aliases) would otherwise expand to 9^9 nodes. Real templates use a handful of aliases, if any.
+ */
+export const MAX_ALIASES = 1000
+export const MAX_ALIAS_NODES = 100_000
 
-function convert(node: YamlNode, doc: Document.Parsed, posOf: (o: number | undefined) => SourcePosition, depth: number): CNode {
+class AliasBudgetError extends Error {
+  constructor(
+    message: string,
+    readonly at: number | undefined,
+  ) {
+    super(message)
+  }
+}
+
+interface ConvertContext {
+  /** Each alias node → the anchored node it refers to (the last anchor of that name before it). */
+  targets: Map<Alias, YamlNode>
+  posOf: (o: number | undefined) => SourcePosition
+  budget: { aliases: number; nodes: number }
+}
+
+/**
+ * One pass over the document: alias → target. `Alias.resolve(doc)` would walk the whole document again for
+ * every alias (quadratic in the size of a hostile file).
+ */
+function aliasTargets(doc: Document.Parsed): Map<Alias, YamlNode> {
+  const anchors = new Map<string, YamlNode>()
+  const targets = new Map<Alias, YamlNode>()
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        const t = anchors.get(node.source)
+        if (t) targets.set(node, t)
+      } else if (node.anchor) anchors.set(node.anchor, node)
+    },
+  })
+  return targets
+}
+
+function convert(node: YamlNode, ctx: ConvertContext, depth: number, viaAlias: boolean): CNode {
   if (depth > MAX_DEPTH) throw new Error('template nests deeper than 200 levels')
+  const { posOf, budget } = ctx
+  if (viaAlias && ++budget.nodes > MAX_ALIAS_NODES) {
+    throw new AliasBudgetError(`YAML aliases expand to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?); the template was not evaluated`, node.range?.[0])
+  }
   if (isAlias(node)) {
-    const target = node.resolve(doc)
+    if (++budget.aliases > MAX_ALIASES) throw new AliasBudgetError(`more than ${MAX_ALIASES} YAML aliases; the template was not evaluated`, node.range?.[0])
+    const target = ctx.targets.get(node)
     if (!target) return { t: 'scalar', v: null, pos: posOf(node.range?.[0]) }
-    return convert(target as YamlNode, doc, posOf, depth + 1)
+    return convert(target, ctx, depth + 1, true)
   }
   const pos = posOf(node.range?.[0])
   let out: CNode
@@ -142,12 +195,12 @@ function convert(node: YamlNode, doc: Document.Parsed, posOf: (o: number | undef
       const value: CNode =
         pair.value === null || pair.value === undefined
           ? { t: 'scalar', v: null, pos: keyPos }
-          : convert(pair.value as YamlNode, doc, posOf, depth + 1)
+          : convert(pair.value as YamlNode, ctx, depth + 1, viaAlias)
       entries.push({ key, keyPos, value })
     }
     out = { t: 'map', entries, pos }
   } else if (isSeq(node)) {
-    out = { t: 'seq', items: node.items.map((i) => convert(i as YamlNode, doc, posOf, depth + 1)), pos }
+    out = { t: 'seq', items: node.items.map((i) => convert(i as YamlNode, ctx, depth + 1, viaAlias)), pos }
   } else if (isScalar(node)) {
     const v = node.value
     const scalar = v === null || v === undefined ? null : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v)

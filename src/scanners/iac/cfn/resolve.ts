@@ -27,7 +27,21 @@ export interface ResolveHooks {
   getAtt(logicalId: string, attribute: string): Value | undefined
 }
 
+/**
+ * Evaluation steps allowed per template. Intrinsic functions can nest and refer to each other (parameter
+ * defaults, mappings, conditions), so a hostile template could make evaluation explode; past this budget the
+ * template is an input error, never a partial (and so possibly too clean) result.
+ */
+export const MAX_RESOLVE_STEPS = 2_000_000
+/** Nested `value()` evaluations (a parameter default that refers to a mapping that refers to …). */
+const MAX_NESTED_VALUES = 32
+
+export class ResolveBudgetError extends Error {}
+
 export class TemplateResolver {
+  private steps = 0
+  private nested = 0
+  private readonly evaluating = new Set<string>()
   private readonly parameters = new Map<string, CNode>()
   private readonly conditions = new Map<string, CNode>()
   private readonly resources = new Set<string>()
@@ -49,8 +63,15 @@ export class TemplateResolver {
   /** The value of a node; a property that resolves to `AWS::NoValue` gives undefined. */
   value(node: CNode | undefined): Value | undefined {
     if (!node) return undefined
-    const r = this.resolve(node, 0)
-    return r === NO_VALUE ? undefined : r
+    // CloudFormation rejects circular references; here they end as an unknown instead of a stack overflow.
+    if (this.nested >= MAX_NESTED_VALUES) return new Unknown('circular or too deeply nested reference')
+    this.nested++
+    try {
+      const r = this.resolve(node, 0)
+      return r === NO_VALUE ? undefined : r
+    } finally {
+      this.nested--
+    }
   }
 
   /** A resource-level `Condition:` or a named condition: true, false, or unknown. */
@@ -81,8 +102,14 @@ export class TemplateResolver {
     const typeName = type?.t === 'scalar' ? String(type.v) : 'String'
     const def = child(p, 'Default')
     // SSM parameter types hold the parameter's name as default, not its value.
-    if (!def || typeName.startsWith('AWS::SSM::Parameter')) return new Unknown(`parameter ${name}`)
-    const v = this.value(def)
+    if (!def || typeName.startsWith('AWS::SSM::Parameter') || this.evaluating.has(name)) return new Unknown(`parameter ${name}`)
+    this.evaluating.add(name)
+    let v: Value | undefined
+    try {
+      v = this.value(def)
+    } finally {
+      this.evaluating.delete(name)
+    }
     if (v === undefined) return new Unknown(`parameter ${name}`)
     if (typeName === 'CommaDelimitedList' || typeName.startsWith('List<')) {
       return typeof v === 'string' ? (v === '' ? [] : v.split(',').map((s) => s.trim())) : v
@@ -103,6 +130,7 @@ export class TemplateResolver {
   }
 
   private resolve(node: CNode, depth: number): Resolved {
+    if (++this.steps > MAX_RESOLVE_STEPS) throw new ResolveBudgetError(`evaluating the template's intrinsic functions took more than ${MAX_RESOLVE_STEPS} steps`)
     if (depth > 100) return new Unknown('deeply nested value')
     if (node.t === 'scalar') return node.v
     if (node.t === 'seq') {

@@ -1,0 +1,22 @@
+/**
+ * What the CLI says on stderr about a run's input errors. CI logs show stderr whatever `--format` and
+ * `--output` say, so every input or configuration error appears there, one line each with its hint, with
+ * control characters in the data shown escaped (no line can begin a workflow command).
+ */
+import type { ScanErrorEntry } from '../model/finding.js'
+import { escapeControl } from '../util/escape.js'
+
+/** `tagwarden: error: CODE: message (source) — hint: …` */
+export function errorLine(e: ScanErrorEntry): string {
+  const where = e.message.includes(e.source) ? '' : ` (${e.source}${e.accountId ? `, account ${e.accountId}` : ''})`
+  return escapeControl(`tagwarden: error: ${e.code}: ${e.message}${where}${e.hint ? ` — hint: ${e.hint}` : ''}`)
+}
+
+export function writeErrors(errors: readonly ScanErrorEntry[], stderr: (s: string) => void): void {
+  for (const e of errors) stderr(`${errorLine(e)}\n`)
+}
+
+/** A note or warning line; `text` may carry data. */
+export function noteLine(kind: 'note' | 'warning', text: string): string {
+  return `tagwarden: ${kind}: ${escapeControl(text)}\n`
+}
