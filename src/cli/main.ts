@@ -27,13 +27,25 @@ export async function main(argv: string[], binUrl: string): Promise<void> {
   }
 }
 
+/**
+ * A message on stderr: control characters shown escaped line by line (a message may list several problems,
+ * one per line), and every line after the first indented, so no line that data split off can begin a
+ * workflow command.
+ */
+function safeLines(message: string): string {
+  return message
+    .split('\n')
+    .map((l, i) => (i > 0 && !/^\s/.test(l) ? `  ${escapeControl(l)}` : escapeControl(l)))
+    .join('\n')
+}
+
 export function reportFatal(e: unknown, debug: boolean): number {
   // oclif's own exit (e.g. `this.exit(n)`) and help/version display.
   if (e instanceof Errors.ExitError) return e.oclif.exit ?? ExitCode.Clean
   const err = e as { oclif?: { exit?: number }; message?: string; code?: string }
   if (isTagwardenError(e)) {
     const loc = 'location' in e && typeof e.location === 'string' && !e.message.startsWith(e.location) ? `${e.location}: ` : ''
-    process.stderr.write(`tagwarden: error: ${escapeControl(`${loc}${e.message}`)}\n`)
+    process.stderr.write(`tagwarden: error: ${safeLines(`${loc}${e.message}`)}\n`)
     if ('usage' in e && typeof e.usage === 'string' && e.usage !== '') process.stderr.write(`usage:\n  ${e.usage.split('\n').join('\n  ')}\n`)
     if (e.hint) process.stderr.write(`  hint: ${escapeControl(e.hint)}\n`)
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`)

@@ -24,7 +24,7 @@ import type { RuleMeta } from '../rules/types.js'
 import { suggest } from '../util/text.js'
 import { yamlOffsetOf } from '../util/yaml-position.js'
 import { decodePointer, isOptionsSchemaError, optionProblems } from '../rules/options.js'
-import { checkRulesText, explainAjvError, schemaValidator } from './problems.js'
+import { RULES_MAX_ALIAS_COUNT, checkRulesText, explainAjvError, schemaValidator } from './problems.js'
 
 export { RULES_SCHEMA_PATH } from './problems.js'
 
@@ -83,8 +83,6 @@ function fmt(p: Position): string {
 
 /** A rules file larger than this is refused (the bundled one is a few KB). */
 export const RULES_MAX_BYTES = 1024 * 1024
-/** Alias expansions allowed when the rules file is turned into data (the `yaml` library's own guard). */
-const RULES_MAX_ALIAS_COUNT = 100
 
 function parseRulesFile(path: string): ParsedFile {
   let text: string
@@ -225,10 +223,15 @@ const PROBLEM_CODES: Record<string, string> = {
 function refuseProblems(path: string, builtins: ReadonlyMap<string, RuleMeta>): void {
   let text: string
   try {
+    if (statSync(path).size > RULES_MAX_BYTES) return // parseRulesFile says why
     text = readFileSync(path, 'utf8')
   } catch {
     return // parseRulesFile says why
   }
+  refuseProblemsIn(text, path, builtins)
+}
+
+function refuseProblemsIn(text: string, path: string, builtins: ReadonlyMap<string, RuleMeta>): void {
   const { problems } = checkRulesText(text, path, builtins)
   if (problems.length === 0) return
   const hint = `\`tagwarden rules validate ${path}\` checks the file on its own`

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Ajv, type ErrorObject } from 'ajv'
-import { LineCounter, parseDocument, type Document } from 'yaml'
+import { LineCounter, parseDocument, visit, type Document } from 'yaml'
+import { escapeControl } from '../util/escape.js'
 import type { RuleMeta } from '../rules/types.js'
 import { decodePointer, isOptionsSchemaError, optionProblems } from '../rules/options.js'
 import { suggest } from '../util/text.js'
@@ -224,6 +225,9 @@ export function inFileOrder<T extends { location: string }>(problems: T[]): T[] 
   })
 }
 
+/** Alias expansions allowed when a rules file is turned into data. */
+export const RULES_MAX_ALIAS_COUNT = 100
+
 export interface CheckedRulesText {
   /** The parsed file, when it is YAML at all. */
   raw?: Record<string, unknown>
@@ -244,9 +248,25 @@ export function checkRulesText(text: string, shown: string, builtins: ReadonlyMa
     })
     return { at, problems }
   }
-  const raw = doc.toJS() as unknown
+  let raw: unknown
+  try {
+    // The yaml library's own alias budget: an alias bomb is a problem of the file, not a crash.
+    raw = doc.toJS({ maxAliasCount: RULES_MAX_ALIAS_COUNT }) as unknown
+  } catch (e) {
+    let offset = 0
+    visit(doc, {
+      Alias(_k, node) {
+        offset = node.range?.[0] ?? 0
+        return visit.BREAK
+      },
+    })
+    const { line, col } = lines.linePos(offset)
+    return { at, problems: [{ location: `${shown}:${line}:${col}`, code: 'yaml', message: `YAML aliases not accepted (${(e as Error).message}); write the values out` }] }
+  }
   if (!isObject(raw)) return { at, problems: [{ location: `${shown}:1:1`, code: 'schema', message: 'a rules file must be a YAML mapping with `version: 1`' }] }
-  return { raw, at, problems: inFileOrder([...schemaProblems(raw, at), ...semanticProblems(raw, at, builtins)]) }
+  // Problems echo keys and values of the file: one line each, control characters shown escaped.
+  const problems = [...schemaProblems(raw, at), ...semanticProblems(raw, at, builtins)].map((p) => ({ ...p, message: escapeControl(p.message) }))
+  return { raw, at, problems: inFileOrder(problems) }
 }
 
 /** Reads and checks a rules file (see `checkRulesText`). */
