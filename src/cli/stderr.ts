@@ -6,10 +6,10 @@
 import type { ScanErrorEntry } from '../model/finding.js'
 import { escapeControl } from '../util/escape.js'
 
-/** `tagwarden: error: CODE: message (source) — hint: …` */
+/** `tagwarden: error: message (source) [code] — hint: …` */
 export function errorLine(e: ScanErrorEntry): string {
   const where = e.message.includes(e.source) ? '' : ` (${e.source}${e.accountId ? `, account ${e.accountId}` : ''})`
-  return escapeControl(`tagwarden: error: ${e.code}: ${e.message}${where}${e.hint ? ` — hint: ${e.hint}` : ''}`)
+  return escapeControl(`tagwarden: error: ${e.message}${where} [${e.code}]${e.hint ? ` — hint: ${e.hint}` : ''}`)
 }
 
 export function writeErrors(errors: readonly ScanErrorEntry[], stderr: (s: string) => void): void {

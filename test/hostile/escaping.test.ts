@@ -79,7 +79,7 @@ describe('hostile input: errors are visible', () => {
     const dir = tempTree({ 'empty.yaml': '' })
     const r = await runCli(['scan', '--iac', 'empty.yaml', '--output', 'out.json', '--format', 'json'], { cwd: dir })
     expect(r.status).toBe(2)
-    expect(r.stderr).toMatch(/^tagwarden: error: iac-not-scannable: empty\.yaml is empty.* — hint: /m)
+    expect(r.stderr).toMatch(/^tagwarden: error: empty\.yaml is empty.* \[iac-not-scannable\] — hint: /m)
   })
 
   it('-o pointing at a folder is a clear usage error (exit 2), before anything is scanned', async () => {
