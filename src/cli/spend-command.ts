@@ -42,6 +42,8 @@ export interface SpendCommandInput {
   now?: string | undefined
   color?: boolean | undefined
   allowPartial?: boolean | undefined
+  /** `--cur LOCATION`: the ledger (with IAM snapshots in --input, its causes). */
+  cur?: string | undefined
   profile?: string | undefined
   region?: string | undefined
   /** Injectable for tests. */
@@ -60,13 +62,13 @@ export async function runSpendCommand(i: SpendCommandInput): Promise<number> {
   const cwd = i.cwd ?? process.cwd()
   const now = resolveNow(i.now, env)
   const ce = costExplorerSettings({ 'cost-explorer': i.costExplorer, since: i.since, 'cache-dir': i.cacheDir }, now)
-  if (!ce.enabled && i.inputs.length === 0) {
+  if (!ce.enabled && i.inputs.length === 0 && i.cur === undefined) {
     throw new UsageError('no-input', 'nothing to report: give --input with saved `aws ce` outputs, or --cost-explorer', 'e.g. `tagwarden spend --input examples/demo-org`; docs/cost-explorer.md lists the `aws ce` commands')
   }
   if (ce.enabled && i.inputs.length > 0) {
     throw new UsageError('input-and-cost-explorer', 'give either --input (saved `aws ce` outputs) or --cost-explorer (the API), not both', 'the API answers for today; saved outputs for the day they were saved')
   }
-  const targets = planOutputs({ format: i.format, output: i.output, cwd, env })
+  const targets = planOutputs({ format: i.format === 'csv' ? 'text' : i.format, output: i.output, cwd, env })
   const config = loadRulesConfig({ builtins: metasWithSpendRules(), cwd, ...(i.rules !== undefined ? { rulesPath: i.rules } : {}) })
   const tagKeys = spendTagKeys(config)
 
@@ -87,16 +89,35 @@ export async function runSpendCommand(i: SpendCommandInput): Promise<number> {
   } else {
     const plan = await planSnapshot(i.inputs, { recognisers: [...DEFAULT_RECOGNISERS, ...COST_EXPLORER_RECOGNISERS] })
     inputErrors.push(...plan.errors)
-    if (!plan.otherFiles.some((f) => isCostExplorerKind(f.kind)) && plan.errors.length === 0) {
+    if (!plan.otherFiles.some((f) => isCostExplorerKind(f.kind)) && plan.errors.length === 0 && i.cur === undefined) {
       throw new UsageError('no-cost-explorer-input', `no Cost Explorer output in ${i.inputs.join(', ')}`, 'save `aws ce list-cost-allocation-tags`, `get-dimension-values` and `get-cost-and-usage` outputs there (docs/cost-explorer.md), or use --cost-explorer')
     }
     load = await loadCostExplorerFiles(plan.otherFiles, { tagKeys })
   }
   const all: SpendLoadResult = { ...load, errors: [...inputErrors, ...load.errors] }
   const report = buildSpendReport(all, config, now)
+  let csv: string | undefined
+  if (i.cur !== undefined) {
+    // The scan pipeline makes the ledger: IAM snapshots among the inputs give the causes.
+    const { runConfiguredScan } = await import('./scan-command.js')
+    const { ledgerDetailOf } = await import('../pipeline/scan.js')
+    const { ledgerCsv } = await import('../spend/ledger.js')
+    const scan = await runConfiguredScan({ inputs: i.inputs, cur: i.cur, ...(i.rules !== undefined ? { rules: i.rules } : {}), ...(i.now !== undefined ? { now: i.now } : {}), cwd, env, stderr })
+    const seen = new Set(report.errors.map((x) => x.message))
+    report.errors.push(...scan.report.errors.filter((x) => !seen.has(x.message)))
+    if (scan.report.ledger) {
+      report.ledger = scan.report.ledger
+      if (scan.report.summary.accounts.scanned === 0) report.ledger.notes.push('no IAM snapshot was given (--input): every dollar the bill alone does not explain counts as account-not-scanned')
+      const detail = ledgerDetailOf(scan.report)
+      if (detail) csv = ledgerCsv(detail)
+    } else report.ledgerReason = scan.report.summary.spend?.ledgerReason ?? 'the CUR gave no per-principal spend'
+  }
+  if (i.format === 'csv' && csv === undefined) {
+    throw new UsageError('csv-needs-cur', '--format csv needs the ledger: give --cur', 'e.g. `tagwarden spend --input examples/demo-org --cur examples/demo-org/cur/parquet --format csv`')
+  }
   for (const t of targets) {
     const color = t.format === 'text' && t.path === undefined && (i.color ?? (process.stdout.isTTY === true && !env.NO_COLOR))
-    const text = t.format === 'json' ? formatSpendJson(report) : t.format === 'markdown' ? renderSpendMarkdown(report) : formatSpendText(report, { color })
+    const text = i.format === 'csv' && t.format === 'text' ? csv! : t.format === 'json' ? formatSpendJson(report) : t.format === 'markdown' ? renderSpendMarkdown(report) : formatSpendText(report, { color })
     writeOutput(t, text, { stdout, width: terminalWidth() })
   }
   if (report.errors.length > 0) {

@@ -7,7 +7,7 @@ import type { CurLoadResult } from '../scanners/cur/load.js'
 import { buildPrincipalSpendContext } from '../spend/principal-context.js'
 import { curUsageEvidence, finishPrincipalSpend, principalSpendConfig, withoutPrincipalSpendRules } from '../spend/principal-phase.js'
 import { curToSpendData, mergeCurIntoSpend } from '../spend/cur-spend-data.js'
-import { finishLedger } from '../spend/ledger.js'
+import { finishLedger, type LedgerEvaluation } from '../spend/ledger.js'
 import type { Ledger } from '../model/ledger.js'
 import { analyzeAccount } from '../analysis/analyze-account.js'
 import type { PrincipalFacts } from '../analysis/facts.js'
@@ -151,6 +151,7 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
   const rulesNotEvaluated = [...engine.rulesNotEvaluated]
   let principalSpend: PrincipalSpendSummary | undefined
   let ledger: Ledger | undefined
+  let ledgerEval: LedgerEvaluation | undefined
   if (cur) {
     const pctx = buildPrincipalSpendContext(cur, facts, findings, index.scannedAccounts, (id) => RULE_META.get(baseOf(id))?.spend !== undefined, {
       requiredTags: config.settings.requiredTags,
@@ -162,7 +163,10 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
     // Enriches findings with spend and sorts by unattributed spend within a severity.
     principalSpend = finishPrincipalSpend(findings, pctx)
     // After the enrichment: every finding's spend is set, the owners add what they recover.
-    if (pctx.ledger) ledger = finishLedger(pctx.ledger, findings, baseOf, config.settings.requiredTags).ledger
+    if (pctx.ledger) {
+      ledger = finishLedger(pctx.ledger, findings, baseOf, config.settings.requiredTags).ledger
+      ledgerEval = pctx.ledger
+    }
   } else if (curLoad) {
     // --cur was given but gave no data; without --cur an IAM run says nothing about per-principal spend.
     for (const r of principalSpendConfig(config, isPrincipalSpendRule).rules.filter((x) => x.enabled)) {
@@ -190,7 +194,7 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
   if (spendCov) rulesNotEvaluated.push(...spendCov.rulesNotEvaluated)
   if (spendCov && principalSpend) spendCov.summary.principals = principalSpend
   if (spendCov && !ledger) spendCov.summary.ledgerReason = curLoad?.reason ?? 'no per-principal spend: the ledger needs CUR 2.0 (--cur; docs/cur.md)'
-  return {
+  const report: ScanReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'tagwarden', version: toolVersion() },
     generatedAt: now.toISOString(),
@@ -217,5 +221,15 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
     errors,
     ...(ledger ? { ledger } : {}),
   }
+  // The ledger's cells with their causes, for `spend --format csv`: not part of the JSON (not enumerable).
+  if (ledgerEval) Object.defineProperty(report, LEDGER_DETAIL, { value: ledgerEval, enumerable: false })
+  return report
+}
+
+const LEDGER_DETAIL = Symbol('tagwarden.ledgerDetail')
+
+/** The evaluation behind a report's ledger (cells with causes), when the report was made in this process. */
+export function ledgerDetailOf(report: ScanReport): LedgerEvaluation | undefined {
+  return (report as unknown as Record<symbol, LedgerEvaluation | undefined>)[LEDGER_DETAIL]
 }
 

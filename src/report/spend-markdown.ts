@@ -3,6 +3,8 @@
  * key (GitHub renders Mermaid in both), the activation state, and tables by value and by account.
  * Also the one-row coverage line the scan's Markdown summary shows.
  */
+import { ledgerTables } from './ledger-tables.js'
+import { ledgerHeadline } from './reading-order.js'
 import { spendCoverageLine } from '../spend/coverage.js'
 import { formatAmount, formatPeriod } from '../spend/model.js'
 import { periodDays } from '../spend/period.js'
@@ -121,6 +123,12 @@ export function renderSpendMarkdown(report: SpendReport, opts: SpendMarkdownOpti
   if (notes.length > 0) out.push('<details>', `<summary>Notes (${notes.length})</summary>`, '', ...notes.map((n) => `- ${mdText(n)}`), '', '</details>', '')
   if (report.errors.length > 0) {
     out.push('<details>', `<summary>Errors (${report.errors.length})</summary>`, '', ...report.errors.map((e) => `- ${code(e.code)} ${mdText(e.message)}${e.hint ? `. Hint: ${mdText(e.hint)}` : ''}`), '', '</details>', '')
+  }
+  if (report.ledger) {
+    out.push('### Spend ledger', '', `${mdText(ledgerHeadline(report.ledger))}.`, '', ...report.ledger.notes.map((n) => `> ${mdText(n)}`))
+    for (const t of ledgerTables(report.ledger)) {
+      out.push(`#### ${mdText(t.title)}`, '', `| ${t.head.map(cell).join(' | ')} |`, `| ${t.head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`), '')
+    }
   }
   out.push(`<sub>tagwarden ${mdText(report.tool.version)} · ${report.generatedAt}</sub>`)
   return `${out.join('\n')}\n`

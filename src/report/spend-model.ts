@@ -12,6 +12,7 @@ import { activationOf, defaultCostKey, type ActiveInstead } from '../spend/tag-k
 import { DEFAULT_THRESHOLDS, levelFor, thresholdsFromOptions, type SpendThresholds } from '../spend/thresholds.js'
 import { toolVersion } from '../version.js'
 import type { ActivationState, SpendCoverage } from '../model/spend.js'
+import type { Ledger } from '../model/ledger.js'
 
 export const SPEND_REPORT_SCHEMA_VERSION = '1.0'
 
@@ -68,6 +69,10 @@ export interface SpendReport {
   keys: KeyView[]
   spend?: SpendData
   errors: ScanErrorEntry[]
+  /** With --cur: the spend ledger (`$defs/ledger` of schemas/report.schema.json). */
+  ledger?: Ledger
+  /** With --cur and no ledger: why. */
+  ledgerReason?: string
 }
 
 function isAllowed(req: TagRequirement | undefined, value: string): boolean | undefined {

@@ -3,6 +3,7 @@
  * (attributed vs untagged, the threshold reached), notes and errors. Columns are plain spaces, so the
  * output is identical with and without colour apart from the escape codes.
  */
+import { ledgerText } from './ledger-tables.js'
 import { formatAmount, formatPeriod } from '../spend/model.js'
 import { periodDays } from '../spend/period.js'
 import { pct, valueLabel, type KeyView, type SpendReport } from './spend-model.js'
@@ -83,6 +84,8 @@ export function formatSpendText(report: SpendReport, opts: SpendTextOptions = { 
       if (e.hint) out.push(c('dim', `    hint: ${e.hint}`))
     }
   }
+  if (report.ledger) out.push(...ledgerText(report.ledger))
+  else if (report.ledgerReason) out.push('', `Spend ledger: none (${report.ledgerReason})`)
   return `${out.join('\n')}\n`
 }
 

@@ -490,3 +490,42 @@ function teamRows(ev: LedgerEvaluation, requiredTags: readonly TagRequirement[])
       byModel: Object.fromEntries([...r.byModel].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([k, m]) => [k, cents(m)])),
     }))
 }
+
+// ---------------------------------------------------------------------------------------------
+// CSV: one row per principal, tag key, day (and line value / cause)
+
+export const LEDGER_CSV_COLUMNS = ['date', 'account_id', 'principal_arn', 'principal_kind', 'tag_key', 'tag_value', 'cause', 'amount', 'currency'] as const
+
+/**
+ * A spreadsheet cell: quoted when needed, and a text that a spreadsheet would run as a formula (starting
+ * with `=`, `+`, `-`, `@`, a tab or a carriage return) prefixed with `'` (OWASP "CSV injection").
+ */
+export function csvCell(v: string): string {
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
+}
+
+/** The ledger per principal, key and day as CSV text; each key's amounts add up to the ledger's total (largest remainder). */
+export function ledgerCsv(ev: LedgerEvaluation): string {
+  const { data, who } = ev
+  const lines: string[] = [LEDGER_CSV_COLUMNS.join(',')]
+  for (const [i, key] of data.tagKeys.entries()) {
+    const rows = new Map<string, { day: string; p: number; value: string; cause: string; micro: number }>()
+    for (const [n, cell] of data.cells.entries()) {
+      const kv = ev.lines[n]!.perKey[i]
+      const value = cell.values[i] !== '' ? cell.values[i]! : (cell.caseValues[i] ?? '')
+      const id = JSON.stringify([cell.day, cell.p, value, kv?.cause ?? ''])
+      const r = rows.get(id)
+      if (r) r.micro += cell.micro
+      else rows.set(id, { day: cell.day, p: cell.p, value, cause: kv?.cause ?? '', micro: cell.micro })
+    }
+    const list = [...rows.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0) || a.p - b.p || (a.value < b.value ? -1 : 1))
+    const total = microToCents(list.reduce((n, r) => n + r.micro, 0))
+    const cents = apportion(total, list.map((r) => r.micro))
+    for (const [j, r] of list.entries()) {
+      const w = who[r.p]!
+      lines.push([r.day, w.spend.accountId, w.arn, w.spend.kind, key, r.value, r.cause].map(csvCell).join(',') + `,${(cents[j]! / 100).toFixed(2)},${csvCell(data.currency)}`)
+    }
+  }
+  return `${lines.join('\n')}\n`
+}

@@ -207,3 +207,53 @@ describe('randomised bills over the synthetic organization', () => {
     })
   }
 })
+
+describe('spend --cur', () => {
+  const run = async (format: 'json' | 'csv' | 'text', extra: { inputs?: string[] } = {}) => {
+    const { runSpendCommand } = await import('../../src/cli/spend-command.js')
+    let out = ''
+    const code = await runSpendCommand({ inputs: extra.inputs ?? ['examples/demo-org'], cur: 'examples/demo-org/cur/parquet', rules: 'examples/demo-org/tagwarden.yaml', format, now: '2026-08-21T00:00:00Z', cwd: REPO, stdout: (s) => void (out += s), stderr: () => {} })
+    return { code, out }
+  }
+
+  it('carries the ledger in JSON (schemas/spend-report.schema.json, sharing $defs/ledger) and the tables in text', async () => {
+    const { code, out } = await run('json')
+    expect(code).toBe(0)
+    const report = JSON.parse(out) as { ledger: Ledger }
+    expect(report.ledger).toMatchObject({ total: 10807.3, unattributed: 2171.27, misattributed: 1380.95 })
+    const ajv = new Ajv({ allErrors: true, strict: false })
+    addFormats(ajv)
+    ajv.addSchema(JSON.parse(readFileSync(join(REPO, 'schemas/report.schema.json'), 'utf8')) as object, 'report.schema.json')
+    const validate = ajv.compile(JSON.parse(readFileSync(join(REPO, 'schemas/spend-report.schema.json'), 'utf8')) as object)
+    expect(validate(report), ajv.errorsText(validate.errors)).toBe(true)
+    const text = (await run('text')).out
+    for (const t of ['team × account', 'team × model', 'Top principals', 'Daily trend']) expect(text).toContain(t)
+  })
+
+  it('writes CSV one row per principal, key and day that adds up to the ledger, neutralising formulas', async () => {
+    const { out } = await run('csv')
+    const [head, ...rows] = out.trimEnd().split('\n')
+    expect(head).toBe('date,account_id,principal_arn,principal_kind,tag_key,tag_value,cause,amount,currency')
+    expect(sum(rows.map((r) => cents(Number(r.split(',').at(-2)))))).toBe(cents(10807.3))
+    const causes = new Map<string, number>()
+    for (const r of rows) {
+      const c = r.split(',')
+      causes.set(c[6]!, (causes.get(c[6]!) ?? 0) + cents(Number(c[7])))
+    }
+    expect(causes.get('missing-tag')).toBe(127530)
+    const { csvCell } = await import('../../src/spend/ledger.js')
+    expect(csvCell('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"')
+    expect(csvCell('+1')).toBe("'+1")
+    expect(csvCell('-2')).toBe("'-2")
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)")
+    expect(csvCell('search')).toBe('search')
+  })
+
+  it('without IAM snapshots says every unexplained dollar is account-not-scanned', async () => {
+    const { out } = await run('json', { inputs: [] })
+    const l = (JSON.parse(out) as { ledger: Ledger }).ledger
+    expectReconciles(l)
+    expect(l.notes.join(' ')).toMatch(/no IAM snapshot/)
+    expect(l.byCause.every((e) => e.cause === 'account-not-scanned' || e.cause === 'root-or-unidentified')).toBe(true)
+  })
+})
