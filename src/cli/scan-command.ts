@@ -14,6 +14,7 @@ import type { ResolvedConfig } from '../config/types.js'
 import { RULE_META } from '../rules/index.js'
 import { runScan } from '../pipeline/scan.js'
 import type { AccountSource } from '../sources/account-source.js'
+import type { IacChangeCounts } from '../sources/iac.js'
 import { snapshotSource } from '../sources/snapshot.js'
 import { isLiveScan, liveOptionsFromFlags, type LiveFlagValues } from './live-options.js'
 import { writeFileSync } from 'node:fs'
@@ -102,6 +103,11 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
   if (iacPaths.length === 0 && (i.iac?.tfDir !== undefined || i.iac?.changedOnly !== undefined || (i.iac?.varFiles?.length ?? 0) > 0)) {
     throw new UsageError('flag-needs-iac', '--tf-dir, --var-file and --changed-only go with --iac PATH', 'e.g. `tagwarden scan --iac infra/ --changed-only origin/main`')
   }
+  if (i.iac?.changedOnly !== undefined) {
+    const { baseRefProblem } = await import('../scanners/iac/changed.js')
+    const problem = baseRefProblem(i.iac.changedOnly, i.iac.basePath ?? i.cwd ?? process.cwd())
+    if (problem) throw new UsageError('changed-only-ref', problem, 'pass a branch, tag or commit that exists in this checkout (in CI, fetch the base first: `git fetch origin main`)')
+  }
   const wantLive = isLiveScan(live) || !offline
   // Validate every flag before reading anything.
   const liveOptions = wantLive ? liveOptionsFromFlags(live) : undefined
@@ -127,10 +133,10 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
   const config = selectRules(loadRulesConfig({ builtins: RULE_META, ...(i.rules !== undefined ? { rulesPath: i.rules } : {}) }), i.skipRules, i.failOnRules)
   const sources: AccountSource[] = []
   if (i.inputs.length > 0) sources.push(snapshotSource(i.inputs))
+  let changeCounts: (() => IacChangeCounts | undefined) | undefined
   if (iacPaths.length > 0) {
     const { iacSource } = await import('../sources/iac.js')
-    sources.push(
-      iacSource(iacPaths, {
+    const iac = iacSource(iacPaths, {
         // Keys whose value is only known at deploy time count as present: the source needs to know them.
         requiredTagKeys: config.settings.requiredTags.map((t) => t.key),
         basePath: i.iac?.basePath ?? i.cwd ?? process.cwd(),
@@ -139,8 +145,9 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
         ...(i.iac?.varFiles?.length ? { varFiles: i.iac.varFiles } : {}),
         // Terraform sources read TF_VAR_* variables, as `terraform plan` does.
         env: i.env ?? process.env,
-      }),
-    )
+      })
+    changeCounts = () => iac.changeCounts()
+    sources.push(iac)
   }
   let liveStats: (() => { calls: AwsCallStats }) | undefined
   if (liveOptions) {
@@ -186,6 +193,11 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
     if (live['aggregate-output'] !== undefined) writeFileSync(live['aggregate-output'], `${JSON.stringify(out.aggregate)}\n`)
   } else {
     report = await runScan({ config, sources, now, ...(spend ? { spend } : {}), ...(cur ? { cur } : {}), ...(usedWithinDays !== undefined ? { usedWithinDays } : {}) })
+  }
+  const counts = changeCounts?.()
+  if (counts && i.iac?.changedOnly !== undefined) {
+    // Said in every output: "0 scanned" alone reads like a gate that looked at nothing.
+    report.summary.notes.unshift(`--changed-only ${i.iac.changedOnly}: ${counts.found} template${counts.found === 1 ? '' : 's'} found, ${counts.changed} changed since the merge base; only the changed ones were scanned`)
   }
   if (liveStats) {
     const stats = liveStats()

@@ -8,9 +8,18 @@ import type { AccountSource } from './account-source.js'
 
 export type IacSourceOptions = IacScanOptions
 
-export function iacSource(paths: string[], opts: IacSourceOptions = {}): AccountSource {
+/** With --changed-only: how many templates were found and how many of them changed (known after prepare). */
+export interface IacChangeCounts {
+  found: number
+  changed: number
+}
+
+export function iacSource(paths: string[], opts: IacSourceOptions = {}): AccountSource & { changeCounts(): IacChangeCounts | undefined } {
   let plan: IacPlan | undefined
   return {
+    changeCounts() {
+      return plan && opts.changedOnly !== undefined ? { found: plan.units.length + plan.skippedUnchanged, changed: plan.units.length } : undefined
+    },
     async prepare() {
       plan = await planIac(paths, opts)
       // A path named on the command line that yields nothing is an error planIac reports itself.

@@ -52,3 +52,24 @@ export function changedSince(baseRef: string, cwd: string, candidates: readonly 
   }
   return { ok: true, changes: { unchanged: (p) => tracked.has(p) && !changed.has(p) } }
 }
+
+/**
+ * Why `baseRef` cannot serve as the base of `--changed-only` in `cwd`'s repository (not a git checkout,
+ * no such commit), or undefined when it can. Checked before anything is read: a typo in the ref must not
+ * cost a scan of everything.
+ */
+export function baseRefProblem(baseRef: string, cwd: string): string | undefined {
+  if (baseRef === '' || baseRef.startsWith('-')) return `--changed-only ${baseRef}: not a git ref`
+  let top: string
+  try {
+    top = git(cwd, ['rev-parse', '--show-toplevel']).trim()
+  } catch (e) {
+    return `--changed-only needs a git checkout: ${gitError(e)}`
+  }
+  try {
+    git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${baseRef}^{commit}`])
+  } catch {
+    return `--changed-only ${baseRef}: no such branch, tag or commit in ${top}`
+  }
+  return undefined
+}
