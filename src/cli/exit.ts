@@ -10,6 +10,8 @@ export interface ExitPolicy {
   failOnRules?: string[]
   /** Errors do not make the result incomplete (live scans: --allow-partial). */
   allowPartial?: boolean
+  /** `--strict`: anything read but not evaluated makes the result incomplete. */
+  strict?: boolean
 }
 
 /** Whether a finding fails the gate: not suppressed, not in the baseline, and at or above the threshold (or a --fail-on-rule). */
@@ -19,7 +21,8 @@ export function failsGate(f: Finding, policy: ExitPolicy): boolean {
   return SEVERITY_RANK[f.severity] >= threshold || (policy.failOnRules ?? []).includes(f.ruleId)
 }
 
-export function scanExitCode(report: Pick<ScanReport, 'findings' | 'errors'>, policy: ExitPolicy): ExitCode {
+export function scanExitCode(report: Pick<ScanReport, 'findings' | 'errors'> & { summary?: Pick<ScanReport['summary'], 'notEvaluated'> }, policy: ExitPolicy): ExitCode {
   if (report.errors.length > 0 && !policy.allowPartial) return ExitCode.Incomplete
+  if (policy.strict && (report.summary?.notEvaluated?.length ?? 0) > 0) return ExitCode.Incomplete
   return report.findings.some((f) => failsGate(f, policy)) ? ExitCode.Findings : ExitCode.Clean
 }

@@ -83,6 +83,10 @@ export const gateFlags = {
     helpValue: 'RULE-ID',
     helpGroup: 'GATE',
   }),
+  strict: Flags.boolean({
+    summary: 'Anything read but not evaluated (summary.notEvaluated) makes the result incomplete: exit code 2.',
+    helpGroup: 'GATE',
+  }),
   'skip-rule': Flags.string({
     summary: 'Do not run this rule (absent from every output). Repeatable.',
     multiple: true,
@@ -109,6 +113,7 @@ interface ReportingFlagValues {
   'html-output'?: string | undefined
   'fail-on': string
   'fail-on-rule'?: string[] | undefined
+  strict?: boolean | undefined
   'skip-rule'?: string[] | undefined
   baseline?: string | undefined
   'sarif-category'?: string | undefined
@@ -137,6 +142,7 @@ export function reportingOptions(flags: ReportingFlagValues) {
     },
     failOn: flags['fail-on'] as FailOn,
     failOnRules: flags['fail-on-rule'],
+    strict: flags.strict,
     skipRules: flags['skip-rule'],
     baseline: flags.baseline,
     sarif: {

@@ -70,6 +70,8 @@ export interface ScanCommandInput extends ConfiguredScanInput {
   /** `--<format>-output FILE`. */
   extraOutputs?: Partial<Record<ReportFormat, string | undefined>>
   failOn: FailOn
+  /** `--strict`: any notEvaluated entry is exit 2. */
+  strict?: boolean | undefined
   baseline?: string | undefined
   sarif?: { category?: string | undefined; includeSuppressed?: boolean | undefined; newOnly?: boolean | undefined; splitByAccount?: boolean | undefined }
   color?: boolean | undefined
@@ -261,7 +263,7 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
   if (report.summary.baseline && !textOnStdout) stderr(baselineNote(report.summary.baseline))
   // Whatever --format and --output say, the CI log shows every input error.
   writeErrors(report.errors, stderr)
-  return scanExitCode(report, { failOn: i.failOn, failOnRules: i.failOnRules ?? [], allowPartial: i.live?.['allow-partial'] ?? false })
+  return scanExitCode(report, { failOn: i.failOn, failOnRules: i.failOnRules ?? [], allowPartial: i.live?.['allow-partial'] ?? false, strict: i.strict ?? false })
 }
 
 function baselineNote(b: NonNullable<ScanReport['summary']['baseline']>): string {

@@ -87,3 +87,13 @@ describe('hostile input: confined files', () => {
     expect(walked.status).toBe(0)
   })
 })
+
+describe('hostile input: --strict', () => {
+  it('turns a notEvaluated entry into exit 2; without it the entry is listed and the exit code unchanged', async () => {
+    const dir = tempTree({ 'big/big.yaml': `Metadata:\n  Pad: "${'x'.repeat(5 * 1024 * 1024)}"\n`, 'big/ok.yaml': CLEAN_TEMPLATE })
+    expect((await runCli(['scan', '--iac', 'big'], { cwd: dir })).status).toBe(0)
+    const strict = await runCli(['scan', '--iac', 'big', '--strict'], { cwd: dir })
+    expect(strict.status).toBe(2)
+    expect(strict.stdout).toMatch(/Not evaluated \(1\)/)
+  })
+})
