@@ -16,8 +16,9 @@
 import type { AttachedPolicy, PolicyDocument, PolicySource, Statement } from '../model/policy.js'
 import { serviceOfAction, statementActionIndices } from './actions.js'
 import type { BedrockCapability, CapabilityGrant } from './capability-types.js'
-import { FifoCache, arnServiceUniverse, compileResourcePattern, satisfiable } from './glob.js'
-import type { PatternSet } from './glob.js'
+import { FifoCache, arnFormatUniverse, arnServiceUniverse, compileResourcePattern, satisfiable, wildcardResourceUniverse } from './glob.js'
+import type { Glob, PatternSet } from './glob.js'
+import { actionResources } from './resource-types.js'
 
 /** The actions whose use costs inference money and should therefore be attributed. */
 export const DEFAULT_INFERENCE_ACTIONS: readonly string[] = Object.freeze([
@@ -83,6 +84,8 @@ interface StatementEffect {
   readonly label: string
   readonly conditional: boolean
   readonly term: Term
+  /** Policy variables in the statement's resources (`${aws:PrincipalTag/AgentId}`): the grant depends on them. */
+  readonly variables?: readonly string[]
 }
 
 /** Per-document, per-action-set analysis: for each action (by index), the statements that Allow / Deny it. */
@@ -105,13 +108,18 @@ type PolicyRef =
 /** The answer for one combination of documents, with policies referred to by position. */
 interface CombinationResult {
   readonly actions: readonly number[]
+  /** Per surviving action (same order as `actions`): the resource types through which it survives. */
+  readonly types: ReadonlyArray<readonly string[]>
   readonly grants: ReadonlyArray<{
     policy: number
     index: number
     label: string
     conditional: boolean
     actions: number[]
+    variables?: readonly string[]
   }>
+  /** Allowed actions that do not count: only inference profiles granted, or a required action missing. */
+  readonly notes: ReadonlyArray<{ action: number; kind: 'routing-only' | 'requires'; types?: readonly string[]; requires?: number }>
   readonly removed: ReadonlyArray<{
     action: number
     by: 'deny' | 'boundary' | 'scp'
@@ -226,26 +234,96 @@ function complementOf(cache: PolicyEvalCache, term: Term): Term {
   return internTerm(cache, !term.negated, term.globs.map((g) => g.source))
 }
 
-/** The universe term of each action of the set (one lookup per distinct service). */
-function universeTerms(cache: PolicyEvalCache, services: readonly string[], partition: string | undefined): Term[] {
-  const byService = new Map<string, Term>()
-  return services.map((service) => {
-    let term = byService.get(service)
-    if (!term) {
-      term = universeTerm(cache, service, partition)
-      byService.set(service, term)
-    }
-    return term
-  })
+/**
+ * Resource types that count only together with a grant on the foundation models they route to. The Bedrock user
+ * guide, "Prerequisites for inference profiles" (marked Important): "When you specify an inference profile in the
+ * Resource field in the first statement, you must also specify the foundation model in each Region associated
+ * with it." (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html). The page's
+ * policy names both prefixes, system-defined `inference-profile/` and `application-inference-profile/`.
+ */
+const ROUTING_TYPES = new Set(['inference-profile', 'application-inference-profile'])
+
+/**
+ * Actions that run only together with another one. Bedrock user guide, "Permissions for reranking": "To use
+ * Rerank directly with a list of sources, the user role needs permissions to both the bedrock:Rerank and
+ * bedrock:InvokeModel actions" (https://docs.aws.amazon.com/bedrock/latest/userguide/rerank-prereq.html);
+ * "Retrieving information from data sources": "The RetrieveAndGenerate operation is a combined action that
+ * underlyingly uses GenerateQuery …, Retrieve and InvokeModel"
+ * (https://docs.aws.amazon.com/bedrock/latest/userguide/kb-how-retrieval.html).
+ */
+const REQUIRES: Readonly<Record<string, string>> = {
+  'bedrock:rerank': 'bedrock:InvokeModel',
+  'bedrock:retrieveandgenerate': 'bedrock:InvokeModel',
 }
 
-function universeTerm(cache: PolicyEvalCache, service: string, partition: string | undefined): Term {
-  const key = `U${partition ?? '*'}\u0000${service}`
+/** How one action of the set is judged: its SAR resource types, or today's service universe when unknown. */
+interface ActionModel {
+  readonly action: string
+  readonly service: string
+  /** false: the SAR table does not list the action (judged against any resource of its service). */
+  readonly known: boolean
+  /** Names of the resource types (`*` for an action without any, `<service>` for an unknown action). */
+  readonly types: readonly string[]
+  /** Per type: the ARN format, undefined for `*` and for the unknown-action universe. */
+  readonly formats: ReadonlyArray<string | undefined>
+  /** Index (into the evaluated set) of the action this one needs too, if any. */
+  readonly requires?: number
+  /** Added to the evaluated set only because another action requires it. */
+  readonly hidden: boolean
+}
+
+function actionModel(action: string, hidden: boolean): Omit<ActionModel, 'requires'> {
+  const service = serviceOfAction(action)
+  const known = actionResources(action)
+  if (!known) return { action, service, known: false, types: [service], formats: [undefined], hidden }
+  // Optional-only types: the request may carry none of them, and is then evaluated against "*".
+  const required = known.types.filter((t) => t.required)
+  const types = required.length > 0 ? required : known.types
+  const wildcard = required.length === 0
+  return {
+    action,
+    service,
+    known: true,
+    types: [...types.map((t) => t.name), ...(wildcard ? ['*'] : [])],
+    formats: [...types.map((t) => t.format), ...(wildcard ? [undefined] : [])],
+    hidden,
+  }
+}
+
+/** The universes of one action in one partition: per type, all types, and the types that count on their own. */
+interface ActionUniverse {
+  readonly byType: readonly Term[]
+  readonly all: Term
+  readonly sufficient: Term
+}
+
+function universeTerm(cache: PolicyEvalCache, key: string, globs: () => Glob[]): Term {
   const hit = cache.terms.get(key)
   if (hit) return hit
-  const term: Term = { id: cache.nextTermId++, key, negated: false, globs: [arnServiceUniverse(service, partition)] }
+  const term: Term = { id: cache.nextTermId++, key, negated: false, globs: globs() }
   cache.terms.set(key, term)
   return term
+}
+
+function typeGlob(model: ActionModel, t: number, partition: string | undefined): Glob {
+  const format = model.formats[t]
+  if (format !== undefined) return arnFormatUniverse(format, partition)
+  return model.known ? wildcardResourceUniverse() : arnServiceUniverse(model.service, partition)
+}
+
+function actionUniverse(cache: PolicyEvalCache, model: ActionModel, partition: string | undefined): ActionUniverse {
+  const base = `U${partition ?? '*'}\u0000${model.action.toLowerCase()}`
+  const byType = model.types.map((name, t) => universeTerm(cache, `${base}\u0000${name}`, () => [typeGlob(model, t, partition)]))
+  const all = byType.length === 1 ? (byType[0] as Term) : universeTerm(cache, base, () => byType.flatMap((u) => u.globs))
+  const routing = model.types.some((n) => ROUTING_TYPES.has(n))
+  const sufficient = routing
+    ? universeTerm(cache, `${base}\u0000sufficient`, () => byType.filter((_u, t) => !ROUTING_TYPES.has(model.types[t] as string)).flatMap((u) => u.globs))
+    : all
+  return { byType, all, sufficient }
+}
+
+function actionUniverses(cache: PolicyEvalCache, models: readonly ActionModel[], partition: string | undefined): ActionUniverse[] {
+  return models.map((m) => actionUniverse(cache, m, partition))
 }
 
 /**
@@ -324,12 +402,18 @@ function actionSetKey(actions: readonly string[]): string {
   return actions.join('\n')
 }
 
+function policyVariables(st: Statement): string[] | undefined {
+  const found = new Set<string>()
+  for (const p of st.resource ?? st.notResource ?? []) for (const m of p.matchAll(POLICY_VARIABLE)) found.add(m[0])
+  return found.size > 0 ? [...found] : undefined
+}
+
 function analyseDocument(
   cache: PolicyEvalCache,
   memo: ActionSetMemo,
   doc: PolicyDocument,
   actions: readonly string[],
-  services: readonly string[],
+  models: readonly ActionModel[],
 ): DocAnalysis {
   const cacheKey = doc.hash ? doc.hash : undefined
   if (cacheKey !== undefined) {
@@ -347,7 +431,7 @@ function analyseDocument(
   const allow: StatementEffect[][] = actions.map(() => [])
   const deny: StatementEffect[][] = actions.map(() => [])
   const partitions = new Set<string>()
-  let anyPartitionTerms: Term[] | undefined
+  let anyPartition: ActionUniverse[] | undefined
   for (const st of doc.statements) {
     const conditional = hasCondition(st)
     if (st.effect === 'Deny' && conditional) continue
@@ -355,12 +439,13 @@ function analyseDocument(
     if (indices.length === 0) continue
     const term = resourceTerm(cache, st)
     if (!term) continue
-    const effect: StatementEffect = { index: st.index, label: statementLabel(st), conditional, term }
+    const variables = st.effect === 'Allow' ? policyVariables(st) : undefined
+    const effect: StatementEffect = { index: st.index, label: statementLabel(st), conditional, term, ...(variables ? { variables } : {}) }
     let relevant = false
     for (const ai of indices) {
-      // Skip statements that cannot touch this action's service in any partition (e.g. Resource arn:aws:s3:::x).
-      anyPartitionTerms ??= universeTerms(cache, services, undefined)
-      const universe = anyPartitionTerms[ai] as Term
+      // Skip statements that reach none of the action's resources in any partition (e.g. Resource arn:aws:s3:::x).
+      anyPartition ??= actionUniverses(cache, models, undefined)
+      const universe = (anyPartition[ai] as ActionUniverse).all
       if (!holds(cache, [[universe], [term]])) continue
       ;(st.effect === 'Allow' ? allow : deny)[ai]?.push(effect)
       relevant = true
@@ -410,19 +495,23 @@ function combine(
   cache: PolicyEvalCache,
   docs: Analysed,
   actions: readonly string[],
-  services: readonly string[],
+  models: readonly ActionModel[],
   explicitPartition: string | undefined,
 ): CombinationResult {
   const everyDoc = [...docs.identity, ...(docs.boundary ? [docs.boundary] : []), ...(docs.scps ?? []).flat()]
   const partition = explicitPartition?.toLowerCase() ?? inferPartition(everyDoc)
-  const universeByAction = universeTerms(cache, services, partition)
+  const universes = actionUniverses(cache, models, partition)
 
   const surviving: number[] = []
-  const grantMap = new Map<string, CombinationResult['grants'][number]>()
+  const typesOf = new Map<number, string[]>()
+  const grantsOf = new Map<number, Array<{ policy: number; effect: StatementEffect }>>()
   const removed: Array<CombinationResult['removed'][number]> = []
+  const notes: Array<CombinationResult['notes'][number]> = []
 
   actions.forEach((_, ai) => {
-    const universe = universeByAction[ai] as Term
+    const u = universes[ai] as ActionUniverse
+    const model = models[ai] as ActionModel
+    const universe = u.all
     const candidates: Array<{ policy: number; effect: StatementEffect }> = []
     docs.identity.forEach((a, policy) => {
       for (const effect of a.allow[ai] ?? []) {
@@ -453,17 +542,18 @@ function combine(
 
     const survivors = candidates.filter((c) => holds(cache, [[universe], [c.effect.term], ...restrictions]))
     if (survivors.length > 0) {
-      surviving.push(ai)
-      for (const s of survivors) {
-        const key = `${s.policy}\u0000${s.effect.index}`
-        let grant = grantMap.get(key)
-        if (!grant) {
-          const { index, label, conditional } = s.effect
-          grant = { policy: s.policy, index, label, conditional, actions: [] }
-          grantMap.set(key, grant)
-        }
-        grant.actions.push(ai)
+      // Per resource type, for the evidence (and the inference-profile exception below).
+      const types = model.types.filter((_n, t) =>
+        survivors.some((c) => holds(cache, [[u.byType[t] as Term], [c.effect.term], ...restrictions])),
+      )
+      if (u.sufficient !== u.all && !types.some((n) => !ROUTING_TYPES.has(n))) {
+        notes.push({ action: ai, kind: 'routing-only', types })
+        return
       }
+      surviving.push(ai)
+      // `all` keeps the evidence of broad grants short (InvokeModel alone has a dozen types).
+      typesOf.set(ai, types.length > 1 && types.length === model.types.length ? ['all'] : types)
+      grantsOf.set(ai, survivors)
       return
     }
 
@@ -504,8 +594,35 @@ function combine(
     removed.push(...reasons)
   })
 
+  // An action that needs another one counts only when that one survives too.
+  const counted = surviving.filter((ai) => {
+    const req = models[ai]?.requires
+    if (req === undefined || surviving.includes(req)) return true
+    notes.push({ action: ai, kind: 'requires', requires: req })
+    return false
+  })
+  const visible = counted.filter((ai) => !models[ai]?.hidden)
+  const grantMap = new Map<string, CombinationResult['grants'][number]>()
+  for (const ai of visible) {
+    for (const s of grantsOf.get(ai) ?? []) {
+      const key = `${s.policy}\u0000${s.effect.index}`
+      let grant = grantMap.get(key)
+      if (!grant) {
+        const { index, label, conditional, variables } = s.effect
+        grant = { policy: s.policy, index, label, conditional, actions: [], ...(variables ? { variables } : {}) }
+        grantMap.set(key, grant)
+      }
+      grant.actions.push(ai)
+    }
+  }
   const grants = [...grantMap.values()].sort((a, b) => a.policy - b.policy || a.index - b.index)
-  return { actions: surviving, grants, removed }
+  return {
+    actions: visible,
+    types: visible.map((ai) => typesOf.get(ai) ?? []),
+    grants,
+    removed: removed.filter((r) => !models[r.action]?.hidden),
+    notes: notes.filter((n) => !models[n.action]?.hidden).sort((a, b) => a.action - b.action),
+  }
 }
 
 function refName(ref: PolicyRef, input: CapabilityInput): string {
@@ -525,16 +642,31 @@ function refName(ref: PolicyRef, input: CapabilityInput): string {
   }
 }
 
+function noteText(n: CombinationResult['notes'][number], actions: readonly string[]): string {
+  const action = actions[n.action] as string
+  if (n.kind === 'routing-only') {
+    return `${action} is allowed only on ${(n.types ?? []).join(', ')}: AWS also requires the foundation models an inference profile routes to (bedrock/latest/userguide/inference-profiles-prereq.html), so it does not count`
+  }
+  const needed = actions[n.requires ?? -1] ?? '?'
+  return `${action} is allowed but also needs ${needed}, which is not allowed, so it does not count`
+}
+
 function render(result: CombinationResult, input: CapabilityInput, actions: readonly string[]): BedrockCapability {
   const grants: CapabilityGrant[] = result.grants.map((g) => ({
     policy: refName({ kind: 'identity', i: g.policy }, input),
     statement: g.label,
     actions: g.actions.map((i) => actions[i] as string),
     conditional: g.conditional,
+    ...(g.variables ? { policyVariables: [...g.variables] } : {}),
   }))
-  return {
+  const resourceTypes: Record<string, string[]> = {}
+  result.actions.forEach((ai, k) => {
+    resourceTypes[actions[ai] as string] = [...(result.types[k] ?? [])]
+  })
+  const out: BedrockCapability = {
     capable: result.actions.length > 0,
     actions: result.actions.map((i) => actions[i] as string),
+    resourceTypes,
     grants,
     removed: result.removed.map((r) => ({
       action: actions[r.action] as string,
@@ -543,6 +675,8 @@ function render(result: CombinationResult, input: CapabilityInput, actions: read
       ...(r.statement !== undefined ? { statement: r.statement } : {}),
     })),
   }
+  if (result.notes.length > 0) out.notes = result.notes.map((n) => noteText(n, actions))
+  return out
 }
 
 /** The policy names a rendering mentions: with the combination, everything `render` depends on. */
@@ -554,15 +688,41 @@ function renderedNames(result: CombinationResult, input: CapabilityInput): strin
   return key
 }
 
-const setKeys = new WeakMap<readonly string[], { key: string; services: string[] }>()
+interface ActionSetModel {
+  key: string
+  /** The configured actions followed by the actions they require that the set lacks (hidden). */
+  actions: string[]
+  models: ActionModel[]
+}
 
-function describeActionSet(actions: readonly string[]): { key: string; services: string[] } {
-  let hit = setKeys.get(actions)
-  if (!hit) {
-    hit = { key: actionSetKey(actions), services: actions.map(serviceOfAction) }
-    setKeys.set(actions, hit)
+const setKeys = new WeakMap<readonly string[], ActionSetModel>()
+
+function describeActionSet(configured: readonly string[]): ActionSetModel {
+  let hit = setKeys.get(configured)
+  if (hit) return hit
+  const actions = [...configured]
+  const lower = actions.map((a) => a.toLowerCase())
+  for (const a of configured) {
+    const req = REQUIRES[a.toLowerCase()]
+    if (req && !lower.includes(req.toLowerCase())) {
+      actions.push(req)
+      lower.push(req.toLowerCase())
+    }
   }
+  const models: ActionModel[] = actions.map((a, i) => {
+    const base = actionModel(a, i >= configured.length)
+    const req = REQUIRES[a.toLowerCase()]
+    const requires = req === undefined ? -1 : lower.indexOf(req.toLowerCase())
+    return requires >= 0 ? { ...base, requires } : base
+  })
+  hit = { key: actionSetKey(actions), actions, models }
+  setKeys.set(configured, hit)
   return hit
+}
+
+/** Configured inference actions the SAR table does not know: judged against any resource of their service. */
+export function unresolvedInferenceActions(actions: readonly string[]): string[] {
+  return describeActionSet(actions).models.filter((m) => !m.known && !m.hidden).map((m) => m.action)
 }
 
 /**
@@ -575,9 +735,9 @@ export function evaluateBedrockCapability(
   actions: readonly string[] = DEFAULT_INFERENCE_ACTIONS,
   cache: PolicyEvalCache = new PolicyEvalCache(),
 ): BedrockCapability {
-  const { key: setKey, services } = describeActionSet(actions)
+  const { key: setKey, actions: evaluated, models } = describeActionSet(actions)
   const memo = cache.memoFor(setKey)
-  const analyse = (p: AttachedPolicy): DocAnalysis => analyseDocument(cache, memo, p.document, actions, services)
+  const analyse = (p: AttachedPolicy): DocAnalysis => analyseDocument(cache, memo, p.document, evaluated, models)
   const docs: Analysed = { identity: input.identity.map(analyse) }
   if (input.boundary) docs.boundary = analyse(input.boundary)
   if (input.scps) docs.scps = input.scps.map((level) => level.map(analyse))
@@ -598,21 +758,21 @@ export function evaluateBedrockCapability(
     cache.stats.combinationHits++
   } else {
     cache.stats.combinationMisses++
-    result = combine(cache, docs, actions, services, input.partition)
+    result = combine(cache, docs, evaluated, models, input.partition)
     if (comboKey !== undefined) memo.combinations.set(comboKey, result)
   }
-  if (comboKey === undefined) return render(result, input, actions)
+  if (comboKey === undefined) return render(result, input, evaluated)
   // Most principals attach the same few policies: one shared rendering each keeps a million facts small.
   // Without grants or removals the rendering names no policy, so the combination alone decides it.
   if (result.grants.length === 0 && result.removed.length === 0) {
     let bare = memo.bare.get(result)
-    if (!bare) memo.bare.set(result, (bare = render(result, input, actions)))
+    if (!bare) memo.bare.set(result, (bare = render(result, input, evaluated)))
     return bare
   }
   const renderKey = `${comboKey}\u0003${renderedNames(result, input)}`
   let rendered = memo.rendered.get(renderKey)
   if (!rendered) {
-    rendered = render(result, input, actions)
+    rendered = render(result, input, evaluated)
     memo.rendered.set(renderKey, rendered)
   }
   return rendered

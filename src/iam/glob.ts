@@ -193,12 +193,28 @@ export function splitArn(value: string): string[] | undefined {
 
 const ARN_HEAD = /^arn:/i
 
+/** Literal text (no wildcard meaning for `*` or `?`). */
+function pushLiteral(text: string, kinds: number[], codes: number[]): void {
+  for (let i = 0; i < text.length; i++) {
+    kinds.push(EL_LITERAL)
+    codes.push(text.charCodeAt(i))
+  }
+}
+
 /**
  * Compile a `Resource`/`NotResource` entry the way IAM reads ARNs: field by field. The wildcards of the
  * partition, service, region and account fields stay inside their field; only the resource part may span
- * colons. A short ARN is padded with `*` fields (`arn:aws:bedrock*` = `arn:aws:bedrock*:*:*:*`), and the four
- * leading fields are compared in lower case, as real ARNs spell them. Anything that is not an ARN (`*`) is a
- * plain wildcard pattern.
+ * colons. The four leading fields are compared in lower case, as real ARNs spell them. Anything that is not an
+ * ARN (`*`) is a plain wildcard pattern.
+ *
+ * A pattern with fewer than six segments (`arn:aws:bedrock:*`, `arn:*`) follows the IAM User Guide: "If the *
+ * wildcard is the last character of a resource ARN segment, it can expand to match beyond the colon boundaries"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html#reference_policies_elements_resource_wildcards).
+ * Its trailing `*` spans the remaining segments; without one it matches no ARN (every ARN has six segments).
+ * In a full six-segment pattern a field's trailing `*` is kept inside its field: spanning a colon there could
+ * only re-align the remaining fields onto colons inside a resource ID, which no well-formed ARN offers, and over
+ * the SAR's free-form ID placeholders it would invent matches (`arn:aws:bedrock:*:*:knowledge-base/*` "matching"
+ * a foundation model whose ID contains `:knowledge-base/`).
  */
 export function compileResourcePattern(pattern: string): Glob {
   const hit = compiledResources.get(pattern)
@@ -209,12 +225,26 @@ export function compileResourcePattern(pattern: string): Glob {
     return plain
   }
   const parts = pattern.split(':')
-  const fields = parts.slice(1, 5).map((f) => f.toLowerCase())
-  while (fields.length < 4) fields.push('*')
-  const resource = parts.length > 5 ? parts.slice(5).join(':') : '*'
   const kinds: number[] = []
   const codes: number[] = []
   pushElements('arn:', false, kinds, codes)
+  if (parts.length < 6) {
+    const fields = parts.slice(1).map((f) => f.toLowerCase())
+    fields.forEach((f, i) => {
+      if (i > 0) pushElements(':', false, kinds, codes)
+      const last = i === fields.length - 1
+      if (last && f.endsWith('*')) {
+        pushElements(f.replace(/\*+$/, ''), true, kinds, codes)
+        kinds.push(EL_STAR)
+        codes.push(0)
+      } else pushElements(f, true, kinds, codes)
+    })
+    const short: Glob = buildGlob(pattern, kinds, codes, false, undefined, (value) => simulateGlob(short, value))
+    compiledResources.set(pattern, short)
+    return short
+  }
+  const fields = parts.slice(1, 5).map((f) => f.toLowerCase())
+  const resource = parts.slice(5).join(':')
   for (const f of fields) {
     pushElements(f, true, kinds, codes)
     pushElements(':', false, kinds, codes)
@@ -234,6 +264,86 @@ export function compileResourcePattern(pattern: string): Glob {
   const glob = buildGlob(pattern, kinds, codes, false, undefined, test)
   compiledResources.set(pattern, glob)
   return glob
+}
+
+const formats = new Map<string, Glob>()
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+
+/**
+ * Every ARN of one SAR resource type, e.g. `arn:${Partition}:bedrock:${Region}::foundation-model/${ResourceId}`:
+ * the partition `partition` (any non-empty word when undefined), `${Region}` any colon-free text including none
+ * (system-tool ARNs have no Region, and global inference profiles route to Region-less model ARNs), `${Account}`
+ * twelve colon-free characters, fixed text as written (foundation models belong to no account: that field stays empty), the resource
+ * placeholders colon-free except the last one, which may hold colons (`anthropic.claude-v2:1`).
+ */
+export function arnFormatUniverse(format: string, partition?: string): Glob {
+  const key = `${partition ?? ''}\u0000${format}`
+  const hit = formats.get(key)
+  if (hit) return hit
+  const fields = splitArn(format)
+  if (!fields || fields[0] !== 'arn') throw new Error(`not an ARN format: ${format}`)
+  const kinds: number[] = []
+  const codes: number[] = []
+  let re = '^arn:'
+  pushLiteral('arn:', kinds, codes)
+  if (partition !== undefined) {
+    pushLiteral(partition, kinds, codes)
+    re += escapeRe(partition)
+  } else {
+    kinds.push(EL_ONE_NO_COLON, EL_STAR_NO_COLON)
+    codes.push(0, 0)
+    re += '[^:]+'
+  }
+  const resource = fields[5] ?? ''
+  const lastVar = resource.lastIndexOf('${')
+  for (let f = 2; f <= 5; f++) {
+    const text = fields[f] ?? ''
+    pushLiteral(':', kinds, codes)
+    re += ':'
+    let from = 0
+    for (const m of text.matchAll(/\$\{[^}]*\}/g)) {
+      const at = m.index
+      const lit = text.slice(from, at)
+      pushLiteral(lit, kinds, codes)
+      re += escapeRe(lit)
+      from = at + m[0].length
+      if (m[0] === '${Account}') {
+        // Twelve characters, like every account ID: a free-length placeholder could swallow the fixed text of
+        // a pattern's later fields and so "match" ARNs no account has.
+        for (let i = 0; i < 12; i++) {
+          kinds.push(EL_ONE_NO_COLON)
+          codes.push(0)
+        }
+        re += '[^:]{12}'
+        continue
+      }
+      const spans = f === 5 && at === lastVar
+      kinds.push(spans ? EL_STAR : EL_STAR_NO_COLON)
+      codes.push(0)
+      re += spans ? '[\\s\\S]*' : '[^:]*'
+    }
+    const tail = text.slice(from)
+    pushLiteral(tail, kinds, codes)
+    re += escapeRe(tail)
+  }
+  const regex = new RegExp(`${re}$`)
+  const glob = buildGlob(partition ? `${format} (${partition})` : format, kinds, codes, false, undefined, (v) => regex.test(v))
+  formats.set(key, glob)
+  return glob
+}
+
+let wildcardOnly: Glob | undefined
+
+/**
+ * The resource of a request for an action without resource types. The SAR: "If the column is empty, then the
+ * action does not support resource-level permissions and you must specify all resources ("*") in your policy."
+ * It is modelled as the literal string `*`: `Resource: "*"` matches it, no ARN pattern does, and a `NotResource`
+ * list of ARNs leaves it in.
+ */
+export function wildcardResourceUniverse(): Glob {
+  wildcardOnly ??= buildGlob('*', [EL_LITERAL], [42], false, undefined, (v) => v === '*')
+  return wildcardOnly
 }
 
 const universes = new Map<string, Glob>()

@@ -34,7 +34,9 @@ export type AttributionPath = 'iam-user' | 'workload' | 'iam-principal' | 'feder
 
 export interface Evidence {
   /** Statements that grant the Bedrock capability, as `<policy source>#Statement[i]` plus the actions. */
-  grants?: Array<{ policy: string; statement: string; actions: string[]; conditional?: boolean }>
+  grants?: Array<{ policy: string; statement: string; actions: string[]; conditional?: boolean; policyVariables?: string[] }>
+  /** Per granted inference action, the SAR resource types it is allowed on (`*`: an action without resource types). */
+  resourceTypes?: Record<string, string[]>
   [key: string]: unknown
 }
 

@@ -14,7 +14,9 @@ import type { PrincipalFacts } from '../analysis/facts.js'
 import { emptyIndex, type OrgIndex } from '../analysis/org-index.js'
 import { resolvePrincipalPaths } from '../analysis/org-phase.js'
 import { analyseIdentityCenter } from '../analysis/identity-center.js'
-import { PolicyEvalCache } from '../iam/capability.js'
+import { serviceOfAction } from '../iam/actions.js'
+import { PolicyEvalCache, unresolvedInferenceActions } from '../iam/capability.js'
+import { sarTableInfo } from '../iam/resource-types.js'
 import { REPORT_SCHEMA_VERSION, type IacInputCounts, type NotEvaluatedEntry, type ScanErrorEntry, type ScanReport } from '../model/finding.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { runRules } from '../rules/engine.js'
@@ -88,6 +90,12 @@ export async function runPhaseOne(opts: {
   // Loops, not push(...list): spreading one huge account's facts or errors as arguments throws a RangeError.
   const append = <T>(to: T[], from: readonly T[]): void => {
     for (const x of from) to.push(x)
+  }
+  for (const action of unresolvedInferenceActions(opts.config.settings.inferenceActions)) {
+    p.notEvaluated.push({
+      resource: `settings.inferenceActions: ${action}`,
+      reason: `the Service Authorization Reference table (${sarTableInfo().source}) does not list ${action}, so its resource types are unknown; it was judged against any ${serviceOfAction(action)} resource`,
+    })
   }
   for (const source of opts.sources) {
     const prepared = await source.prepare(index)

@@ -14,10 +14,20 @@ const grantsOf = new WeakMap<PrincipalFacts['capability']['grants'], Grants>()
 export function capabilityEvidence(p: PrincipalFacts): Evidence {
   let grants = grantsOf.get(p.capability.grants)
   if (!grants) {
-    grants = p.capability.grants.map((g) => ({ policy: g.policy, statement: g.statement, actions: g.actions, ...(g.conditional ? { conditional: true } : {}) }))
+    grants = p.capability.grants.map((g) => ({
+      policy: g.policy,
+      statement: g.statement,
+      actions: g.actions,
+      ...(g.conditional ? { conditional: true } : {}),
+      ...(g.policyVariables ? { policyVariables: g.policyVariables } : {}),
+    }))
     grantsOf.set(p.capability.grants, grants)
   }
   const ev: Evidence = { grants }
-  if (p.notes.length > 0) ev.analysisNotes = p.notes
+  // Shared with every principal of the same capability result: nothing downstream mutates evidence.
+  const types = p.capability.resourceTypes
+  if (types && Object.keys(types).length > 0) ev.resourceTypes = types
+  const capabilityNotes = p.capability.notes ?? []
+  if (p.notes.length > 0 || capabilityNotes.length > 0) ev.analysisNotes = capabilityNotes.length > 0 ? [...p.notes, ...capabilityNotes] : p.notes
   return ev
 }

@@ -37,7 +37,7 @@ describe('shared capability results', () => {
     const x = run([inline('x', s3)])
     const y = run([inline('y', s3)])
     expect(y).toBe(x)
-    expect(x).toEqual({ capable: false, actions: [], grants: [], removed: [] })
+    expect(x).toEqual({ capable: false, actions: [], resourceTypes: {}, grants: [], removed: [] })
     const d1 = run([inline('grant', invoke), inline('deny-1', denyInvoke)])
     const d2 = run([inline('grant', invoke), inline('deny-2', denyInvoke)])
     expect(d1.capable).toBe(false)

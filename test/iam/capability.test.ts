@@ -12,6 +12,7 @@ import {
   PolicyEvalCache,
   describePolicySource,
   evaluateBedrockCapability,
+  unresolvedInferenceActions,
 } from '../../src/iam/capability.js'
 import type { CapabilityInput } from '../../src/iam/capability.js'
 import type { BedrockCapability } from '../../src/iam/capability-types.js'
@@ -65,6 +66,14 @@ const INVOKE_STAR = [
   'bedrock:InvokeFlow',
 ]
 const MANTLE = 'bedrock-mantle:CreateInference'
+/** The bedrock actions that have resource types (the others are requested on "*" only). */
+const ARN_TYPED = [
+  'bedrock:InvokeModel',
+  'bedrock:InvokeModelWithResponseStream',
+  'bedrock:CreateModelInvocationJob',
+  'bedrock:InvokeAgent',
+  'bedrock:InvokeFlow',
+]
 
 interface ManagedFixture {
   policyName: string
@@ -145,17 +154,18 @@ describe('Action and NotAction', () => {
     ['bedrock* spans both services', allow('bedrock*'), ALL],
     ['*', allow('*'), ALL],
     ['*:*', allow('*:*'), ALL],
-    ['list with other services', allow(['s3:GetObject', 'bedrock:Rerank']), ['bedrock:Rerank']],
+    ['list with other services', allow(['s3:GetObject', 'bedrock:InvokeFlow']), ['bedrock:InvokeFlow']],
     ['*Model*', allow('bedrock:*Model*'), ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream', 'bedrock:CreateModelInvocationJob']],
     ['? matches one character', allow('bedrock:InvokeMode?'), ['bedrock:InvokeModel']],
-    ['RetrieveAndGenerate', allow('bedrock:RetrieveAndGenerate'), ['bedrock:RetrieveAndGenerate']],
+    ['RetrieveAndGenerate with InvokeModel', allow(['bedrock:RetrieveAndGenerate', 'bedrock:InvokeModel']), ['bedrock:InvokeModel', 'bedrock:RetrieveAndGenerate']],
     ['mantle inference', allow('bedrock-mantle:CreateInference'), [MANTLE]],
     ['NotAction iam:* (PowerUserAccess shape)', { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }, ALL],
     ['NotAction bedrock:*', { Effect: 'Allow', NotAction: 'bedrock:*', Resource: '*' }, [MANTLE]],
     [
       'NotAction bedrock:Invoke*',
       { Effect: 'Allow', NotAction: 'bedrock:Invoke*', Resource: '*' },
-      ['bedrock:CreateModelInvocationJob', 'bedrock:RetrieveAndGenerate', 'bedrock:Rerank', MANTLE],
+      // RetrieveAndGenerate and Rerank also need InvokeModel, which this statement leaves out.
+      ['bedrock:CreateModelInvocationJob', MANTLE],
     ],
   ])('grants: %s', (_name, statement, expected) => {
     expect(actionsOf(statement)).toEqual(expected)
@@ -175,7 +185,7 @@ describe('Action and NotAction', () => {
     ['neither Action nor NotAction', { Effect: 'Allow', Resource: '*' }],
   ])('grants nothing: %s', (_name, statement) => {
     const r = evaluate({ identity: [inline('p', statement)] })
-    expect(r).toEqual({ capable: false, actions: [], grants: [], removed: [] })
+    expect(r).toEqual({ capable: false, actions: [], resourceTypes: {}, grants: [], removed: [] })
   })
 })
 
@@ -188,14 +198,14 @@ describe('Resource and NotResource', () => {
     ['*', allow('bedrock:InvokeModel', '*'), true],
     ['a foundation model', allow('bedrock:InvokeModel', 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku'), true],
     ['GovCloud', allow('bedrock:InvokeModel', 'arn:aws-us-gov:bedrock:*'), true],
-    ['China', allow('bedrock:InvokeModel', 'arn:aws-cn:bedrock:cn-north-1:111122223333:inference-profile/*'), true],
+    ['China', allow('bedrock:InvokeModel', 'arn:aws-cn:bedrock:cn-north-1::foundation-model/*'), true],
     ['any partition', allow('bedrock:InvokeModel', 'arn:*:bedrock:*'), true],
     ['service prefix wildcard', allow('bedrock:InvokeModel', 'arn:aws:bedrock*'), true],
     ['arn:*', allow('bedrock:InvokeModel', 'arn:*'), true],
     ['upper-case ARN fields', allow('bedrock:InvokeModel', 'arn:AWS:Bedrock:*'), true],
     ['arn:aws:*', allow('bedrock:InvokeModel', 'arn:aws:*'), true],
-    ['one of several', allow('bedrock:InvokeModel', ['arn:aws:s3:::x', 'arn:aws:bedrock:*:*:inference-profile/*']), true],
-    ['policy variable', allow('bedrock:InvokeModel', 'arn:aws:bedrock:*:${aws:PrincipalAccount}:inference-profile/*'), true],
+    ['one of several', allow('bedrock:InvokeModel', ['arn:aws:s3:::x', 'arn:aws:bedrock:*::foundation-model/*']), true],
+    ['policy variable', allow('bedrock:InvokeModel', 'arn:aws:bedrock:*:${aws:PrincipalAccount}:provisioned-model/*'), true],
     ['S3 bucket', allow('bedrock:InvokeModel', 'arn:aws:s3:::x'), false],
     ['near miss: S3 objects whose key contains :bedrock:', allow('bedrock:InvokeModel', 'arn:aws:s3:::bucket/*'), false],
     ['mantle ARN for a bedrock action', allow('bedrock:InvokeModel', 'arn:aws:bedrock-mantle:*'), false],
@@ -250,8 +260,13 @@ describe('explicit Deny', () => {
     ['Deny of the non-action Converse removes nothing', [deny('bedrock:Converse*')], true],
     ['Deny NotAction bedrock:* keeps bedrock', [{ Effect: 'Deny', NotAction: 'bedrock:*', Resource: '*' }], true],
     [
-      'Deny NotResource profiles leaves profiles',
+      'Deny NotResource profiles leaves only profiles, which do not count alone',
       [{ Effect: 'Deny', Action: 'bedrock:*', NotResource: 'arn:aws:bedrock:*:*:inference-profile/*' }],
+      false,
+    ],
+    [
+      'Deny NotResource provisioned models leaves them',
+      [{ Effect: 'Deny', Action: 'bedrock:*', NotResource: 'arn:aws:bedrock:*:*:provisioned-model/*' }],
       true,
     ],
     ['Deny NotResource S3 denies Bedrock', [{ Effect: 'Deny', Action: 'bedrock:*', NotResource: 'arn:aws:s3:::*' }], false],
@@ -264,7 +279,8 @@ describe('explicit Deny', () => {
   ])('Allow bedrock:InvokeModel on * + %s → capable %s', (_name, denies, capable) => {
     const r = evaluate({ identity: [inline('p', allow('bedrock:InvokeModel'), ...denies)] })
     expect(r.capable).toBe(capable)
-    expect(r.removed.length > 0).toBe(!capable)
+    // Not capable is always explained: a removal, or a note (inference profiles without their models).
+    expect(r.removed.length > 0 || (r.notes?.length ?? 0) > 0).toBe(!capable)
   })
 
   it('removes a narrow Allow with a broader Deny', () => {
@@ -284,18 +300,24 @@ describe('explicit Deny', () => {
     const r = evaluate({
       identity: [inline('p', allow('bedrock:*', 'arn:aws:bedrock:us-east-1:*'), deny('bedrock:*', 'arn:aws:bedrock:us-west-2:*'))],
     })
-    expect(r.actions).toEqual(BEDROCK_ONLY)
+    // RetrieveAndGenerate, Rerank and InvokeInlineAgent have no resource type: only Resource "*" reaches them.
+    expect(r.actions).toEqual(ARN_TYPED)
   })
 
   it('reports which statement removed what', () => {
     const r = evaluate({
       identity: [inline('admin', ADMIN), inline('guard', { Sid: 'NoBedrock', ...deny('bedrock:*', 'arn:aws:bedrock:*') })],
     })
-    expect(r.actions).toEqual([MANTLE])
+    // The Deny names ARNs; actions without resource types are requested on "*" and stay (SAR).
+    expect(r.actions).toEqual(['bedrock:InvokeInlineAgent', MANTLE])
     expect(r.removed).toEqual(
-      BEDROCK_ONLY.map((action) => ({ action, by: 'deny', policy: 'inline:guard', statement: 'Statement[0] (NoBedrock)' })),
+      ARN_TYPED.map((action) => ({ action, by: 'deny', policy: 'inline:guard', statement: 'Statement[0] (NoBedrock)' })),
     )
-    expect(r.grants).toEqual([{ policy: 'inline:admin', statement: 'Statement[0]', actions: [MANTLE], conditional: false }])
+    expect(r.grants).toEqual([{ policy: 'inline:admin', statement: 'Statement[0]', actions: ['bedrock:InvokeInlineAgent', MANTLE], conditional: false }])
+    expect(r.notes).toEqual([
+      'bedrock:RetrieveAndGenerate is allowed but also needs bedrock:InvokeModel, which is not allowed, so it does not count',
+      'bedrock:Rerank is allowed but also needs bedrock:InvokeModel, which is not allowed, so it does not count',
+    ])
   })
 
   it('names every Deny when only their combination removes the action', () => {
@@ -335,7 +357,7 @@ describe('explicit Deny', () => {
 describe('partitions', () => {
   it('infers the partition from the ARNs the policies name', () => {
     const input = { identity: [inline('p', ADMIN, deny('bedrock:*', 'arn:aws:bedrock:*'))] }
-    expect(evaluate(input).actions).toEqual([MANTLE])
+    expect(evaluate(input).actions).toEqual(['bedrock:InvokeInlineAgent', MANTLE])
     // An account in China is not covered by a Deny on the commercial partition.
     expect(evaluate({ ...input, partition: 'aws-cn' }).actions).toEqual(ALL)
   })
@@ -348,7 +370,7 @@ describe('partitions', () => {
 
   it('does not guess when the policies name several partitions', () => {
     const r = evaluate({ identity: [inline('p', allow('bedrock:*', 'arn:aws:bedrock:*'), deny('bedrock:*', 'arn:aws-cn:bedrock:*'))] })
-    expect(r.actions).toEqual(BEDROCK_ONLY)
+    expect(r.actions).toEqual(ARN_TYPED)
   })
 })
 
@@ -364,6 +386,7 @@ describe('grants', () => {
     expect(r).toEqual({
       capable: true,
       actions: ['bedrock:InvokeModel'],
+      resourceTypes: { 'bedrock:InvokeModel': ['all'] },
       grants: [{ policy: 'inline:p', statement: 'Statement[0] (Tagged)', actions: ['bedrock:InvokeModel'], conditional: true }],
       removed: [],
     })
@@ -379,14 +402,18 @@ describe('grants', () => {
       'bedrock:InvokeModel',
       'bedrock:InvokeModelWithResponseStream',
       'bedrock:InvokeAgent',
-      'bedrock:InvokeInlineAgent',
       'bedrock:InvokeFlow',
       'bedrock:Rerank',
       MANTLE,
     ])
     expect(r.grants).toEqual([
       { policy: 'inline:p', statement: 'Statement[0]', actions: ['bedrock:InvokeModel'], conditional: false },
-      { policy: 'inline:p', statement: 'Statement[1]', actions: INVOKE_STAR, conditional: false },
+      {
+        policy: 'inline:p',
+        statement: 'Statement[1]',
+        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream', 'bedrock:InvokeAgent', 'bedrock:InvokeFlow'],
+        conditional: false,
+      },
       { policy: 'group:ml/arn:aws:iam::111122223333:policy/Ml', statement: 'Statement[0]', actions: ['bedrock:Rerank'], conditional: false },
       { policy: 'group:ml/arn:aws:iam::111122223333:policy/Ml', statement: 'Statement[2] (Mantle)', actions: [MANTLE], conditional: false },
     ])
@@ -406,7 +433,7 @@ describe('grants', () => {
         inline(
           'p',
           allow('bedrock:InvokeModel', 'arn:aws:bedrock:*::foundation-model/anthropic.*'),
-          allow('bedrock:InvokeModel', 'arn:aws:bedrock:*:*:inference-profile/*'),
+          allow('bedrock:InvokeModel', 'arn:aws:bedrock:*:*:provisioned-model/*'),
           deny('bedrock:InvokeModel', 'arn:aws:bedrock:*::foundation-model/*'),
         ),
       ],
@@ -690,5 +717,123 @@ describe('PolicyEvalCache', () => {
     expect(cache.stats.documentAnalyses).toBe(0)
     evaluateBedrockCapability({ identity: [inline('p', ADMIN)] }, undefined, cache)
     expect(cache.stats.documentAnalyses).toBe(1)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------------------
+// Resource types (Service Authorization Reference, data/sar-resource-types.json)
+// ---------------------------------------------------------------------------------------------------------
+
+describe('resource types of each action', () => {
+  const one = (statements: Raw[], extra: Partial<CapabilityInput> = {}) => evaluate({ identity: [inline('p', ...statements)], ...extra })
+  const FM_ALL = allow('bedrock:InvokeModel', 'arn:aws:bedrock:*::foundation-model/*')
+
+  // SAR: an action with no resource types needs Resource "*" ("you must specify all resources").
+  it.each<[string, string, string | string[]]>([
+    ['RetrieveAndGenerate on a knowledge base', 'bedrock:RetrieveAndGenerate', 'arn:aws:bedrock:us-east-1:111111111111:knowledge-base/KB12345678'],
+    ['Rerank on every Bedrock ARN', 'bedrock:Rerank', 'arn:aws:bedrock:*:*:*'],
+    ['InvokeInlineAgent on agents', 'bedrock:InvokeInlineAgent', 'arn:aws:bedrock:us-east-1:111111111111:agent/*'],
+  ])('class W: %s is not allowed', (_name, action, resource) => {
+    expect(one([allow(action, resource), FM_ALL]).actions).not.toContain(action)
+    expect(one([allow(action, '*'), FM_ALL]).actions).toContain(action)
+  })
+
+  it.each<[string, Raw[]]>([
+    ['Deny bedrock:* on arn:aws:bedrock:*:*:*', [deny('bedrock:*', 'arn:aws:bedrock:*:*:*')]],
+    ['Deny * on arn:*', [deny('*', 'arn:*')]],
+  ])('class W: Allow bedrock:* on * + %s keeps the actions without resource types', (_name, denies) => {
+    const r = one([allow('bedrock:*'), ...denies])
+    expect(r.actions).toEqual(['bedrock:InvokeInlineAgent'])
+    expect(r.resourceTypes).toEqual({ 'bedrock:InvokeInlineAgent': ['*'] })
+  })
+
+  it('class W: the same Deny in an SCP leaves InvokeInlineAgent', () => {
+    const r = one([allow('bedrock:*')], { scps: [[FULL_AWS_ACCESS, scp('NoBedrockArns', deny('bedrock:*', 'arn:aws:bedrock:*:*:*'))]] })
+    expect(r.actions).toEqual(['bedrock:InvokeInlineAgent'])
+  })
+
+  it('class W: NotResource of ARNs admits "*"; the same NotResource in a Deny removes it', () => {
+    const notRes = { Effect: 'Allow', Action: 'bedrock:Rerank', NotResource: 'arn:aws:bedrock:*:*:*' }
+    expect(one([notRes, FM_ALL]).actions).toContain('bedrock:Rerank')
+    const denied = one([allow(['bedrock:Rerank']), FM_ALL, { Effect: 'Deny', Action: 'bedrock:Rerank', NotResource: 'arn:aws:bedrock:*:*:*' }])
+    expect(denied.actions).not.toContain('bedrock:Rerank')
+  })
+
+  it.each<[string, Partial<CapabilityInput>]>([
+    ['a permissions boundary', { boundary: boundaryOf(allow('bedrock:*', 'arn:aws:bedrock:*:*:*')) }],
+    ['an SCP', { scps: [[scp('BedrockArnsOnly', allow('bedrock:*', 'arn:aws:bedrock:*:*:*'))]] }],
+  ])('class W: %s allowing bedrock:* only on ARNs takes the three away', (_name, extra) => {
+    const r = one([ADMIN], extra)
+    for (const a of ['bedrock:InvokeInlineAgent', 'bedrock:RetrieveAndGenerate', 'bedrock:Rerank']) expect(r.actions).not.toContain(a)
+    expect(r.actions).toContain('bedrock:InvokeModel')
+  })
+
+  // SAR: a request's resource is an ARN of one of the action's resource types.
+  it.each<[string, string | string[], string]>([
+    ['foundation models with an account', ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], 'arn:aws:bedrock:us-east-1:111111111111:foundation-model/*'],
+    ['knowledge bases', 'bedrock:InvokeModel', 'arn:aws:bedrock:us-east-1:111111111111:knowledge-base/*'],
+    ['agents', 'bedrock:InvokeModel', 'arn:aws:bedrock:*:*:agent/*'],
+    ['an agent (InvokeAgent authorises on aliases)', 'bedrock:InvokeAgent', 'arn:aws:bedrock:us-east-1:111111111111:agent/AGENT12345'],
+    ['a flow (InvokeFlow authorises on aliases)', 'bedrock:InvokeFlow', 'arn:aws:bedrock:us-east-1:111111111111:flow/FLOW12345'],
+  ])('class T: Allow on %s is not capable', (_name, action, resource) => {
+    expect(one([allow(action, resource)]).capable).toBe(false)
+  })
+
+  it.each<[string, string, string, string[]]>([
+    ['foundation models', 'bedrock:InvokeModel', 'arn:aws:bedrock:us-east-1::foundation-model/*', ['foundation-model']],
+    ['agent aliases', 'bedrock:InvokeAgent', 'arn:aws:bedrock:us-east-1:111111111111:agent-alias/AGENT12345/*', ['agent-alias']],
+    ['flow aliases', 'bedrock:InvokeFlow', 'arn:aws:bedrock:us-east-1:111111111111:flow/FLOW12345/alias/*', ['flow-alias']],
+    ['system tools (no Region)', 'bedrock:InvokeModel', 'arn:aws:bedrock::111111111111:system-tool/*', ['system-tool']],
+    ['Region-less model ARNs', 'bedrock:InvokeModel', 'arn:aws:bedrock:::foundation-model/*', ['foundation-model']],
+  ])('class T near miss: Allow on %s is capable, through its type', (_name, action, resource, types) => {
+    const r = one([allow(action, resource)])
+    expect(r.actions).toEqual([action])
+    expect(r.resourceTypes).toEqual({ [action]: types })
+  })
+
+  it('class T: Allow InvokeModel on * + Deny NotResource knowledge bases denies every InvokeModel type', () => {
+    const r = one([allow('bedrock:InvokeModel'), { Effect: 'Deny', Action: 'bedrock:InvokeModel', NotResource: 'arn:aws:bedrock:*:*:knowledge-base/*' }])
+    expect(r.capable).toBe(false)
+    expect(r.removed.map((x) => x.action)).toEqual(['bedrock:InvokeModel'])
+  })
+
+  it('inference profiles count only with the foundation models they route to', () => {
+    const profilesOnly = one([allow('bedrock:InvokeModel', ['arn:aws:bedrock:*:*:inference-profile/*', 'arn:aws:bedrock:*:*:application-inference-profile/*'])])
+    expect(profilesOnly.capable).toBe(false)
+    expect(profilesOnly.notes?.[0]).toMatch(/^bedrock:InvokeModel is allowed only on application-inference-profile, inference-profile: AWS also requires the foundation models/)
+    const withModels = one([allow('bedrock:InvokeModel', ['arn:aws:bedrock:*:*:inference-profile/*', 'arn:aws:bedrock:*::foundation-model/*'])])
+    expect(withModels.resourceTypes).toEqual({ 'bedrock:InvokeModel': ['foundation-model', 'inference-profile'] })
+  })
+
+  it('RetrieveAndGenerate and Rerank count only with InvokeModel, also when the action list leaves it out', () => {
+    const r = evaluate({ identity: [inline('p', allow(['bedrock:Rerank', 'bedrock:RetrieveAndGenerate']))] }, ['bedrock:Rerank', 'bedrock:RetrieveAndGenerate'])
+    expect(r.capable).toBe(false)
+    expect(r.notes).toHaveLength(2)
+    const ok = evaluate({ identity: [inline('p', allow(['bedrock:Rerank', 'bedrock:InvokeModel']))] }, ['bedrock:Rerank'])
+    expect(ok.actions).toEqual(['bedrock:Rerank'])
+    expect(ok.grants).toEqual([{ policy: 'inline:p', statement: 'Statement[0]', actions: ['bedrock:Rerank'], conditional: false }])
+  })
+
+  it('names the policy variables a grant depends on', () => {
+    const r = one([allow('bedrock:InvokeAgent', 'arn:aws:bedrock:*:*:agent-alias/${aws:PrincipalTag/AgentId}/*')])
+    expect(r.actions).toEqual(['bedrock:InvokeAgent'])
+    expect(r.grants[0]?.policyVariables).toEqual(['${aws:PrincipalTag/AgentId}'])
+  })
+
+  it('judges an action the SAR table does not know against its whole service, and says so', () => {
+    const actions = ['bedrock:InvokeSomethingNew']
+    expect(unresolvedInferenceActions(actions)).toEqual(['bedrock:InvokeSomethingNew'])
+    expect(unresolvedInferenceActions(DEFAULT_INFERENCE_ACTIONS)).toEqual([])
+    const r = evaluate({ identity: [inline('p', allow('bedrock:*', 'arn:aws:bedrock:*:*:anything/*'))] }, actions)
+    expect(r.resourceTypes).toEqual({ 'bedrock:InvokeSomethingNew': ['bedrock'] })
+  })
+
+  it('reads a short ARN by the trailing-wildcard rule (IAM User Guide)', () => {
+    // "If the * wildcard is the last character of a resource ARN segment, it can expand to match beyond the colon boundaries"
+    expect(one([allow('bedrock:InvokeModel', 'arn:aws:bedrock:us-east-1:*')]).capable).toBe(true)
+    expect(one([allow('bedrock:InvokeModel', 'arn:aws:bedrock:us-*')]).capable).toBe(true)
+    // Without a trailing * a short ARN names no resource at all.
+    expect(one([allow('bedrock:InvokeModel', 'arn:aws:bedrock:us-east-1:111111111111')]).capable).toBe(false)
+    expect(one([allow('bedrock:InvokeModel'), deny('bedrock:InvokeModel', 'arn:aws:bedrock:us-east-1')]).capable).toBe(true)
   })
 })
