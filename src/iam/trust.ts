@@ -89,8 +89,18 @@ export interface FederationTrust {
   identityCenter: boolean
 }
 
+/** A principal of an Allow statement that could not be classified (reported in `summary.notEvaluated`). */
+export interface UnclassifiedPrincipal {
+  index: number
+  sid?: string
+  principal: string
+  reason: string
+}
+
 export interface TrustAnalysis {
   statements: TrustStatementAnalysis[]
+  /** Principals no path could be given to: deploy-time references, federated values without any signal. */
+  unclassified: UnclassifiedPrincipal[]
   /** Paths through which some principal can actually assume the role (an assume action it can use). */
   paths: TrustPathKind[]
   federation: FederationTrust
@@ -384,9 +394,15 @@ function awsIdentity(ref: PrincipalRef, extraAlias?: string): Identity {
   return accountId ? { kind: 'aws', aliases, accountId } : { kind: 'aws', aliases }
 }
 
-function entriesFor(st: Statement, conds: ParsedCondition[], cfg: TrustConfig): Entry[] {
+/** A principal only known at deploy time, as the IaC readers write it: `${Ref GithubProvider}`. */
+const DEPLOY_TIME_PLACEHOLDER = /^\$\{[^}]*\}$/
+
+function entriesFor(st: Statement, conds: ParsedCondition[], cfg: TrustConfig, unclassified: UnclassifiedPrincipal[]): Entry[] {
   const p = st.principal
   if (!p) return []
+  const report = (principal: string, reason: string): void => {
+    unclassified.push({ index: st.index, ...(st.sid !== undefined ? { sid: st.sid } : {}), principal, reason })
+  }
   const entries: Entry[] = []
   const narrowedBy = principalArnPatterns(conds)
 
@@ -394,6 +410,10 @@ function entriesFor(st: Statement, conds: ParsedCondition[], cfg: TrustConfig): 
   const others: Entry = { st, path: 'iam-principal', principals: [], identities: [], refs: [] }
   const awsValues = p.AWS ?? (p.wildcard ? ['*'] : [])
   for (const raw of awsValues) {
+    if (DEPLOY_TIME_PLACEHOLDER.test(raw.trim())) {
+      report(raw, 'the AWS principal is known only at deploy time, so who can assume the role through this statement is not known')
+      continue
+    }
     const ref = toPrincipalRef(raw, narrowedBy)
     const gw = cfg.isGateway(ref)
     if (gw) {
@@ -430,6 +450,9 @@ function entriesFor(st: Statement, conds: ParsedCondition[], cfg: TrustConfig): 
 
   for (const fed of p.Federated ?? []) {
     const cls = classifyFederated(fed, st, conds, cfg)
+    if (cls.kind === 'unknown') {
+      report(fed, 'the federated principal is neither a SAML nor an OIDC provider tagwarden can resolve, and no condition key names its issuer')
+    }
     entries.push({
       st,
       path: cls.path,
@@ -646,13 +669,14 @@ export function analyzeTrust(
   const identityCenter = isIdentityCenterRole(role.name, role.path)
   const analysed: Analysed[] = []
   const factsByIndex = new Map<number, StatementFacts>()
+  const unclassified: UnclassifiedPrincipal[] = []
 
   for (const st of statements) {
     if (st.effect !== 'Allow') continue
     const conds = parseConditions(st.condition)
     const facts: StatementFacts = { ...conditionFacts(conds, cfg.requiredTagKeys), allowed: statementActions(st) }
     factsByIndex.set(st.index, facts)
-    let entries = entriesFor(st, conds, cfg)
+    let entries = entriesFor(st, conds, cfg, unclassified)
     if (entries.length === 0 && st.notPrincipal) {
       // Allow + NotPrincipal admits everyone not listed: treat as an unnamed IAM principal.
       entries = [{ st, path: 'iam-principal', principals: ['NotPrincipal'], identities: [], refs: [{ raw: '*', kind: 'wildcard' }] }]
@@ -663,6 +687,7 @@ export function analyzeTrust(
   const present = new Set(analysed.filter((a) => a.usable.length > 0).map((a) => a.entry.path))
   return {
     statements: analysed.map((a) => a.out),
+    unclassified,
     paths: PATH_ORDER.filter((p) => present.has(p)),
     federation: federationAggregate(analysed),
     gateways: gatewayAggregates(analysed, factsByIndex, denies),

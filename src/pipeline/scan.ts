@@ -140,6 +140,17 @@ export function finishScan(p: PhaseOne, config: ResolvedConfig, now: Date, usedW
   const errors = [...p.errors, ...(spend?.errors ?? []), ...(curLoad?.errors ?? [])]
   const cur = curLoad?.data
   resolvePrincipalPaths(facts, index, config.settings)
+  for (const f of facts) {
+    for (const u of f.trust?.unclassified ?? []) {
+      const where = f.origin?.logicalId ?? f.origin?.address ?? f.arn
+      p.notEvaluated.push({
+        ...(f.origin?.file !== undefined ? { file: f.origin.file } : {}),
+        resource: where,
+        statement: `trust policy Statement[${u.index}]${u.sid !== undefined ? ` (${u.sid})` : ''}`,
+        reason: `${u.principal}: ${u.reason}`,
+      })
+    }
+  }
   if (cur) {
     // CUR spend is Bedrock use evidence too (bedrock-used / never-used).
     const byArn = new Map(facts.map((f) => [f.arn, f]))

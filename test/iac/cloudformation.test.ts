@@ -114,7 +114,7 @@ describe('CloudFormation values known only at deploy time', () => {
     expect(notes('unknown-allow').join('\n')).toMatch(/ImportValue shared-inference-profile-arn.*grants nothing/)
     expect(notes('unknown-allow').join('\n')).toMatch(/\$\{parameter DataBucketArn\}\/\*/)
     expect(notes('unknown-deny').join('\n')).toMatch(/Deny is applied as if it covered everything/)
-    expect(notes('unknown-principal').join('\n')).toMatch(/admits no principal known before deployment/)
+    expect(notes('unknown-principal').join('\n')).toMatch(/AWS principal \$\{ImportValue shared-gateway-role-arn\} is known only at deploy time; the trust analysis/)
     expect(notes('unknown-boundary').join('\n')).toMatch(/boundary counts as allowing nothing/)
     expect(inv?.iac.notEvaluated.join('\n')).toMatch(/prod-invoke .* exists only when condition IsProd holds/)
   })

@@ -13,7 +13,7 @@ function documentedTypes(): { cfn: string[]; tf: string[] } {
   const table = doc.slice(doc.indexOf('### Resources read'), doc.indexOf('AWS managed policies are resolved'))
   const names = [...table.matchAll(/`([A-Za-z0-9_:]+)`/g)].map((m) => m[1] as string)
   return {
-    cfn: [...new Set(names.filter((n) => /^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/.test(n)))],
+    cfn: [...new Set(names.filter((n) => /^(AWS::[A-Za-z0-9]+|Custom)::[A-Za-z0-9]+$/.test(n)))],
     // `aws_iam_policy_document` is a data source, read through the references that use it.
     tf: [...new Set(names.filter((n) => /^aws_iam_[a-z_]+$/.test(n) && n !== 'aws_iam_policy_document'))],
   }
@@ -34,9 +34,9 @@ describe('IaC resource handler registry', () => {
     for (const t of tf) expect(tfHandler(t)?.tfType).toBe(t)
   })
 
-  it('gives every handler a step and maps only the properties its steps read per format', () => {
+  it('gives every handler a step (or an ARN that references resolve to) and maps only the properties it reads per format', () => {
     for (const h of RESOURCE_HANDLERS) {
-      expect(Object.keys(h.steps).length, h.cfnType ?? h.tfType).toBeGreaterThan(0)
+      expect(Object.keys(h.steps).length + (h.arn ? 1 : 0), h.cfnType ?? h.tfType).toBeGreaterThan(0)
       if (!h.cfnType) expect(h.props.cfn).toEqual({})
       if (!h.tfType) expect(h.props.tf).toEqual({})
     }

@@ -440,6 +440,7 @@ describe('paths: who can assume the role', () => {
     const a = analyzeTrust(undefined, ROLE, cfg())
     expect(a).toEqual({
       statements: [],
+      unclassified: [],
       paths: [],
       federation: { allowsTagSession: false, constrainsSessionName: false, requiresSourceIdentity: false, providers: [], identityCenter: false },
       gateways: [],
@@ -693,5 +694,39 @@ describe('canonical trust policies (facts §3.5)', () => {
         alsoAdmittedBy: [],
       },
     ])
+  })
+})
+
+describe('principals known only at deploy time (IaC)', () => {
+  const web = (principal: Record<string, unknown>, condition?: Record<string, unknown>) => ({
+    Effect: 'Allow',
+    Principal: principal,
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    ...(condition ? { Condition: condition } : {}),
+  })
+
+  it('classifies a provider reference by the issuer its condition keys name', () => {
+    const t = analyze([web({ Federated: '${Ref GithubProvider}' }, { StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/*' } })])
+    expect(t.paths).toEqual(['workload'])
+    expect(t.unclassified).toEqual([])
+  })
+
+  it('reports a provider reference with no signal instead of dropping it', () => {
+    const t = analyze([{ Sid: 'Who', ...web({ Federated: '${Ref SomeProvider}' }) }])
+    expect(t.unclassified).toEqual([
+      { index: 0, sid: 'Who', principal: '${Ref SomeProvider}', reason: expect.stringContaining('neither a SAML nor an OIDC provider') },
+    ])
+  })
+
+  it('reports an AWS principal known only at deploy time and does not count it as an IAM principal path', () => {
+    const t = analyze([{ Effect: 'Allow', Principal: { AWS: '${Ref GatewayRoleArn}' }, Action: 'sts:AssumeRole' }])
+    expect(t.paths).toEqual([])
+    expect(t.unclassified.map((u) => u.principal)).toEqual(['${Ref GatewayRoleArn}'])
+  })
+
+  it('classifies a resolved provider ARN without a note (near miss)', () => {
+    const t = analyze([web({ Federated: 'arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com' })])
+    expect(t.paths).toEqual(['workload'])
+    expect(t.unclassified).toEqual([])
   })
 })

@@ -158,7 +158,9 @@ const REQUIREMENTS_MET: Record<string, Record<string, string[]>> = {
 
 /** Principal values: account/partition pieces resolve to the IaC placeholders, other unknowns per side. */
 function principalValue(key: string, v: Value, allow: boolean): string | undefined {
-  if (isUnknown(v)) return allow ? undefined : '*'
+  // An identity provider known only at deploy time stays in as `${…}`: the trust analysis classifies the
+  // statement by its condition keys (`token.actions.githubusercontent.com:sub`) or reports it as not evaluated.
+  if (isUnknown(v)) return allow ? (key === 'Federated' || key === 'AWS' ? '${' + v.what + '}' : undefined) : '*'
   if (typeof v !== 'string') return typeof v === 'number' ? String(v) : undefined
   if (!hasUnknownPiece(v)) return v
   let other = false
@@ -192,6 +194,9 @@ function principalBlock(raw: Value, allow: boolean, notes: string[], label: stri
     const kept: string[] = []
     for (const v of asList(values)) {
       const p = principalValue(key, v, allow)
+      if (allow && p !== undefined && isUnknown(v)) {
+        notes.push(`${label}: ${key} principal \${${v.what}} is known only at deploy time; the trust analysis classifies it by its condition keys or reports it as not evaluated`)
+      }
       if (p === undefined) {
         notes.push(`${label}: ${key} principal ${JSON.stringify(isUnknown(v) ? '${' + v.what + '}' : display(String(v)))} is known only at deploy time; the Allow does not admit it here`)
       } else kept.push(p)

@@ -107,7 +107,7 @@ class CfnTemplate {
     this.resolver.hooks = {
       ref: (id) => {
         const r = this.iamResource(id)
-        if (!r) return undefined
+        if (!r) return this.providerArn(id)
         // `Ref` of a managed policy is its ARN; of a role, user or group its name.
         return r.kind === 'policy' ? r.arnValue : r.refName
       },
@@ -129,9 +129,20 @@ class CfnTemplate {
     return r
   }
 
+  /** The ARN of a resource that a handler can name before deployment (identity providers); undefined otherwise. */
+  private providerArn(id: string): Value | undefined {
+    const r = this.byId.get(id)
+    const handler = r ? cfnHandler(r.type) : undefined
+    return r && handler?.arn ? handler.arn(new CfnBag(this, r, handler)) : undefined
+  }
+
   private getAtt(id: string, attribute: string): Value | undefined {
     const r = this.iamResource(id)
     if (r) return attribute === 'Arn' || attribute === 'PolicyArn' ? r.arnValue : undefined
+    if (attribute === 'Arn') {
+      const provider = this.providerArn(id)
+      if (provider !== undefined) return provider
+    }
     const other = this.byId.get(id)
     if (other && /Arn$/.test(attribute)) {
       // Another resource's ARN: its service is known from its type, the rest only at deploy time.

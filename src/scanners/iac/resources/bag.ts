@@ -28,6 +28,7 @@ export type Prop =
   | 'group'
   | 'policyName'
   | 'policyArn'
+  | 'url'
 
 /** A source property name; `configuredOnly`: Terraform counts it only when the configuration sets it. */
 export type SourceProp = string | { name: string; configuredOnly: true }

@@ -6,6 +6,7 @@ import { group } from './group.js'
 import { groupMembership } from './group-membership.js'
 import { groupPolicy } from './group-policy.js'
 import { groupPolicyAttachment } from './group-policy-attachment.js'
+import { cdkOidcProvider, oidcProvider, samlProvider } from './identity-provider.js'
 import { managedPolicy } from './managed-policy.js'
 import { policy } from './policy.js'
 import { role } from './role.js'
@@ -34,6 +35,9 @@ export const RESOURCE_HANDLERS: readonly ResourceHandler[] = [
   groupMembership,
   userGroupMembership,
   userToGroupAddition,
+  oidcProvider,
+  cdkOidcProvider,
+  samlProvider,
 ]
 
 const byCfn = new Map(RESOURCE_HANDLERS.filter((h) => h.cfnType).map((h) => [h.cfnType as string, h]))

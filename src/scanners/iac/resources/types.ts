@@ -8,6 +8,7 @@
  */
 import type { IamKind, Prop, PropertyBag, SourceProp } from './bag.js'
 import type { IamGraph } from './graph.js'
+import type { Value } from '../values.js'
 
 export type { IamKind, Identity, Prop, PropertyBag, SourceProp } from './bag.js'
 
@@ -30,4 +31,9 @@ export interface ResourceHandler {
   /** Source property names of the neutral properties the handler reads, per format. */
   props: { cfn: Partial<Record<Prop, SourceProp>>; tf: Partial<Record<Prop, SourceProp>> }
   steps: Partial<Record<Phase, Step>>
+  /**
+   * The ARN of a resource that is not an IAM principal but is named by one (an identity provider in a trust
+   * policy): what CloudFormation's `Ref`/`Fn::GetAtt …Arn` and Terraform's `.arn` resolve to before deployment.
+   */
+  arn?: (bag: PropertyBag) => Value | undefined
 }

@@ -353,7 +353,11 @@ class PlanContext {
       const known = this.attr(t, attribute)
       if (known !== undefined && !isUnknown(known)) return known
       const id = this.identity(t)
-      if (!id) return undefined
+      if (!id) {
+        // An identity provider named in a trust policy: its ARN follows from its URL or name.
+        const handler = attribute === 'arn' && t.mode === 'managed' ? tfHandler(t.type) : undefined
+        return handler?.arn ? handler.arn(new TfBag(this, t, handler)) : undefined
+      }
       if (attribute === 'arn') return id.arn
       if (attribute === 'name' || attribute === 'id') return id.kind === 'policy' && attribute === 'id' ? id.arn : id.name
       return undefined
