@@ -52,32 +52,3 @@ export function estimateRequests(tagKeys: readonly string[]): number {
   return 2 + Math.max(1, tagKeys.length)
 }
 
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`
-}
-
-/**
- * The `aws ce` commands whose outputs `--input` reads: the same requests as the live path. The filter
- * is written by `jq` from the SERVICE values, outside `billing/` (tagwarden would not recognise it).
- * The CLI pages `list-cost-allocation-tags` itself and prints one merged list.
- * `get-cost-and-usage` has no paginator in the CLI: while an output has `NextPageToken`, run it again
- * with `--next-page-token` and save each page next to the others.
- */
-export function offlineExportCommands(period: SpendPeriod, costKeys: readonly string[]): string[] {
-  const tp = `Start=${period.start},End=${period.end}`
-  const out = [
-    'mkdir -p billing',
-    `aws ce list-cost-allocation-tags --output json > billing/list-cost-allocation-tags.json`,
-    `aws ce get-dimension-values --dimension SERVICE --search-string Bedrock --context COST_AND_USAGE --time-period ${tp} --output json > billing/get-dimension-values.json`,
-    `jq '{And: [{Dimensions: {Key: "SERVICE", Values: [.DimensionValues[].Value | select(test("AgentCore") | not)]}}, ` +
-      `{Not: {Dimensions: {Key: "RECORD_TYPE", Values: ${JSON.stringify(EXCLUDED_RECORD_TYPES)}}}}]}' billing/get-dimension-values.json > bedrock-filter.json`,
-  ]
-  for (const key of costKeys) {
-    const file = `billing/get-cost-and-usage-${key.replace(/[^\w.-]+/g, '-')}.json`
-    out.push(
-      `aws ce get-cost-and-usage --time-period ${tp} --granularity MONTHLY --metrics ${SPEND_METRIC} ` +
-        `--group-by Type=DIMENSION,Key=LINKED_ACCOUNT ${shellQuote(`Type=TAG,Key=${key}`)} --filter file://bedrock-filter.json --output json > ${file}`,
-    )
-  }
-  return out
-}
