@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { resolve } from 'node:path'
 import type { ErrorObject } from 'ajv'
-import { LineCounter, parseDocument, visit, type Document } from 'yaml'
+import { LineCounter, parseDocument, type Document } from 'yaml'
 import { ConfigError } from '../errors.js'
 import type { Severity } from '../model/finding.js'
 import type {
@@ -22,7 +22,7 @@ import type {
 } from './types.js'
 import type { RuleMeta } from '../rules/types.js'
 import { suggest } from '../util/text.js'
-import { yamlOffsetOf } from '../util/yaml-position.js'
+import { firstAliasOffset, yamlOffsetOf } from '../util/yaml-position.js'
 import { decodePointer, isOptionsSchemaError, optionProblems } from '../rules/options.js'
 import { RULES_MAX_ALIAS_COUNT, checkRulesText, explainAjvError, schemaValidator } from './problems.js'
 
@@ -116,14 +116,7 @@ export function parseRulesText(text: string, path: string): ParsedFile {
     raw = doc.toJS({ maxAliasCount: RULES_MAX_ALIAS_COUNT }) as unknown
   } catch (e) {
     // "Excessive alias count": an alias bomb (or an alias to a missing anchor) is a configuration error, not a crash.
-    let at = 0
-    visit(doc, {
-      Alias(_k, node) {
-        at = node.range?.[0] ?? 0
-        return visit.BREAK
-      },
-    })
-    const { line, col } = lines.linePos(at)
+    const { line, col } = lines.linePos(firstAliasOffset(doc))
     const location = `${path}:${line}:${col}`
     throw new ConfigError('rules-file-yaml', `${location}: YAML aliases not accepted: ${(e as Error).message}`, {
       location,

@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Ajv, type ErrorObject } from 'ajv'
-import { LineCounter, parseDocument, visit, type Document } from 'yaml'
+import { LineCounter, parseDocument, type Document } from 'yaml'
 import { escapeControl } from '../util/escape.js'
 import type { RuleMeta } from '../rules/types.js'
 import { decodePointer, isOptionsSchemaError, optionProblems } from '../rules/options.js'
 import { suggest } from '../util/text.js'
-import { yamlOffsetOf } from '../util/yaml-position.js'
+import { firstAliasOffset, yamlOffsetOf } from '../util/yaml-position.js'
 import { isObject } from '../util/json.js'
 
 export const RULES_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/rules.schema.json', import.meta.url))
@@ -253,14 +253,7 @@ export function checkRulesText(text: string, shown: string, builtins: ReadonlyMa
     // The yaml library's own alias budget: an alias bomb is a problem of the file, not a crash.
     raw = doc.toJS({ maxAliasCount: RULES_MAX_ALIAS_COUNT }) as unknown
   } catch (e) {
-    let offset = 0
-    visit(doc, {
-      Alias(_k, node) {
-        offset = node.range?.[0] ?? 0
-        return visit.BREAK
-      },
-    })
-    const { line, col } = lines.linePos(offset)
+    const { line, col } = lines.linePos(firstAliasOffset(doc))
     return { at, problems: [{ location: `${shown}:${line}:${col}`, code: 'yaml', message: `YAML aliases not accepted (${(e as Error).message}); write the values out` }] }
   }
   if (!isObject(raw)) return { at, problems: [{ location: `${shown}:1:1`, code: 'schema', message: 'a rules file must be a YAML mapping with `version: 1`' }] }

@@ -1,5 +1,5 @@
 /** Where a path (keys and indexes) points in a parsed YAML document, for `file:line:column` messages. */
-import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml'
+import { isMap, isScalar, isSeq, visit, type Document, type Node } from 'yaml'
 
 function isNodeLike(v: unknown): v is Node {
   return typeof v === 'object' && v !== null && 'range' in v
@@ -28,4 +28,16 @@ export function yamlOffsetOf(doc: Document, path: ReadonlyArray<string | number>
     } else break
   }
   return best?.range?.[0] ?? 0
+}
+
+/** Offset of the document's first alias: where an alias budget refusal points (0 when there is none). */
+export function firstAliasOffset(doc: Document): number {
+  let at = 0
+  visit(doc, {
+    Alias(_k, node) {
+      at = node.range?.[0] ?? 0
+      return visit.BREAK
+    },
+  })
+  return at
 }
