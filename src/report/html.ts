@@ -16,6 +16,7 @@ import { causeLabel, findingSpendCell, ledgerHeadline, readingOrder, topCauses }
 import type { ReportRule } from './report-rule.js'
 import { subjectLabel } from './locations.js'
 import { isUnusedSummary, summariseUnusedNotes, unusedSummaryText } from './unused-summary.js'
+import { escapeHtml } from '../util/escape.js'
 
 /** Findings rows in the table; the rest are counted with a pointer to the JSON output. */
 export const HTML_MAX_ROWS = 2000
@@ -23,28 +24,6 @@ export const HTML_MAX_ROWS = 2000
 export interface HtmlOptions {
   title?: string
   maxRows?: number
-}
-
-/** Text for HTML element content and double-quoted attribute values. */
-export function escapeHtml(s: string): string {
-  // Control characters other than tab and line breaks are not allowed in HTML text: replaced.
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => {
-    switch (c) {
-      case '&':
-        return '&amp;'
-      case '<':
-        return '&lt;'
-      case '>':
-        return '&gt;'
-      case '"':
-        return '&quot;'
-      case "'":
-        return '&#39;'
-      default:
-        return `&#xfffd;`
-    }
-  })
 }
 
 const e = escapeHtml

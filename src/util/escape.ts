@@ -34,9 +34,26 @@ export function hasControl(s: string): boolean {
   return HAS_CONTROL.test(s)
 }
 
-/** Text and attribute escaping for HTML. */
+/** Text for HTML element content and double-quoted attribute values. */
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
+  // Control characters other than tab and line breaks are not allowed in HTML text: replaced.
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => {
+    switch (c) {
+      case '&':
+        return '&amp;'
+      case '<':
+        return '&lt;'
+      case '>':
+        return '&gt;'
+      case '"':
+        return '&quot;'
+      case "'":
+        return '&#39;'
+      default:
+        return `&#xfffd;`
+    }
+  })
 }
 
 /** Markdown text outside code spans: inline syntax, backticks and HTML escaped, controls shown escaped. */
