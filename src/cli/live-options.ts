@@ -94,7 +94,7 @@ export const LIVE_FLAGS: readonly LiveFlagSpec[] = [
     type: 'string',
     summary: 'Named profile from the shared AWS config (also AWS_PROFILE); SSO profiles work after `aws sso login`.',
     helpValue: 'NAME',
-    commands: ['scan', 'collect'],
+    commands: ['scan', 'collect', 'merge'],
     helpGroup: 'AWS',
   },
   {
@@ -102,7 +102,7 @@ export const LIVE_FLAGS: readonly LiveFlagSpec[] = [
     type: 'string',
     summary: 'Region of the API endpoints (default: AWS_REGION, the profile’s region, else us-east-1). us-gov-west-1 or cn-north-1 for GovCloud and China.',
     helpValue: 'REGION',
-    commands: ['scan', 'collect'],
+    commands: ['scan', 'collect', 'merge'],
     helpGroup: 'AWS',
   },
   {

@@ -2,12 +2,15 @@
 import { readFileSync } from 'node:fs'
 import { UsageError } from '../errors.js'
 import { resolveNow } from './clock.js'
-import { runScanCommand, selectRules, type ScanCommandInput } from './scan-command.js'
+import { curSourceFromFlag, runScanCommand, selectRules, type ScanCommandInput } from './scan-command.js'
 import { loadRulesConfig } from '../config/load.js'
 import { RULE_META } from '../rules/index.js'
 
 export async function runMergeCommand(i: Omit<ScanCommandInput, 'inputs' | 'obtain'> & { files: string[] }): Promise<number> {
   if (i.files.length === 0) throw new UsageError('merge-no-input', 'nothing to merge: give the shard aggregate files', 'e.g. `tagwarden merge shard-*.json`')
+  const stderr = i.stderr ?? ((s: string) => void process.stderr.write(s))
+  // `--cur`: validated before any file is read, loaded once the shards are known to be readable.
+  const cur = await curSourceFromFlag(i.cur, { env: i.env, region: i.live?.region, profile: i.live?.profile, stderr })
   return runScanCommand({
     ...i,
     inputs: [],
@@ -23,7 +26,10 @@ export async function runMergeCommand(i: Omit<ScanCommandInput, 'inputs' | 'obta
         return parseAggregate(text, f)
       })
       const config = selectRules(loadRulesConfig({ builtins: RULE_META, ...(i.rules !== undefined ? { rulesPath: i.rules } : {}) }), i.skipRules, i.failOnRules)
-      return { report: mergeShards(aggregates, config, resolveNow(i.now, i.env ?? process.env)), config }
+      const now = resolveNow(i.now, i.env ?? process.env)
+      // The ledger is computed over the merged shards: only all of them tell "account not scanned" from "deleted".
+      const curLoad = cur ? await cur.load({ tagKeys: config.settings.requiredTags.map((t) => t.key), now }) : undefined
+      return { report: mergeShards(aggregates, config, now, curLoad), config }
     },
   })
 }

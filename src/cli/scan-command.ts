@@ -25,6 +25,7 @@ import { suggest } from '../util/text.js'
 import { costExplorerSettings, type CostExplorerFlagValues } from './spend-options.js'
 import { costExplorerFileSource } from '../scanners/cost-explorer/files.js'
 import type { SpendSource } from '../spend/source.js'
+import type { CurSource } from '../scanners/cur/source.js'
 
 /** The live-scan flags of `scan` (see live-options.ts), plus the shard aggregate output. */
 export type LiveScanFlags = LiveFlagValues & { 'aggregate-output'?: string | undefined; 'allow-partial'?: boolean | undefined }
@@ -80,6 +81,22 @@ export interface ScanCommandInput extends ConfiguredScanInput {
   stdout?: (s: string) => void
 }
 
+/**
+ * `--cur LOCATION` as a CUR source (`scan`, `spend` and `merge`): the location is validated at once, so a
+ * typo fails before anything is read; the AWS SDK loads only when an s3:// or athena:// source is read.
+ */
+export async function curSourceFromFlag(
+  cur: string | undefined,
+  o: { env?: NodeJS.ProcessEnv | undefined; region?: string | undefined; profile?: string | undefined; stderr: (s: string) => void },
+): Promise<CurSource | undefined> {
+  if (cur === undefined) return undefined
+  const { curSource, parseCurLocation } = await import('../scanners/cur/source.js')
+  return curSource(parseCurLocation(cur), {
+    aws: { ...(o.env ? { env: o.env } : {}), ...(o.region !== undefined ? { region: o.region } : {}), ...(o.profile !== undefined ? { profile: o.profile } : {}) },
+    notice: (l) => o.stderr(`${l}\n`),
+  })
+}
+
 /** Turns `--skip-rule` into disabled instances; rejects unknown IDs in `--skip-rule`/`--fail-on-rule`. */
 export function selectRules(config: ResolvedConfig, skip: readonly string[] = [], failOn: readonly string[] = []): ResolvedConfig {
   const ids = config.rules.map((r) => r.id)
@@ -116,6 +133,14 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
   if (!wantLive && (live.shard !== undefined || live['aggregate-output'] !== undefined)) {
     throw new UsageError('flag-needs-org', '--shard and --aggregate-output need a live --org scan', 'add --org (and --live to combine with --input)')
   }
+  if (live.shard !== undefined && i.cur !== undefined) {
+    // A shard alone cannot tell a deleted principal from one in another shard's account.
+    throw new UsageError('cur-with-shard', '--cur cannot be combined with --shard: the ledger needs every shard', 'give --cur to `tagwarden merge` instead (it computes the ledger over the merged shards)')
+  }
+  if (live.shard !== undefined && i.costExplorer?.['cost-explorer']) {
+    // A shard's report would carry no spend, and its aggregate has no room for it: said, not dropped.
+    throw new UsageError('cost-explorer-with-shard', '--cost-explorer cannot be combined with --shard', 'check spend once for the organization: `tagwarden spend --cost-explorer` (or `merge --cur` with a CUR 2.0 export)')
+  }
   if (live['aggregate-output'] !== undefined && live.shard === undefined) {
     throw new UsageError('aggregate-needs-shard', '--aggregate-output needs --shard K/N', 'e.g. --org --shard 1/4 --aggregate-output shard-1.json')
   }
@@ -128,8 +153,7 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
     usedWithinDays = parseUsedWithin(i.usedWithin)
   }
   const now = resolveNow(i.now, i.env ?? process.env)
-  const curModule = i.cur !== undefined ? await import('../scanners/cur/source.js') : undefined
-  const curLocation = curModule && i.cur !== undefined ? curModule.parseCurLocation(i.cur) : undefined
+  const cur = await curSourceFromFlag(i.cur, { env: i.env, region: live.region, profile: live.profile, stderr })
   // Before anything is read or paid for.
   const ce = costExplorerSettings(i.costExplorer ?? {}, now)
   const config = selectRules(loadRulesConfig({ builtins: RULE_META, ...(i.rules !== undefined ? { rulesPath: i.rules } : {}) }), i.skipRules, i.failOnRules)
@@ -180,13 +204,6 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
   } else if (i.inputs.length > 0) {
     spend = costExplorerFileSource()
   }
-  const cur =
-    curModule && curLocation
-      ? curModule.curSource(curLocation, {
-          aws: { ...(i.env ? { env: i.env } : {}), ...(live.region !== undefined ? { region: live.region } : {}), ...(live.profile !== undefined ? { profile: live.profile } : {}) },
-          notice: (l) => stderr(`${l}\n`),
-        })
-      : undefined
   let report: ScanReport
   if (liveOptions?.shard) {
     const { runShardScan } = await import('../pipeline/shard-merge.js')

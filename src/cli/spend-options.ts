@@ -27,6 +27,18 @@ export const costExplorerFlags = {
   }),
 }
 
+/**
+ * `--cur LOCATION`, one definition for `scan`, `spend` and `merge` (each says what the CUR adds to it):
+ * the same sources everywhere, validated by `parseCurLocation` (src/scanners/cur/source.ts).
+ */
+export function curFlag(adds: string) {
+  return Flags.string({
+    summary: `CUR 2.0 export with IAM principal data: a folder or file (Parquet, CSV, CSV.gz), s3://bucket/prefix/, or athena://DB.TABLE?workgroup=W&output=s3://…; ${adds} (docs/cur.md).`,
+    helpValue: 'LOCATION',
+    helpGroup: 'SPEND',
+  })
+}
+
 export interface CostExplorerFlagValues {
   'cost-explorer'?: boolean
   since?: string

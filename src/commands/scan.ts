@@ -5,7 +5,7 @@ import { IAC_FLAGS } from '../cli/iac-options.js'
 
 const IAC = Object.fromEntries(IAC_FLAGS.map((f) => [f.name, `${f.summary} Default: ${f.default}.`])) as Record<string, string>
 import { commonFlags, extraOutputFlags, gateFlags, outputFlags, sarifFlags, reportingOptions } from '../cli/flags.js'
-import { costExplorerFlags } from '../cli/spend-options.js'
+import { costExplorerFlags, curFlag } from '../cli/spend-options.js'
 
 export default class Scan extends TagwardenCommand {
   static override summary = 'Audit IAM principals for Bedrock cost attribution.'
@@ -61,11 +61,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
     'var-file': Flags.string({ summary: IAC['var-file'], helpValue: 'FILE', helpGroup: 'IAC', multiple: true }),
     'changed-only': Flags.string({ summary: IAC['changed-only'], helpValue: 'BASE_REF', helpGroup: 'IAC' }),
     'base-path': Flags.string({ summary: IAC['base-path'], helpValue: 'DIR', helpGroup: 'IAC' }),
-    cur: Flags.string({
-      summary: 'CUR 2.0 export with IAM principal data: a folder or file (Parquet, CSV, CSV.gz), s3://bucket/prefix/, or athena://DB.TABLE?workgroup=W&output=s3://…; puts Bedrock spend on findings (docs/cur.md).',
-      helpValue: 'LOCATION',
-      helpGroup: 'SPEND',
-    }),
+    cur: curFlag('puts Bedrock spend on findings and adds the spend ledger'),
     'used-within': Flags.string({
       summary: 'Keep only findings about principals that used Bedrock within this window (e.g. 90d, 12w); needs Bedrock use evidence (--usage on a live scan).',
       helpValue: 'DURATION',

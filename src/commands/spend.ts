@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import { TagwardenCommand } from '../cli/command.js'
 import { commonFlags } from '../cli/flags.js'
-import { costExplorerFlags, SPEND_FORMATS, type SpendFormat } from '../cli/spend-options.js'
+import { costExplorerFlags, curFlag, SPEND_FORMATS, type SpendFormat } from '../cli/spend-options.js'
 
 export default class Spend extends TagwardenCommand {
   static override summary = 'Report Bedrock spend per account and team: attributed vs untagged, and tag activation.'
@@ -25,11 +25,7 @@ Exit codes: 0 report written; 2 usage error, unreadable input, or a Cost Explore
     ...costExplorerFlags,
     profile: Flags.string({ summary: 'With --cost-explorer: named profile from the shared AWS config (also AWS_PROFILE).', helpValue: 'NAME', helpGroup: 'SPEND' }),
     region: Flags.string({ summary: 'With --cost-explorer: region for the credential chain (Cost Explorer itself answers from us-east-1).', helpValue: 'REGION', helpGroup: 'SPEND' }),
-    cur: Flags.string({
-      summary: 'CUR 2.0 export with IAM principal data (folder or file, s3://, athena://): adds the spend ledger, team × account / model, top principals and the daily trend; with IAM snapshots in --input the causes too. --format csv: one row per principal, key and day.',
-      helpValue: 'LOCATION',
-      helpGroup: 'SPEND',
-    }),
+    cur: curFlag('adds the spend ledger, team × account / model, top principals and the daily trend; with IAM snapshots in --input the causes too. --format csv: one row per principal, key and day'),
     'allow-partial': Flags.boolean({ summary: 'Exit 0 even when Cost Explorer failed or an input could not be read (the report says so).' }),
     format: Flags.string({ char: 'f', summary: 'Output format.', options: [...SPEND_FORMATS], default: 'text' }),
     output: Flags.string({ char: 'o', summary: 'Write to FILE instead of stdout (appended when FILE is $GITHUB_STEP_SUMMARY).', helpValue: 'FILE' }),

@@ -13,7 +13,8 @@
  */
 import { createHash } from 'node:crypto'
 import type { PrincipalFacts } from '../analysis/facts.js'
-import { emptyIndex, type GatewayEntry } from '../analysis/org-index.js'
+import { addIdentityCenter, emptyIndex, type GatewayEntry } from '../analysis/org-index.js'
+import type { IdentityCenterData } from '../model/identity-center.js'
 import { UsageError } from '../errors.js'
 import type { NotEvaluatedEntry, ScanErrorEntry, ScanReport } from '../model/finding.js'
 import type { OrgAccount } from '../model/inventory.js'
@@ -21,6 +22,7 @@ import type { ResolvedConfig, ResolvedSettings } from '../config/types.js'
 import { toolVersion } from '../version.js'
 import type { AccountSource } from '../sources/account-source.js'
 import { finishScan, runPhaseOne, type PhaseOne } from './scan.js'
+import type { CurLoadResult } from '../scanners/cur/load.js'
 import { formatShard, type Shard } from '../scanners/live/shard.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -59,6 +61,8 @@ export interface ShardAggregate {
   facts: PrincipalFacts[]
   /** Errors of reading and analysing the shard's accounts (rule errors are the merge's). */
   errors: ScanErrorEntry[]
+  /** What the shard's sources read about IAM Identity Center, or why not (optional for aggregates of earlier versions). */
+  identityCenter?: IdentityCenterData
 }
 
 export function settingsHash(settings: ResolvedSettings): string {
@@ -96,6 +100,7 @@ export function buildAggregate(p: PhaseOne, config: ResolvedConfig, shard: Shard
     tagKeys,
     facts,
     errors: [...p.errors],
+    ...(p.index.identityCenter ? { identityCenter: p.index.identityCenter } : {}),
   }
 }
 
@@ -135,9 +140,10 @@ export function parseAggregate(text: string, file: string): ShardAggregate {
 
 /**
  * Combines shard aggregates into one report. Shards must come from the same settings and cover 1…N
- * once each; a missing shard is an `errors[]` entry (exit 2), duplicates are a usage error.
+ * once each; a missing shard is an `errors[]` entry (exit 2), duplicates are a usage error. `curLoad`
+ * (`merge --cur`): the ledger, computed over all shards, as `runScan` computes it over one scan.
  */
-export function mergeShards(aggregates: readonly ShardAggregate[], config: ResolvedConfig, now: Date): ScanReport {
+export function mergeShards(aggregates: readonly ShardAggregate[], config: ResolvedConfig, now: Date, curLoad?: CurLoadResult): ScanReport {
   if (aggregates.length === 0) throw new UsageError('merge-no-input', 'nothing to merge', 'pass the aggregate file of every shard: `tagwarden merge shard-*.json`')
   const hash = settingsHash(config.settings)
   const mismatched = aggregates.filter((a) => a.settingsHash !== hash)
@@ -198,7 +204,8 @@ export function mergeShards(aggregates: readonly ShardAggregate[], config: Resol
       for (const id of t.accounts) v.accounts.add(id)
     }
     p.facts.push(...a.facts.map((f) => JSON.parse(JSON.stringify(f)) as PrincipalFacts))
+    if (a.identityCenter) addIdentityCenter(index, a.identityCenter)
   }
   p.errors.unshift(...errors)
-  return finishScan(p, config, now)
+  return finishScan(p, config, now, undefined, undefined, curLoad)
 }

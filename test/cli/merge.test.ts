@@ -3,17 +3,22 @@
  * accounts), merged by the CLI (in-process), give the findings of one unsharded scan.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { Ajv } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/config/load.js'
+import { BUNDLED_RULES_PATH, loadRulesConfig, loadRulesConfigFromFiles } from '../../src/config/load.js'
+import { runConfiguredScan } from '../../src/cli/scan-command.js'
 import { RULE_META } from '../../src/rules/index.js'
 import { runScan } from '../../src/pipeline/scan.js'
 import { runShardScan } from '../../src/pipeline/shard-merge.js'
 import { snapshotSource } from '../../src/sources/snapshot.js'
 import type { ScanReport } from '../../src/model/finding.js'
-import { runCli } from './run-cli.js'
+import { REPO, runCli } from './run-cli.js'
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 
 const DEMO = fileURLToPath(new URL('../../examples/demo-org', import.meta.url))
 const NOW = new Date('2026-11-26T00:00:00Z')
@@ -57,5 +62,67 @@ describe('tagwarden merge', () => {
     const r = await runCli(['merge', bad])
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/not a tagwarden shard aggregate/)
+  })
+})
+
+describe('tagwarden merge --cur', () => {
+  const rules = join(DEMO, 'tagwarden.yaml')
+  const cur = join(DEMO, 'cur/parquet')
+  // The IAM side of the demo (Identity Center included); the saved Cost Explorer outputs are left out of the
+  // single scan because merge reads none, and they would clip the CUR to their period.
+  const iam = [['111111111111', 'organization', 'identity-center'], ['222222222222'], ['333333333333']]
+  let shardFiles: string[]
+  let single: ScanReport
+
+  beforeAll(async () => {
+    const config = loadRulesConfig({ builtins: RULE_META, rulesPath: rules })
+    shardFiles = []
+    for (const [k, folders] of iam.entries()) {
+      const { aggregate } = await runShardScan({ config, sources: [snapshotSource(folders.map((f) => join(DEMO, f)))], now: NOW, shard: { k: k + 1, n: iam.length } })
+      shardFiles.push(join(dir, `cur-shard-${k + 1}.json`))
+      writeFileSync(shardFiles[k]!, JSON.stringify(aggregate))
+    }
+    single = (await runConfiguredScan({ inputs: iam.flat().map((f) => join(DEMO, f)), cur, rules, now: NOW.toISOString(), cwd: REPO })).report
+  })
+
+  it('computes the ledger over the merged shards: the single scan’s, to the cent, in a schema-valid report', async () => {
+    const r = await runCli(['merge', ...shardFiles, '--cur', cur, '--rules', rules, '--format', 'json', '--fail-on', 'never', '--now', NOW.toISOString()])
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    const merged = JSON.parse(r.stdout) as ScanReport
+    expect(merged.errors).toEqual([])
+    expect(single.ledger).toBeDefined()
+    expect(merged.ledger).toEqual(single.ledger)
+    // The accounts of every shard are known, so nothing is booked to account-not-scanned.
+    expect(merged.ledger!.byCause.map((c) => c.cause)).not.toContain('account-not-scanned')
+    expect(merged.findings.map((f) => [f.fingerprint, f.spend?.recoverable ?? null]).sort()).toEqual(single.findings.map((f) => [f.fingerprint, f.spend?.recoverable ?? null]).sort())
+    // Identity Center travels in the aggregate, so the merged summary equals the single scan's.
+    expect(merged.summary).toEqual(single.summary)
+    const ajv = new Ajv({ allErrors: true, strict: false })
+    addFormats(ajv)
+    const validate = ajv.compile(JSON.parse(readFileSync(join(REPO, 'schemas/report.schema.json'), 'utf8')) as object)
+    expect(validate(merged), ajv.errorsText(validate.errors)).toBe(true)
+  })
+
+  it('a shard alone would book the other shards’ accounts as not scanned, which is why --shard refuses --cur', async () => {
+    const config = loadRulesConfig({ builtins: RULE_META, rulesPath: rules })
+    const { mergeShards, parseAggregate } = await import('../../src/pipeline/shard-merge.js')
+    const { curSourceFromFlag } = await import('../../src/cli/scan-command.js')
+    const curLoad = await (await curSourceFromFlag(cur, { stderr: () => {} }))!.load({ tagKeys: config.settings.requiredTags.map((t) => t.key), now: NOW })
+    const alone = mergeShards([parseAggregate(readFileSync(shardFiles[0]!, 'utf8'), 'shard-1.json')].map((a) => ({ ...a, shard: '1/1' })), config, NOW, curLoad)
+    expect(alone.ledger!.total).toBe(single.ledger!.total)
+    expect(alone.ledger!.byCause.find((c) => c.cause === 'account-not-scanned')?.amount ?? 0).toBeGreaterThan(0)
+    const r = await runCli(['scan', '--org', '--shard', '1/3', '--cur', cur, '--now', NOW.toISOString()])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/--cur cannot be combined with --shard/)
+    const ce = await runCli(['scan', '--org', '--shard', '1/3', '--cost-explorer', '--now', NOW.toISOString()])
+    expect(ce.status).toBe(2)
+    expect(ce.stderr).toMatch(/--cost-explorer cannot be combined with --shard/)
+  })
+
+  it('validates --cur before reading any shard', async () => {
+    const r = await runCli(['merge', join(dir, 'no-such-shard.json'), '--cur', 'ftp://x/y'])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/unknown scheme/)
   })
 })
