@@ -191,9 +191,9 @@ export const LIVE_FLAGS: readonly LiveFlagSpec[] = [
   {
     name: 'quiet',
     type: 'boolean',
-    summary: 'No progress bar on stderr (it is also off when stderr is not a terminal).',
+    summary: 'No progress on stderr (it is also off when stderr is not a terminal, and in CI).',
     commands: ['scan', 'collect'],
-    helpGroup: 'AWS',
+    helpGroup: 'OUTPUTS',
   },
   {
     name: 'output',

@@ -4,6 +4,7 @@ import { resolveNow } from './clock.js'
 import { scanExitCode, type FailOn } from './exit.js'
 import { planOutputs, terminalWidth, writeOutput, writeOutputChunks, writeSplitSarif } from './outputs.js'
 import { noteLine, writeErrors } from './stderr.js'
+import { scanProgress, type ScanProgress, type ScanProgressOptions } from './scan-progress.js'
 import { escapeControl } from '../util/escape.js'
 import type { ReportFormat } from '../report/formats.js'
 import { applyBaseline } from '../baseline/apply.js'
@@ -62,6 +63,8 @@ export interface ConfiguredScanInput {
   cwd?: string
   env?: NodeJS.ProcessEnv
   stderr?: (s: string) => void
+  /** The progress line's terminal and clock (tests); stderr and the system clock otherwise. */
+  progress?: ScanProgressOptions
 }
 
 /** `scan`: the scan plus its outputs and gate. */
@@ -115,7 +118,13 @@ export function selectRules(config: ResolvedConfig, skip: readonly string[] = []
  * with no offline input at all, the caller's AWS account is scanned live.
  */
 export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ report: ScanReport; config: ResolvedConfig }> {
-  const stderr = i.stderr ?? ((s: string) => void process.stderr.write(s))
+  const write = i.stderr ?? ((s: string) => void process.stderr.write(s))
+  let progress: ScanProgress | undefined
+  // Whatever is said on stderr during the scan erases the progress line first.
+  const stderr = (s: string): void => {
+    progress?.clear()
+    write(s)
+  }
   const live = i.live ?? {}
   const iacPaths = i.iac?.paths ?? []
   const offline = i.inputs.length > 0 || iacPaths.length > 0 || i.cur !== undefined
@@ -204,14 +213,29 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
   } else if (i.inputs.length > 0) {
     spend = costExplorerFileSource()
   }
+  // A live --org scan draws its own progress bar.
+  if (!liveOptions?.org) progress = scanProgress({ ...i.progress, quiet: live.quiet, env: i.env ?? process.env, sources, iacOnly: i.inputs.length === 0 && !liveOptions })
+  const p = progress
   let report: ScanReport
-  if (liveOptions?.shard) {
-    const { runShardScan } = await import('../pipeline/shard-merge.js')
-    const out = await runShardScan({ config, sources, now, shard: liveOptions.shard })
-    report = out.report
-    if (live['aggregate-output'] !== undefined) writeFileSync(live['aggregate-output'], `${JSON.stringify(out.aggregate)}\n`)
-  } else {
-    report = await runScan({ config, sources, now, ...(spend ? { spend } : {}), ...(cur ? { cur } : {}), ...(usedWithinDays !== undefined ? { usedWithinDays } : {}) })
+  try {
+    if (liveOptions?.shard) {
+      const { runShardScan } = await import('../pipeline/shard-merge.js')
+      const out = await runShardScan({ config, sources, now, shard: liveOptions.shard })
+      report = out.report
+      if (live['aggregate-output'] !== undefined) writeFileSync(live['aggregate-output'], `${JSON.stringify(out.aggregate)}\n`)
+    } else {
+      report = await runScan({
+        config,
+        sources,
+        now,
+        ...(p ? { onAccount: (id: string, ok: boolean) => p.onAccount(id, ok) } : {}),
+        ...(spend ? { spend } : {}),
+        ...(cur ? { cur: p ? { load: (ctx) => cur.load({ ...ctx, onProgress: (x) => p.onCur(x) }) } : cur } : {}),
+        ...(usedWithinDays !== undefined ? { usedWithinDays } : {}),
+      })
+    }
+  } finally {
+    progress?.stop()
   }
   const counts = changeCounts?.()
   if (counts && i.iac?.changedOnly !== undefined) {

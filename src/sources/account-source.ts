@@ -9,6 +9,8 @@ export interface AccountSource {
   prepare(index: OrgIndex): Promise<{ errors: ScanErrorEntry[]; notEvaluated?: NotEvaluatedEntry[] }>
   /** Yields one account at a time; the pipeline drops each one after analysing it. */
   accounts(): AsyncIterable<{ inventory?: AccountInventory; accountId: string; errors: ScanErrorEntry[] }>
+  /** How many accounts `accounts()` will yield, when known after `prepare` (progress on a terminal). */
+  accountTotal?(): number
   /** Number of files read (0 for live sources). */
   fileCount(): number
   /** IaC sources: what was read, recognised and skipped (`summary.inputs.iac`). */

@@ -38,6 +38,10 @@ export function iacSource(paths: string[], opts: IacSourceOptions = {}): Account
         }
       }
     },
+    accountTotal() {
+      // A multi-document YAML file yields several templates: the progress line then shows no total.
+      return plan?.units.length ?? 0
+    },
     fileCount() {
       return plan?.fileCount ?? 0
     },

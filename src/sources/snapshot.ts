@@ -146,6 +146,9 @@ export function snapshotSource(inputs: string[]): AccountSource {
         yield { accountId: entry.accountId, inventory, errors }
       }
     },
+    accountTotal() {
+      return plan?.accounts.length ?? 0
+    },
     fileCount() {
       return plan?.fileCount ?? 0
     },

@@ -114,7 +114,9 @@ async function runInProcess(args: string[], opts: RunOptions): Promise<CliResult
       return true
     }
   const cwd = process.cwd()
-  const restoreEnv = swapEnv(cleanEnv(opts.env))
+  // A faked terminal would also get the progress line after 2 s on a busy machine; test/cli/progress.test.ts
+  // tests it with its own terminal and clock.
+  const restoreEnv = swapEnv(cleanEnv(opts.tty ? { CI: 'true', ...opts.env } : opts.env))
   const debug = args.includes('--debug') || process.env.TAGWARDEN_DEBUG === '1'
   process.exitCode = undefined
   const restoreTerminal = opts.tty ? fakeTerminal(opts.tty.columns) : () => undefined

@@ -32,6 +32,14 @@ export interface CurLoadContext {
    * whenever DuckDB gives up); `hyparquet` never tries DuckDB (tests and the benchmark compare the two).
    */
   parquetReader?: 'auto' | 'hyparquet'
+  /** Progress of a read (a line on a terminal): data files done of those planned, rows read so far. */
+  onProgress?: (p: CurReadProgress) => void
+}
+
+export interface CurReadProgress {
+  filesDone: number
+  files: number
+  rows: number
 }
 
 export interface CurLoadResult {
@@ -87,13 +95,19 @@ export async function loadPlannedExport(plan: ExportPlan, io: ExportIo, ctx: Cur
 async function loadPlan(plan: ExportPlan, io: ExportIo, ctx: CurLoadContext, source: CurSpendData['source'], displayKey: (key: string) => string, duck: DuckReader | undefined): Promise<CurLoadResult | undefined> {
   const acc = new CurSpendAccumulator(ctx.tagKeys)
   const stats = emptyStats()
+  let filesDone = 0
   const consumer = new RowConsumer(acc, stats, {
     tagKeys: ctx.tagKeys,
     ...(ctx.period ? { period: periodMs(ctx.period) } : { notBefore: Date.parse(`${IAM_PRINCIPAL_DATA_SINCE}T00:00:00Z`) }),
+    ...(ctx.onProgress ? { onRows: (rows: number) => ctx.onProgress!({ filesDone, files: plan.data.length, rows }) } : {}),
   })
   const errors = planErrors(plan, displayKey)
   const sink: ParquetSink | undefined = duck ? [] : undefined
-  for (const f of plan.data) errors.push(...(await readPlannedFile(f, io, consumer, stats, sink)))
+  for (const f of plan.data) {
+    errors.push(...(await readPlannedFile(f, io, consumer, stats, sink)))
+    filesDone++
+    ctx.onProgress?.({ filesDone, files: plan.data.length, rows: stats.rows })
+  }
   if (duck && sink && sink.length > 0) {
     let clean = true
     try {

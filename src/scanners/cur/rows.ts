@@ -41,7 +41,12 @@ export interface RowConsumerOptions {
   period?: { start: number; end: number }
   /** Rows before this instant are left out when no period is given (no IAM principal data yet). */
   notBefore?: number
+  /** Called every 10,000 rows or so with the rows read so far (progress on a terminal). */
+  onRows?: (rows: number) => void
 }
+
+/** Rows between two `onRows` calls. */
+const ROWS_PER_REPORT = 10_000
 
 const MARKETPLACE_HINT = 'Amazon Bedrock Edition'
 
@@ -103,6 +108,7 @@ export class RowConsumer {
   private readonly caseValues: Array<string | undefined>
   private readonly caseKeys: Array<string | undefined>
   private readonly lowerKeyNames: string[]
+  private nextReport = ROWS_PER_REPORT
 
   constructor(
     private readonly acc: CurSpendAccumulator,
@@ -116,6 +122,11 @@ export class RowConsumer {
     this.lowerKeyNames = this.tagKeyNames.map((k) => k.toLowerCase())
   }
 
+  private report(): void {
+    this.nextReport = this.stats.rows + ROWS_PER_REPORT
+    this.opts.onRows?.(this.stats.rows)
+  }
+
   get tagKeys(): readonly string[] {
     return this.opts.tagKeys
   }
@@ -127,6 +138,7 @@ export class RowConsumer {
   /** Rows that cannot be Bedrock (only counted, and their account seen). */
   countOther(account: string, rows: number): void {
     this.stats.rows += rows
+    if (this.stats.rows >= this.nextReport) this.report()
     this.acc.sawAccount(account)
   }
 
@@ -136,6 +148,7 @@ export class RowConsumer {
    */
   consume(r: RawRow, file: string, row: number, rows = 1): void {
     this.stats.rows += rows
+    if (this.stats.rows >= this.nextReport) this.report()
     const account = asString(r.account) ?? ''
     this.acc.sawAccount(account)
     const productCode = asString(r.productCode)
