@@ -22,9 +22,11 @@ import type {
 } from './types.js'
 import type { RuleMeta } from '../rules/types.js'
 import { suggest } from '../util/text.js'
+import { escapeControl } from '../util/escape.js'
+import { tagPatternProblem } from '../util/tag-pattern.js'
 import { firstAliasOffset, yamlOffsetOf } from '../util/yaml-position.js'
 import { decodePointer, isOptionsSchemaError, optionProblems } from '../rules/options.js'
-import { RULES_MAX_ALIAS_COUNT, checkRulesText, explainAjvError, schemaValidator } from './problems.js'
+import { PATTERN_HINT, RULES_MAX_ALIAS_COUNT, checkRulesText, explainAjvError, schemaValidator } from './problems.js'
 
 export { RULES_SCHEMA_PATH } from './problems.js'
 
@@ -355,16 +357,12 @@ function checkOptions(file: ParsedFile, meta: RuleMeta | undefined, options: unk
   })
 }
 
+/** A `pattern:` JavaScript accepts and the linear-time engine runs with the same meaning (src/util/tag-pattern.ts). */
 function checkRegex(file: ParsedFile, path: Array<string | number>, pattern: string): void {
-  try {
-    new RegExp(pattern)
-  } catch (e) {
-    const pos = positionOf(file, path)
-    throw new ConfigError('rules-file-regex', `${fmt(pos)}: invalid regular expression: ${(e as Error).message}`, {
-      location: fmt(pos),
-      hint: 'patterns are JavaScript regular expressions; escape special characters',
-    })
-  }
+  const problem = tagPatternProblem(pattern)
+  if (problem === undefined) return
+  const pos = positionOf(file, path)
+  throw new ConfigError('rules-file-regex', `${fmt(pos)}: ${escapeControl(problem)}`, { location: fmt(pos), hint: PATTERN_HINT })
 }
 
 

@@ -15,6 +15,7 @@ import { decodePointer, isOptionsSchemaError, optionProblems } from '../rules/op
 import { suggest } from '../util/text.js'
 import { firstAliasOffset, yamlOffsetOf } from '../util/yaml-position.js'
 import { isObject } from '../util/json.js'
+import { tagPatternProblem } from '../util/tag-pattern.js'
 
 export const RULES_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/rules.schema.json', import.meta.url))
 
@@ -24,6 +25,10 @@ export interface RulesFileProblem {
   code: string
   message: string
 }
+
+/** The hint of a refused `pattern:` (JavaScript syntax, run by a linear-time engine). */
+export const PATTERN_HINT =
+  'patterns are JavaScript regular expressions run by a linear-time engine (RE2): no lookaround or backreferences; escape special characters (docs/security.md, "Patterns")'
 
 /** The schema's formats (`pattern`s), in words. */
 const PATTERN_WORDS: Record<string, string> = {
@@ -159,13 +164,8 @@ function semanticProblems(raw: Record<string, unknown>, at: Located, builtins: R
       if (prior !== undefined) out.push({ location: at.at(['tags', 'required', i, 'key']), code: 'duplicate-key', message: `required tag \`${req.key}\` is listed twice (also tags.required[${prior}])` })
       else requiredKeys.set(req.key, i)
     }
-    if (typeof req.pattern === 'string') {
-      try {
-        new RegExp(req.pattern)
-      } catch (e) {
-        out.push({ location: at.at(['tags', 'required', i, 'pattern']), code: 'invalid-regex', message: `invalid regular expression: ${(e as Error).message}` })
-      }
-    }
+    const patternProblem = typeof req.pattern === 'string' ? tagPatternProblem(req.pattern) : undefined
+    if (patternProblem !== undefined) out.push({ location: at.at(['tags', 'required', i, 'pattern']), code: 'invalid-regex', message: patternProblem })
   }
   const prohibited = Array.isArray(tags.prohibited) ? tags.prohibited : []
   for (const [i, p] of prohibited.entries()) {

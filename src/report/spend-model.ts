@@ -13,6 +13,7 @@ import { DEFAULT_THRESHOLDS, levelFor, thresholdsFromOptions, type SpendThreshol
 import { toolVersion } from '../version.js'
 import type { ActivationState, SpendCoverage } from '../model/spend.js'
 import type { Ledger } from '../model/ledger.js'
+import { tagPattern } from '../util/tag-pattern.js'
 
 export const SPEND_REPORT_SCHEMA_VERSION = '1.0'
 
@@ -78,7 +79,7 @@ export interface SpendReport {
 function isAllowed(req: TagRequirement | undefined, value: string): boolean | undefined {
   if (!req || isUntaggedValue(value)) return undefined
   if (req.allowedValues) return req.allowedValues.includes(value)
-  if (req.pattern) return new RegExp(req.pattern).test(value)
+  if (req.pattern) return tagPattern(req.pattern).test(value)
   return undefined
 }
 

@@ -35,6 +35,7 @@ import { principalArnsOf, type Finding } from '../model/finding.js'
 import { LEDGER_CAUSES, LEDGER_TOP_PRINCIPALS, type Ledger, type LedgerBucket, type LedgerBuckets, type LedgerCause, type LedgerCauseEntry, type LedgerKey, type LedgerTeamRow } from '../model/ledger.js'
 import type { CurSpendData, LedgerCell, PrincipalSpend } from './cur-model.js'
 import type { PrincipalJoin } from './principal-join.js'
+import { tagPattern } from '../util/tag-pattern.js'
 
 /** The rules whose finding owns a cause (base rule IDs), first preferred. */
 export const CAUSE_OWNERS: Record<LedgerCause, readonly string[]> = {
@@ -101,16 +102,12 @@ export interface LedgerInputs {
   baseOf: (ruleId: string) => string
 }
 
-const patternCache = new Map<string, RegExp>()
-
 /** Whether a billed value attributes: exactly an allowed value (the bill does not trim), or any non-blank one without a list. */
 export function isAllowedValue(req: TagRequirement | undefined, value: string): boolean {
   if (value.trim() === '') return false
   if (req?.allowedValues && !req.allowedValues.includes(value)) return false
   if (req?.pattern) {
-    let re = patternCache.get(req.pattern)
-    if (!re) patternCache.set(req.pattern, (re = new RegExp(req.pattern)))
-    if (!re.test(value)) return false
+    if (!tagPattern(req.pattern).test(value)) return false
   }
   return true
 }

@@ -71,6 +71,14 @@ describe('rules validate', () => {
     ])
   })
 
+  it('reports patterns the linear-time engine cannot run, each at its pattern value', async () => {
+    const text = "version: 1\ntags:\n  required:\n    - key: team\n      pattern: '^(?=.*[0-9])[a-z0-9]+$'\n    - key: owner\n      pattern: \"^(a)\\\\1$\"\n    - key: cost-center\n      pattern: '^([0-9]+-?)+$'\n"
+    expect(await problems('patterns.yaml', text)).toEqual([
+      'patterns.yaml:5:16: lookahead `(?=…)` at character 2 is not supported: patterns run on a linear-time engine (RE2), which has no lookaround or backreferences',
+      'patterns.yaml:7:16: the backreference `\\1` at character 5 is not supported: patterns run on a linear-time engine (RE2), which has no lookaround or backreferences',
+    ])
+  })
+
   it('reports YAML syntax errors, and a file that is not a mapping', async () => {
     expect(await problems('syntax.yaml', 'version: 1\nrules:\n  principal-missing-tag: { severity: error\n')).toEqual([expect.stringMatching(/^syntax\.yaml:\d+:\d+: invalid YAML: /)])
     expect(await problems('list.yaml', '- version: 1\n')).toEqual(['list.yaml:1:1: a rules file must be a YAML mapping with `version: 1`'])

@@ -116,6 +116,7 @@ describe('errors carry file:line:column and a plain explanation', () => {
     ['custom extends unknown', 'version: 1\ncustom:\n  - id: my-rule\n    extends: principal-missing\n', /tagwarden\.yaml:4:14: custom rule `my-rule` extends unknown rule `principal-missing` — did you mean `principal-missing-tag`\?/],
     ['custom reuses a built-in ID', 'version: 1\ncustom:\n  - id: principal-missing-tag\n    extends: principal-missing-tag\n', /tagwarden\.yaml:3:9: rule ID `principal-missing-tag` is already taken by a built-in rule/],
     ['invalid regex', "version: 1\ntags:\n  required:\n    - key: team\n      pattern: '^[a-z'\n", /tagwarden\.yaml:5:16: invalid regular expression/],
+    ['pattern the linear-time engine cannot run', "version: 1\ntags:\n  required:\n    - key: team\n      pattern: '^(?!test-)[a-z]+$'\n", /tagwarden\.yaml:5:16: negative lookahead `\(\?!…\)` at character 2 is not supported/],
     ['expiry not a date', "version: 1\nexceptions:\n  - rules: principal-missing-tag\n    arn: x\n    reason: because we said so, really\n    expires: next year\n", /tagwarden\.yaml:6:14: `exceptions\.0\.expires` must be a date like 2027-01-31$/],
     ['account ID format', "version: 1\nexceptions:\n  - rules: principal-missing-tag\n    account: '1234'\n    reason: because we said so, really\n", /tagwarden\.yaml:4:14: `exceptions\.0\.account` must be a 12-digit AWS account ID/],
     ['a list where a mapping belongs', 'version: 1\nsettings: [a]\n', /tagwarden\.yaml:2:11: `settings` must be a mapping/],

@@ -3,6 +3,7 @@ import type { TagRequirement } from '../../config/types.js'
 import { principalSubject } from '../engine.js'
 import { tagCommand } from '../tag-helpers.js'
 import { defineRule, type RuleContext, type RuleReport } from '../types.js'
+import { tagPattern } from '../../util/tag-pattern.js'
 
 /** Rare: used by at most this many principals… */
 export const DEFAULT_MAX_RARE_PRINCIPALS = 2
@@ -94,7 +95,7 @@ function principalsOf(ctx: RuleContext<Options>): readonly PrincipalFacts[] {
  */
 function countable(req: TagRequirement): ((v: string) => boolean) | undefined {
   if (req.allowedValues) return undefined
-  const re = req.pattern ? new RegExp(req.pattern) : undefined
+  const re = req.pattern ? tagPattern(req.pattern) : undefined
   return (v) => v.trim() !== '' && v === v.trim() && (!re || re.test(v))
 }
 

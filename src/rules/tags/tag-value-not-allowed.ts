@@ -2,6 +2,7 @@ import { defineRule, type RuleReport } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 import { tagCommand, tagState } from '../tag-helpers.js'
 import { closest, didYouMean } from '../../util/text.js'
+import { tagPattern } from '../../util/tag-pattern.js'
 
 /** A misspelt team value is as bad as none: the bill gets a team that does not exist. */
 type Options = Record<never, never>
@@ -42,7 +43,7 @@ export const tagValueNotAllowed = defineRule<Options, MessageIds>({
       // `"search "` is an allowed value with stray whitespace: tag-value-whitespace owns that defect.
       const judged = value.trim()
       const okList = req.allowedValues ? req.allowedValues.includes(judged) : true
-      const okPattern = req.pattern ? new RegExp(req.pattern).test(judged) : true
+      const okPattern = req.pattern ? tagPattern(req.pattern).test(judged) : true
       if (okList && okPattern) continue
       const best = req.allowedValues ? closest(value.trim(), req.allowedValues, Math.max(2, Math.floor(value.length / 3))) : undefined
       const allowed = [req.allowedValues?.map((v) => `\`${v}\``).join(', '), req.pattern ? `values matching /${req.pattern}/` : undefined].filter(Boolean).join('; ')

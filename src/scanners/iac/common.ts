@@ -23,6 +23,8 @@ export const IacErrorCode = {
   AliasBudget: 'iac-yaml-alias-budget',
   /** Intrinsic functions that take more evaluation steps than the budget allows. */
   EvaluationBudget: 'iac-evaluation-budget',
+  /** A tag key or value longer than IAM allows (read as it is, never truncated). */
+  InvalidTag: 'iac-invalid-tag',
 } as const
 
 export const IAC_HINTS = {

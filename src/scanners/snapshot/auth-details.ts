@@ -4,6 +4,7 @@
  */
 import { PolicyDocumentError } from '../../iam/policy-document.js'
 import type { IamGroup, IamRole, IamUser, InlinePolicy, ManagedPolicy, Tag } from '../../model/inventory.js'
+import { TAG_KEY_MAX_CHARS, TAG_LIMIT_HINT, TAG_VALUE_MAX_CHARS, tagLimitProblem } from '../../iam/tag-limits.js'
 import type { PolicyDocument } from '../../model/policy.js'
 import { parseEntityArn } from './account-id.js'
 import type { EntityArn } from './account-id.js'
@@ -63,20 +64,26 @@ function identity(obj: JsonObject): FileIdentity {
  */
 const internedTags = new WeakMap<object, Map<string, Tag>>()
 
-function tags(raw: unknown, ctx: AccountReadContext): Tag[] {
+function tags(raw: unknown, pointer: string, owner: string, ctx: AccountReadContext): Tag[] {
   if (!Array.isArray(raw)) return []
   let pool = internedTags.get(ctx.inventory)
   if (!pool) internedTags.set(ctx.inventory, (pool = new Map()))
   const out: Tag[] = []
-  for (const t of raw) {
+  raw.forEach((t, i) => {
     if (isJsonObject(t) && typeof t.Key === 'string') {
       const value = typeof t.Value === 'string' ? t.Value : ''
       const id = `${t.Key}\u0000${value}`
       let tag = pool.get(id)
       if (!tag) pool.set(id, (tag = { key: t.Key, value }))
+      // UTF-16 length bounds the character count: the exact count only for long text.
+      const problem = value.length > TAG_VALUE_MAX_CHARS || t.Key.length > TAG_KEY_MAX_CHARS ? tagLimitProblem(tag) : undefined
+      if (problem) {
+        const message = `${ctx.file}#${pointer}/Tags/${i}: ${problem} (${owner}); it was read as it is.`
+        ctx.report(snapshotError(SnapshotErrorCode.InvalidTag, ctx.file, message, TAG_LIMIT_HINT, { accountId: ctx.accountId, subject: owner }))
+      }
       out.push(tag)
     }
-  }
+  })
   return out
 }
 
@@ -202,7 +209,7 @@ function common(e: JsonObject, arn: string, parsed: EntityArn, nameKey: string, 
     name: str(e, nameKey) ?? parsed.name,
     path: str(e, 'Path') ?? parsed.path,
     ...(id !== undefined ? { id } : {}),
-    tags: tags(e.Tags, ctx),
+    tags: tags(e.Tags, pointer, arn, ctx),
     attachedPolicyArns: attachedArns(e.AttachedManagedPolicies),
     ...(boundary !== undefined ? { permissionsBoundaryArn: boundary } : {}),
     ...createDate(e),

@@ -14,6 +14,8 @@ export const SnapshotErrorCode = {
   UnreadableFile: 'unreadable-file',
   IncompleteExport: 'incomplete-export',
   DuplicateEntity: 'duplicate-entity',
+  /** A tag key or value longer than IAM allows (kept as it is, never truncated). */
+  InvalidTag: 'invalid-tag',
 } as const
 export type SnapshotErrorCode = (typeof SnapshotErrorCode)[keyof typeof SnapshotErrorCode]
 

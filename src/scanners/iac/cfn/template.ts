@@ -311,6 +311,12 @@ class CfnBag implements PropertyBag {
   scoped(note: string): string {
     return note
   }
+
+  inputError(prop: Prop, code: string, message: string, hint: string): void {
+    const name = this.handler.props.cfn[prop]
+    const at = (typeof name === 'string' ? entry(this.r.props, name)?.keyPos : undefined) ?? this.r.keyPos
+    this.t.errors.push(iacError(code, this.t.input.file, at, message, hint))
+  }
 }
 
 /** `Metadata: { tagwarden: { ignore: [ { rule, reason } ] } }` on a resource. */

@@ -68,4 +68,6 @@ export interface PropertyBag {
   origin(identity: Identity): IacOrigin
   /** A note about this resource as the format words it (Terraform prefixes the address). */
   scoped(note: string): string
+  /** An input error (exit 2) at the property where the source sets `prop`, else at the resource. */
+  inputError(prop: Prop, code: string, message: string, hint: string): void
 }

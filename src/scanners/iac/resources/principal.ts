@@ -3,13 +3,17 @@
  * the resource itself carries. Shared by `role.ts`, `user.ts` and `group.ts`.
  */
 import type { IamGroup, IamRole, IamUser } from '../../../model/inventory.js'
-import { UNKNOWN_BOUNDARY_ARN, buildTags, ensureUnknownBoundary, resolveManagedArn } from '../common.js'
+import { IacErrorCode, UNKNOWN_BOUNDARY_ARN, buildTags, ensureUnknownBoundary, resolveManagedArn } from '../common.js'
+import { tagLimitProblem } from '../../../iam/tag-limits.js'
 import type { IacOrigin } from '../model.js'
 import { asList, display, isUnknown } from '../values.js'
 import type { IamGraph, PrincipalStep } from './graph.js'
 import type { PropertyBag, Prop } from './types.js'
 
 type Node = IamRole | IamUser | IamGroup
+
+const IAC_TAG_LIMIT_HINT =
+  'IAM rejects tag keys over 128 characters and values over 256 at deploy time: shorten the tag in the source; tagwarden read it as it is, without truncating it.'
 
 /** Attached managed policy ARNs; what cannot be resolved is a note. */
 export function managedArns(bag: PropertyBag, graph: IamGraph, prop: Prop, notes: string[]): string[] {
@@ -51,7 +55,14 @@ const STEP_PROP: Record<PrincipalStep, Prop> = {
 function runStep(step: PrincipalStep, bag: PropertyBag, graph: IamGraph, node: Node, origin: IacOrigin, notes: string[]): void {
   switch (step) {
     case 'tags':
-      if ('tags' in node) node.tags = buildTags(bag.tagEntries(origin, notes), origin, notes)
+      if ('tags' in node) {
+        node.tags = buildTags(bag.tagEntries(origin, notes), origin, notes)
+        for (const tag of node.tags) {
+          // A value known only at deploy time is shown as a stand-in: not the value IAM will get.
+          const problem = origin.unknownTagKeys?.includes(tag.key) ? undefined : tagLimitProblem(tag)
+          if (problem) bag.inputError('tags', IacErrorCode.InvalidTag, bag.scoped(`${node.kind} ${node.name}: ${problem}`), IAC_TAG_LIMIT_HINT)
+        }
+      }
       return
     case 'inline':
       node.inlinePolicies.push(...bag.inlinePolicies(notes))

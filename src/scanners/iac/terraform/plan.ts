@@ -456,13 +456,16 @@ class PlanContext {
   policy(rc: ResourceChange, v: Value | undefined, kind: PolicyKind, label: string, attribute: string, computed?: boolean): { doc?: PolicyDocument; notes: string[] } {
     const isComputed = computed ?? this.afterUnknown(rc)[attribute] === true
     const built = buildPolicy(this.policyValue(v, `${rc.address}.${attribute}`, isComputed), kind, label)
-    if (built.error) {
-      const block = this.blocks.get(rc.address)
-      const file = block ? this.repoRelative(block.file) : this.input.file
-      const pos = block?.members.get(attribute) ?? block?.pos
-      this.errors.push(iacError(IacErrorCode.InvalidPolicy, file, pos, `${rc.address}: ${built.error}`, IAC_HINTS.invalidPolicy))
-    }
+    if (built.error) this.inputError(rc, attribute, IacErrorCode.InvalidPolicy, `${rc.address}: ${built.error}`, IAC_HINTS.invalidPolicy)
     return built.document ? { doc: built.document, notes: built.notes } : { notes: built.notes }
+  }
+
+  /** An input error at the attribute's line in the configuration when it is located, else at the block or the plan. */
+  inputError(rc: ResourceChange, attribute: string | undefined, code: string, message: string, hint: string): void {
+    const block = this.blocks.get(rc.address)
+    const file = block ? this.repoRelative(block.file) : this.input.file
+    const pos = (attribute !== undefined ? block?.members.get(attribute) : undefined) ?? block?.pos
+    this.errors.push(iacError(code, file, pos, message, hint))
   }
 
   /** The string is one of the role's inline policies as the plan knows them (not a resolved reference). */
@@ -601,5 +604,9 @@ class TfBag implements PropertyBag {
 
   scoped(note: string): string {
     return `${this.rc.address}: ${note}`
+  }
+
+  inputError(prop: Prop, code: string, message: string, hint: string): void {
+    this.ctx.inputError(this.rc, this.attribute(prop), code, message, hint)
   }
 }

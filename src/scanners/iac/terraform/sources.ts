@@ -130,6 +130,13 @@ class SourceContext {
     return { file: inst.config.file, pos: inst.config.pos, members, suppressions: [] }
   }
 
+  /** An input error at the attribute's line in the configuration, else at the block. */
+  inputError(inst: ResourceInstance, attribute: string | undefined, code: string, message: string, hint: string): void {
+    const block = this.block(inst)
+    const pos = (attribute !== undefined ? block.members.get(attribute) : undefined) ?? block.pos
+    this.errors.push(iacError(code, this.repoRelative(block.file), pos, message, hint))
+  }
+
   /** A policy attribute (JSON string, or the structure a `jsonencode()` with unknown parts kept) → a document. */
   policy(inst: ResourceInstance, v: Value | undefined, kind: PolicyKind, label: string, attribute: string): { doc?: PolicyDocument; notes: string[] } {
     let value: Value
@@ -144,10 +151,8 @@ class SourceContext {
     } else value = v
     const built = buildPolicy(value, kind, label)
     if (built.error) {
-      const block = this.block(inst)
-      const file = this.repoRelative(block.file)
-      const pos = block.members.get(attribute) ?? block.pos
-      this.errors.push(iacError(IacErrorCode.InvalidPolicy, file, pos, `${inst.address}: ${built.error}`, 'IAM would reject this policy document at deploy time; fix it in the configuration. The principal was analysed without it.'))
+      const hint = 'IAM would reject this policy document at deploy time; fix it in the configuration. The principal was analysed without it.'
+      this.inputError(inst, attribute, IacErrorCode.InvalidPolicy, `${inst.address}: ${built.error}`, hint)
     }
     return built.document ? { doc: built.document, notes: built.notes } : { notes: built.notes }
   }
@@ -255,5 +260,9 @@ class SourceBag implements PropertyBag {
 
   scoped(note: string): string {
     return `${this.inst.address}: ${note}`
+  }
+
+  inputError(prop: Prop, code: string, message: string, hint: string): void {
+    this.ctx.inputError(this.inst, this.attribute(prop), code, message, hint)
   }
 }
