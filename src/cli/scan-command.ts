@@ -241,6 +241,7 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
   if (counts && i.iac?.changedOnly !== undefined) {
     // Said in every output: "0 scanned" alone reads like a gate that looked at nothing.
     report.summary.notes.unshift(`--changed-only ${i.iac.changedOnly}: ${counts.found} template${counts.found === 1 ? '' : 's'} found, ${counts.changed} changed since the merge base; only the changed ones were scanned`)
+    if (report.summary.inputs.iac) report.summary.inputs.iac.changed = counts.changed
   }
   if (liveStats) {
     const stats = liveStats()

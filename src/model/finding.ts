@@ -133,6 +133,11 @@ export interface IacInputCounts {
   skippedSymlinks: number
   /** Files over their size limit, not read. */
   skippedTooLarge: number
+  /**
+   * With `--changed-only`: how many of the templates, plans, CDK stacks and Terraform root modules found
+   * changed since the base ref (only those were scanned).
+   */
+  changed?: number
 }
 
 export interface ScanErrorEntry {

@@ -129,7 +129,8 @@ export async function runPhaseOne(opts: {
     const c = s.iacCounts?.()
     if (!c) continue
     const total = (p.iac ??= { filesRead: 0, templates: 0, plans: 0, assemblies: 0, notTemplates: 0, skippedSymlinks: 0, skippedTooLarge: 0 })
-    for (const k of Object.keys(c) as Array<keyof IacInputCounts>) total[k] += c[k]
+    // `changed` is the command's to set (--changed-only), not a source's.
+    for (const k of Object.keys(c) as Array<Exclude<keyof IacInputCounts, 'changed'>>) total[k] += c[k]
   }
   return p
 }

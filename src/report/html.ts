@@ -16,6 +16,7 @@ import { causeLabel, findingSpendCell, ledgerHeadline, readingOrder, topCauses }
 import type { ReportRule } from './report-rule.js'
 import { subjectLabel } from './locations.js'
 import { isUnusedSummary, summariseUnusedNotes, unusedSummaryText } from './unused-summary.js'
+import { scopeLines } from './scope.js'
 import { escapeHtml } from '../util/escape.js'
 
 /** Findings rows in the table; the rest are counted with a pointer to the JSON output. */
@@ -177,7 +178,7 @@ export function formatHtml(report: ScanReport, rules: readonly ReportRule[], opt
   const fingerprints = new Map(report.findings.map((f) => [f.fingerprint, f]))
   const sev: Record<Severity, number> = { error: 0, warning: 0, note: 0 }
   for (const f of report.findings) if (!f.suppressed) sev[f.severity]++
-  const body: string[] = [`<h1>${e(title)}</h1>`, `<p class="note">${e(`${s.accounts.scanned} accounts scanned · ${sev.error} errors, ${sev.warning} warnings, ${sev.note} notes · tagwarden ${report.tool.version} · ${report.generatedAt}`)}</p>`]
+  const body: string[] = [`<h1>${e(title)}</h1>`, `<p class="note">${e(`${scopeLines(s).map((l) => `${l.label} ${l.text}`).join(' · ')} · ${sev.error} errors, ${sev.warning} warnings, ${sev.note} notes · tagwarden ${report.tool.version} · ${report.generatedAt}`)}</p>`]
   if (l) {
     const causes = topCauses(l)
     body.push(

@@ -14,6 +14,7 @@ import { causeLabel, findingSpendCell, ledgerHeadline, readingOrder } from './re
 import { formatAmount, formatMoney } from '../spend/model.js'
 import type { Ledger } from '../model/ledger.js'
 import { isUnusedSummary, summariseUnusedNotes, unusedSummaryText } from './unused-summary.js'
+import { scopeLines } from './scope.js'
 
 export interface MarkdownOptions {
   /** Byte budget for the whole document (GitHub's step-summary limit is 1 MiB). */
@@ -88,7 +89,7 @@ export function renderMarkdown(report: ScanReport, rules: readonly ReportRule[],
   head.push(
     '| Scope | |',
     '| --- | --- |',
-    `| Accounts | ${s.accounts.scanned} scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''} |`,
+    ...scopeLines(s).map((l) => `| ${l.label === 'IaC' ? 'IaC' : 'Accounts'} | ${cell(l.text)} |`),
     `| Principals | ${s.principals.users} users, ${s.principals.roles} roles |`,
     `| Bedrock-capable | ${s.bedrockCapable.total}${paths ? ` (${cell(paths)})` : ''} |`,
     `| Attributable | ${s.attributableShare === null ? 'n/a' : `${(s.attributableShare * 100).toFixed(1)}%`} |`,

@@ -9,6 +9,7 @@ import { formatFindingSpend, principalSpendLine } from '../spend/principal-enric
 import { isUnusedSummary, summariseUnusedNotes, unusedSummaryText } from './unused-summary.js'
 import { causeLabel, ledgerHeadline, readingOrder, topCauses } from './reading-order.js'
 import { formatAmount } from '../spend/model.js'
+import { scopeLines } from './scope.js'
 
 export interface TextOptions {
   color: boolean
@@ -136,7 +137,7 @@ function summaryLines(r: ScanReport, c: (s: Style, t: string) => string): string
   const sev = s.findings.bySeverity
   const out = [
     c('bold', 'Summary'),
-    `  ${s.accounts.ids.some((id) => id.startsWith('iac:')) ? 'sources ' : 'accounts'}     ${s.accounts.scanned} scanned${s.accounts.failed ? `, ${s.accounts.failed} failed` : ''}${s.accounts.notCovered.length ? `; not in the input: ${x(s.accounts.notCovered.join(', '))}` : ''}`,
+    ...scopeLines(s).map((l) => `  ${l.label.padEnd(13)}${x(l.text)}`),
     `  principals   ${s.principals.users} users, ${s.principals.roles} roles${s.principals.skippedServiceLinked ? ` (${s.principals.skippedServiceLinked} service-linked skipped)` : ''}`,
     `  Bedrock      ${s.bedrockCapable.total} capable${paths ? ` (${paths})` : ''}; ${share} attributable`,
     `  findings     ${sev.error} error, ${sev.warning} warning, ${sev.note} note${s.findings.suppressed ? `; ${s.findings.suppressed} suppressed` : ''}`,
