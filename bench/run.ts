@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark of tagwarden in one table, never part of `npm test`.
  *
- *   npx tsx bench/run.ts [startup] [offline] [live] [cur] [terraform] [--large] [--encoded] [--no-build] [--tmp DIR]
+ *   npx tsx bench/run.ts [startup] [offline] [live] [cur] [terraform] [hostile] [--large] [--encoded] [--no-build] [--tmp DIR]
  *
  * - startup: `tagwarden --help` from the built CLI;
  * - offline: synthetic organizations of 10k and 100k principals (1M with --large), in each profile (the
@@ -11,9 +11,10 @@
  * - live: 200 accounts against the local fake AWS with latency and throttling, tagwarden's fan-out and a
  *   naive per-principal collector;
  * - cur: the CUR 2.0 reader (bench/cur.ts, a `Benchmark` module); 1M rows, and 10M with --large;
- * - terraform: a generated 1,000-file Terraform monorepo scanned from its sources (bench/terraform.ts).
+ * - terraform: a generated 1,000-file Terraform monorepo scanned from its sources (bench/terraform.ts);
+ * - hostile: the alias-bomb refusal and the ReDoS pattern on the linear-time engine (bench/hostile.ts), seconds.
  *
- * With no names, all of them. The table is printed as Markdown and the run is appended as one JSON line
+ * With no names, all of them; name one or more to run only those (`npm run bench -- hostile`). The table is printed as Markdown and the run is appended as one JSON line
  * to bench/results/results.jsonl. Generated data goes to temporary folders removed at the end.
  */
 import { spawnSync } from 'node:child_process'
@@ -26,6 +27,7 @@ import { liveBenchmark } from './live.js'
 import { DEFAULT_SIZES, LARGE_SIZE, offlineBenchmark } from './offline.js'
 import { startupBenchmark } from './startup.js'
 import { terraformBenchmark } from './terraform.js'
+import { hostileBenchmark } from './hostile.js'
 import { SYNTHETIC_PROFILES, type SyntheticProfile } from './synthetic-org.js'
 import { formatTable, fromBenchRow, targetChecks } from './table.js'
 import type { BenchContext, Measurement } from './types.js'
@@ -48,7 +50,7 @@ export interface Benchmark {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RESULTS = join(ROOT, 'bench', 'results', 'results.jsonl')
-const ALL = ['startup', 'offline', 'live', 'cur', 'terraform'] as const
+const ALL = ['startup', 'offline', 'live', 'cur', 'terraform', 'hostile'] as const
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -62,7 +64,7 @@ const { values, positionals } = parseArgs({
   },
 })
 if (values.help) {
-  process.stdout.write(`usage: npm run bench -- [startup] [offline] [live] [cur] [terraform] [--large] [--encoded] [--profile ${SYNTHETIC_PROFILES.join('|')}|all] [--no-build] [--tmp DIR]\n`)
+  process.stdout.write(`usage: npm run bench -- [startup] [offline] [live] [cur] [terraform] [hostile] [--large] [--encoded] [--profile ${SYNTHETIC_PROFILES.join('|')}|all] [--no-build] [--tmp DIR]\n`)
   process.exit(0)
 }
 const only = new Set<string>(positionals.length > 0 ? positionals : ALL)
@@ -129,6 +131,7 @@ try {
   await step('live', () => liveBenchmark(ctx))
   await step('cur', () => curBenchmark(ctx))
   await step('terraform', () => terraformBenchmark(ctx))
+  await step('hostile', () => hostileBenchmark(ctx))
 } finally {
   await rm(tmpDir, { recursive: true, force: true })
 }
