@@ -9,8 +9,9 @@ import { escapeControl } from '../util/escape.js'
 import type { ReportFormat } from '../report/formats.js'
 import { applyBaseline } from '../baseline/apply.js'
 import { readBaselineFile } from '../baseline/file.js'
+import { readTrustedConfig } from './trusted-config.js'
 import type { AwsCallStats, ScanReport } from '../model/finding.js'
-import { loadRulesConfig } from '../config/load.js'
+import { loadRulesConfig, type RulesText } from '../config/load.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { RULE_META } from '../rules/index.js'
 import { runScan } from '../pipeline/scan.js'
@@ -56,6 +57,10 @@ export interface ConfiguredScanInput {
   debug?: boolean | undefined
   verbose?: boolean | undefined
   rules?: string | undefined
+  /** The rules file already read from a git ref (`--config-from-ref`); null: none there, the bundled rules alone. */
+  rulesText?: RulesText | null
+  /** `--no-inline-suppressions` (false): IaC inline suppressions are ignored, their findings reported. */
+  inlineSuppressions?: boolean | undefined
   now?: string | undefined
   skipRules?: string[] | undefined
   failOnRules?: string[] | undefined
@@ -77,6 +82,8 @@ export interface ScanCommandInput extends ConfiguredScanInput {
   /** `--strict`: any notEvaluated entry is exit 2. */
   strict?: boolean | undefined
   baseline?: string | undefined
+  /** `--config-from-ref REF`: the rules file and the baseline are read from REF, not the working tree. */
+  configFromRef?: string | undefined
   sarif?: { category?: string | undefined; includeSuppressed?: boolean | undefined; newOnly?: boolean | undefined; splitByAccount?: boolean | undefined }
   color?: boolean | undefined
   /** Produces the report instead of scanning (`merge` reuses the outputs and the gate this way). */
@@ -165,10 +172,15 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
   const cur = await curSourceFromFlag(i.cur, { env: i.env, region: live.region, profile: live.profile, stderr })
   // Before anything is read or paid for.
   const ce = costExplorerSettings(i.costExplorer ?? {}, now)
-  const config = selectRules(loadRulesConfig({ builtins: RULE_META, ...(i.rules !== undefined ? { rulesPath: i.rules } : {}) }), i.skipRules, i.failOnRules)
+  const config = selectRules(
+    loadRulesConfig({ builtins: RULE_META, ...(i.rules !== undefined ? { rulesPath: i.rules } : {}), ...(i.rulesText !== undefined ? { userText: i.rulesText } : {}) }),
+    i.skipRules,
+    i.failOnRules,
+  )
   const sources: AccountSource[] = []
   if (i.inputs.length > 0) sources.push(snapshotSource(i.inputs))
   let changeCounts: (() => IacChangeCounts | undefined) | undefined
+  let ignoredSuppressions: (() => number) | undefined
   if (iacPaths.length > 0) {
     const { iacSource } = await import('../sources/iac.js')
     const iac = iacSource(iacPaths, {
@@ -180,8 +192,10 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
         ...(i.iac?.varFiles?.length ? { varFiles: i.iac.varFiles } : {}),
         // Terraform sources read TF_VAR_* variables, as `terraform plan` does.
         env: i.env ?? process.env,
+        ...(i.inlineSuppressions === false ? { inlineSuppressions: false } : {}),
       })
     changeCounts = () => iac.changeCounts()
+    ignoredSuppressions = () => iac.ignoredSuppressions()
     sources.push(iac)
   }
   let liveStats: (() => { calls: AwsCallStats }) | undefined
@@ -243,6 +257,12 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
     report.summary.notes.unshift(`--changed-only ${i.iac.changedOnly}: ${counts.found} template${counts.found === 1 ? '' : 's'} found, ${counts.changed} changed since the merge base; only the changed ones were scanned`)
     if (report.summary.inputs.iac) report.summary.inputs.iac.changed = counts.changed
   }
+  if (ignoredSuppressions && i.inlineSuppressions === false) {
+    const n = ignoredSuppressions()
+    const note = `--no-inline-suppressions: inline suppressions were ignored (${n} found); the findings they would hide are reported`
+    report.summary.notes.unshift(note)
+    stderr(noteLine('note', note))
+  }
   if (liveStats) {
     const stats = liveStats()
     report.summary.aws = { calls: stats.calls }
@@ -267,13 +287,18 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
     throw new UsageError('sarif-new-only-without-baseline', '--sarif-new-only needs --baseline FILE', 'without a baseline every finding is new')
   }
   const targets = planOutputs({ format: i.format, output: i.output, extra: i.extraOutputs ?? {}, sarifSplitByAccount: i.sarif?.splitByAccount ?? false, cwd, env })
-  // Read the baseline before scanning: a typo in its path should not cost a full scan.
-  const baseline = i.baseline !== undefined ? readBaselineFile(i.baseline) : undefined
+  // The ref, the rules file and the baseline before scanning: a ref missing from a shallow checkout, or a
+  // typo in a path, should not cost a full scan.
+  const trusted = i.configFromRef !== undefined ? readTrustedConfig({ ref: i.configFromRef, cwd, rulesPath: i.rules, baselinePath: i.baseline }) : undefined
+  for (const n of trusted?.notices ?? []) stderr(noteLine('note', n))
+  const baseline = trusted ? trusted.baseline : i.baseline !== undefined ? { file: readBaselineFile(i.baseline), shown: i.baseline } : undefined
 
-  const scanned = i.obtain ? await i.obtain() : await runConfiguredScan({ ...i, cwd, env, stderr })
+  const scanned = i.obtain ? await i.obtain() : await runConfiguredScan({ ...i, cwd, env, stderr, ...(trusted ? { rulesText: trusted.rules } : {}) })
   let report = scanned.report
+  // Said in every output too: which configuration judged this pull request.
+  if (trusted) report.summary.notes.unshift(...trusted.notices)
   const enabled = scanned.config.rules.filter((r) => r.enabled)
-  if (baseline) report = applyBaseline(report, baseline, i.baseline!, { evaluatedRules: new Set(enabled.map((r) => r.id)) })
+  if (baseline) report = applyBaseline(report, baseline.file, baseline.shown, { evaluatedRules: new Set(enabled.map((r) => r.id)) })
   const rules = reportRules(report, scanned.config.rules)
 
   const mainToStdout = targets[0]!.path === undefined

@@ -40,6 +40,11 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
       command: '<%= config.bin %> <%= command.id %> --input snap --format github --sarif-output results.sarif --json-output results.json --markdown-output "$GITHUB_STEP_SUMMARY"',
     },
     {
+      description: 'Pull-request gate: rules file and baseline from the base branch (the pull request cannot relax them), inline suppressions ignored',
+      command:
+        'git fetch --depth=1 origin main && <%= config.bin %> <%= command.id %> --iac infra/ --config-from-ref origin/main --baseline .tagwarden-baseline.json --no-inline-suppressions',
+    },
+    {
       description: 'Gate only on findings that are not in the baseline',
       command: '<%= config.bin %> baseline create --from results.json && <%= config.bin %> <%= command.id %> --input snap --baseline .tagwarden-baseline.json',
     },
@@ -53,6 +58,19 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
       helpValue: 'PATH',
     }),
     ...gateFlags,
+    'config-from-ref': Flags.string({
+      summary:
+        'Read the rules file (--rules, default ./tagwarden.yaml) and the --baseline file from this git ref (e.g. origin/main) instead of the working tree, which a pull request controls. A file missing at REF means the bundled rules / no baseline; a working-tree copy that differs is ignored and named on stderr. The ref must be fetched (exit 2 otherwise).',
+      helpValue: 'REF',
+      helpGroup: 'GATE',
+    }),
+    'inline-suppressions': Flags.boolean({
+      summary:
+        'Honour IaC inline suppressions (Metadata.tagwarden.ignore, # tagwarden:ignore). --no-inline-suppressions ignores them, so a pull request cannot hide its own findings; the summary says so.',
+      allowNo: true,
+      default: true,
+      helpGroup: 'GATE',
+    }),
     ...outputFlags,
     ...extraOutputFlags,
     ...sarifFlags,
@@ -101,6 +119,8 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
         'allow-partial': flags['allow-partial'],
       },
       debug: flags.debug,
+      configFromRef: flags['config-from-ref'],
+      inlineSuppressions: flags['inline-suppressions'],
       usedWithin: flags['used-within'],
       ...reportingOptions(flags),
     })

@@ -22,7 +22,7 @@ import type {
 } from './types.js'
 import type { RuleMeta } from '../rules/types.js'
 import { suggest } from '../util/text.js'
-import { escapeControl } from '../util/escape.js'
+import { escapeControl, shellQuote } from '../util/escape.js'
 import { tagPatternProblem } from '../util/tag-pattern.js'
 import { firstAliasOffset, yamlOffsetOf } from '../util/yaml-position.js'
 import { decodePointer, isOptionsSchemaError, optionProblems } from '../rules/options.js'
@@ -185,11 +185,30 @@ export interface LoadRulesOptions {
   cwd?: string
   /** Metadata of every built-in rule, by ID (the registry). */
   builtins: ReadonlyMap<string, RuleMeta>
+  /**
+   * The user's rules file, already read from elsewhere (`--config-from-ref`: a git ref); `null` when there is
+   * none there (the bundled rules alone). When given, `rulesPath` and `cwd` are not looked at.
+   */
+  userText?: RulesText | null
+}
+
+/** A rules file's text and the name that messages give it (`origin/main:tagwarden.yaml`). */
+export interface RulesText {
+  text: string
+  path: string
 }
 
 /** Load and resolve the rules configuration. Throws `ConfigError` (exit 2) on any problem. */
 export function loadRulesConfig(opts: LoadRulesOptions): ResolvedConfig {
   const files: ParsedFile[] = [parseRulesFile(BUNDLED_RULES_PATH)]
+  if (opts.userText !== undefined) {
+    if (opts.userText !== null) {
+      // `rules validate` takes a file, not `REF:path`: the hint names the command that checks a copy.
+      refuseProblemsIn(opts.userText.text, opts.userText.path, opts.builtins, `\`git show ${shellQuote(opts.userText.path)} > rules.yaml && tagwarden rules validate rules.yaml\` checks the file on its own`)
+      addUserFile(files, parseRulesText(opts.userText.text, opts.userText.path))
+    }
+    return resolveFiles(files, opts.builtins)
+  }
   let userPath = opts.rulesPath
   if (userPath === undefined) {
     const candidate = resolve(opts.cwd ?? process.cwd(), DEFAULT_USER_RULES_FILE)
@@ -197,11 +216,15 @@ export function loadRulesConfig(opts: LoadRulesOptions): ResolvedConfig {
   }
   if (userPath !== undefined) {
     refuseProblems(userPath, opts.builtins)
-    const user = parseRulesFile(userPath)
-    if (user.raw.extends === 'none') files.length = 0
-    files.push(user)
+    addUserFile(files, parseRulesFile(userPath))
   }
   return resolveFiles(files, opts.builtins)
+}
+
+/** `extends: none` drops the bundled rules; `default` (or nothing) builds on them. No other file is extended. */
+function addUserFile(files: ParsedFile[], user: ParsedFile): void {
+  if (user.raw.extends === 'none') files.length = 0
+  files.push(user)
 }
 
 const PROBLEM_CODES: Record<string, string> = {
@@ -226,10 +249,9 @@ function refuseProblems(path: string, builtins: ReadonlyMap<string, RuleMeta>): 
   refuseProblemsIn(text, path, builtins)
 }
 
-function refuseProblemsIn(text: string, path: string, builtins: ReadonlyMap<string, RuleMeta>): void {
+function refuseProblemsIn(text: string, path: string, builtins: ReadonlyMap<string, RuleMeta>, hint = `\`tagwarden rules validate ${path}\` checks the file on its own`): void {
   const { problems } = checkRulesText(text, path, builtins)
   if (problems.length === 0) return
-  const hint = `\`tagwarden rules validate ${path}\` checks the file on its own`
   const first = problems[0]!
   if (problems.length === 1) throw new ConfigError(PROBLEM_CODES[first.code] ?? 'rules-file-schema', `${first.location}: ${first.message}`, { location: first.location, hint })
   const list = problems.map((p) => `  ${p.location}: ${p.message}`).join('\n')

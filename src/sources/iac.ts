@@ -3,10 +3,17 @@
  * stack or Terraform plan is one account (pseudo account ID `iac:<repo-relative file>`, `#n` for the n-th
  * template of a multi-document YAML file), read and analysed one at a time.
  */
-import { loadIacUnit, planIac, type IacPlan, type IacScanOptions } from '../scanners/iac/index.js'
+import { loadIacUnit, planIac, type IacInventory, type IacPlan, type IacScanOptions } from '../scanners/iac/index.js'
 import type { AccountSource } from './account-source.js'
 
-export type IacSourceOptions = IacScanOptions
+export type IacSourceOptions = IacScanOptions & {
+  /**
+   * false (`--no-inline-suppressions`): suppressions written next to a resource (`Metadata.tagwarden.ignore`,
+   * `# tagwarden:ignore`) are dropped, so the findings they would hide are reported. In a pull request
+   * they are written by its author.
+   */
+  inlineSuppressions?: boolean
+}
 
 /** With --changed-only: how many templates were found and how many of them changed (known after prepare). */
 export interface IacChangeCounts {
@@ -14,9 +21,28 @@ export interface IacChangeCounts {
   changed: number
 }
 
-export function iacSource(paths: string[], opts: IacSourceOptions = {}): AccountSource & { changeCounts(): IacChangeCounts | undefined } {
+/** Drops the inline suppressions of every principal (and the notes about their missing reasons); returns how many. */
+function dropInlineSuppressions(inv: IacInventory): number {
+  let n = 0
+  for (const p of [...inv.users, ...inv.roles]) {
+    if (!p.origin?.suppressions) continue
+    n += p.origin.suppressions.length
+    delete p.origin.suppressions
+  }
+  inv.iac.suppressionWarnings = []
+  return n
+}
+
+export function iacSource(
+  paths: string[],
+  opts: IacSourceOptions = {},
+): AccountSource & { changeCounts(): IacChangeCounts | undefined; ignoredSuppressions(): number } {
   let plan: IacPlan | undefined
+  let ignored = 0
   return {
+    ignoredSuppressions() {
+      return ignored
+    },
     changeCounts() {
       return plan && opts.changedOnly !== undefined ? { found: plan.units.length + plan.skippedUnchanged, changed: plan.units.length } : undefined
     },
@@ -30,6 +56,7 @@ export function iacSource(paths: string[], opts: IacSourceOptions = {}): Account
       for (const unit of plan.units) {
         for (const loaded of await loadIacUnit(unit, opts)) {
           const inv = loaded.inventory
+          if (inv && opts.inlineSuppressions === false) ignored += dropInlineSuppressions(inv)
           // Template-level notes and suppressions without a reason reach the report's summary.notes.
           if (inv) inv.notes = [...inv.iac.notEvaluated.map((n) => `${inv.iac.file}: ${n}`), ...inv.iac.suppressionWarnings.map((w) => `${w.location}: ${w.message}`)]
           yield loaded.inventory

@@ -3,8 +3,8 @@
  * uncommitted and untracked changes too. A file git does not track at all (a generated `cdk.out` or
  * `plan.json`, usually git-ignored) always counts as changed: it cannot be compared.
  */
-import { execFileSync } from 'node:child_process'
 import { resolve } from 'node:path'
+import { git, gitError } from '../../util/git.js'
 
 export interface ChangeSet {
   /** Is the absolute path unchanged since the base? */
@@ -12,17 +12,6 @@ export interface ChangeSet {
 }
 
 export type ChangeSetResult = { ok: true; changes: ChangeSet } | { ok: false; message: string }
-
-function git(cwd: string, args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 })
-}
-
-function gitError(e: unknown): string {
-  const err = e as { stderr?: string; message?: string; code?: string }
-  if (err.code === 'ENOENT') return 'git is not installed'
-  const text = (err.stderr ?? err.message ?? String(e)).trim().split('\n')[0] ?? ''
-  return text.replace(/^fatal: /, '')
-}
 
 /** Files changed since `baseRef`, for files under `cwd`'s repository. Never throws. */
 export function changedSince(baseRef: string, cwd: string, candidates: readonly string[]): ChangeSetResult {
