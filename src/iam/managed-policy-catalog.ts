@@ -50,6 +50,8 @@ interface LoadedCatalog {
   info: CatalogInfo
   /** Keyed by the part of the ARN after `:iam::aws:policy/`, i.e. path (without leading `/`) + name. */
   byPathName: Map<string, { name: string; raw: RawCatalogPolicy }>
+  /** Policy name → the key of `byPathName` (AWS managed policy names are unique across paths). */
+  byName: Map<string, string>
   /** Normalised documents are built on first lookup of each policy: most runs touch a few dozen of ~1,600. */
   resolved: Map<string, CatalogPolicy>
 }
@@ -117,6 +119,16 @@ export function lookupAwsManagedPolicy(arn: string): CatalogPolicy | undefined {
   return policy
 }
 
+/**
+ * The ARN (`aws` partition) of the AWS managed policy called `name` (`AmazonBedrockFullAccess`,
+ * `AWSLambdaBasicExecutionRole` under `/service-role/`), or undefined when the catalog has no such policy:
+ * how SAM's `Policies` turns a bare policy name into an ARN.
+ */
+export function awsManagedPolicyArnByName(name: string): string | undefined {
+  const key = ensureLoaded().byName.get(name)
+  return key === undefined ? undefined : `arn:aws:iam::aws:policy/${key}`
+}
+
 /** Metadata of the bundled catalog (loads it if needed). */
 export function catalogInfo(): CatalogInfo {
   return { ...ensureLoaded().info }
@@ -161,19 +173,21 @@ function indexCatalog(raw: unknown, file: string): LoadedCatalog {
   }
   const catalog = raw as unknown as RawCatalog
   const byPathName = new Map<string, { name: string; raw: RawCatalogPolicy }>()
+  const byName = new Map<string, string>()
   for (const [name, policy] of Object.entries(catalog.policies)) {
     const key = typeof policy?.arn === 'string' ? awsManagedPolicyKey(policy.arn) : undefined
     if (key === undefined || !(key === name || key.endsWith(`/${name}`))) {
       throw catalogError(`the AWS managed policy catalog ${file} has a bad ARN for ${name}`)
     }
     byPathName.set(key, { name, raw: policy })
+    byName.set(name, key)
   }
   const info: CatalogInfo = {
     generatedAt: catalog.generatedAt,
     source: catalog.source,
     policyCount: typeof catalog.policyCount === 'number' ? catalog.policyCount : byPathName.size,
   }
-  return { info, byPathName, resolved: new Map() }
+  return { info, byPathName, byName, resolved: new Map() }
 }
 
 

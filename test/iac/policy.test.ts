@@ -92,6 +92,21 @@ describe('IaC policy documents with deploy-time values', () => {
   it('report a malformed document as an error, not an exception', () => {
     expect(buildPolicy(doc({ Effect: 'allow', Action: '*', Resource: '*' }), 'identity', 'p').error).toMatch(/Effect must be "Allow" or "Deny"/)
     expect(buildPolicy('not a policy', 'identity', 'p').error).toMatch(/not a policy document/)
-    expect(buildPolicy(new Unknown('x'), 'identity', 'p')).toEqual({ notes: [expect.stringMatching(/known only at deploy time/)] })
+    expect(buildPolicy(new Unknown('x'), 'identity', 'p')).toEqual({
+      notes: [expect.stringMatching(/known only at deploy time/)],
+      unresolved: [{ statement: 'p', reason: expect.stringMatching(/could grant a Bedrock inference action/) }],
+    })
+  })
+
+  it('list Allow statements whose action is unknown and could be an inference action, and only those', () => {
+    const stmts = (statements: Value[]) => buildPolicy(doc(...statements), 'identity', 'p').unresolved.map((u) => u.statement)
+    expect(stmts([{ Effect: 'Allow', Action: new Unknown('parameter P'), Resource: '*' }])).toEqual(['p Statement[0]'])
+    expect(stmts([{ Effect: 'Allow', Action: `${unknownPiece('parameter S')}:InvokeModel`, Resource: '*' }])).toEqual(['p Statement[0]'])
+    expect(stmts([{ Effect: 'Allow', NotAction: new Unknown('parameter P'), Resource: '*' }])).toEqual(['p Statement[0]'])
+    // Known service (wildcarded and evaluated), an action that cannot be inference, a Deny, a trust policy: not listed.
+    expect(stmts([{ Effect: 'Allow', Action: `bedrock:${unknownPiece('parameter A')}`, Resource: '*' }])).toEqual([])
+    expect(stmts([{ Effect: 'Allow', Action: `${unknownPiece('parameter S')}:GetObject`, Resource: '*' }])).toEqual([])
+    expect(stmts([{ Effect: 'Deny', Action: new Unknown('parameter P'), Resource: '*' }])).toEqual([])
+    expect(buildPolicy(doc({ Effect: 'Allow', Principal: { Service: 'x' }, Action: new Unknown('p') }), 'trust', 't').unresolved).toEqual([])
   })
 })

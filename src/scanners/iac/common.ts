@@ -85,7 +85,8 @@ export function placeholderArn(s: string): { text: string; complete: boolean } {
   return { text, complete }
 }
 
-export type ManagedArnResolution = { arn: string } | { note: string }
+/** `outside`: the policy is not in the input at all (not a deploy-time value): a `summary.notEvaluated` entry too. */
+export type ManagedArnResolution = { arn: string } | { note: string; outside?: true }
 
 /**
  * A managed policy ARN as written in the template or plan → the ARN the analysis resolves: an AWS managed
@@ -94,13 +95,13 @@ export type ManagedArnResolution = { arn: string } | { note: string }
  */
 export function resolveManagedArn(v: Value, local: ReadonlyMap<string, ManagedPolicy>, what: string): ManagedArnResolution {
   if (isUnknown(v)) return { note: `${what} \${${v.what}} is known only at deploy time; it grants nothing here` }
-  if (typeof v !== 'string') return { note: `${what} ${JSON.stringify(v)} is not an ARN; ignored` }
+  if (typeof v !== 'string') return { note: `${what} ${JSON.stringify(v)} is not an ARN; ignored`, outside: true }
   const { text, complete } = placeholderArn(v)
   const key = awsManagedPolicyKey(text)
   if (key !== undefined && !hasUnknownPiece(key) && !key.includes('${')) return { arn: `arn:aws:iam::aws:policy/${key}` }
   if (complete && local.has(text)) return { arn: text }
   if (!complete) return { note: `${what} ${display(v)} is known only at deploy time; it grants nothing here` }
-  return { note: `${what} ${text} is defined outside this input, so its document is unknown; it grants nothing here` }
+  return { note: `${what} ${text} is defined outside this input, so its document is unknown; it grants nothing here`, outside: true }
 }
 
 export interface TagEntry {

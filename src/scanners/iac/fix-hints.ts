@@ -110,6 +110,12 @@ export function iacFixHint(kind: FixKind, origin: IacOrigin, input: FixInput = {
         ? `Add to the tags of ${w}:\n${body}`
         : `Add to ${w}:\n  tags = {\n${body}\n  }\n(or set it for every resource in the provider's default_tags)`
     }
+    if (origin.resourceType.startsWith('AWS::Serverless::')) {
+      // SAM: Tags is a map on the function (or state machine), and SAM copies it to the role it generates.
+      const sam = yaml(Object.fromEntries(keys.map((k) => [k, value])))
+      const owner = `${origin.logicalId?.replace(/Role$/, '') ?? w} (${origin.resourceType}, whose generated role is ${origin.logicalId ?? 'generated'})`
+      return origin.tagsAt ? `Add to Tags of ${owner}:\n${indent(sam, 8)}` : `Add under Properties of ${owner}:\n${indent(`Tags:\n${indent(sam, 2)}`, 6)}`
+    }
     if (origin.format === 'cdk' && origin.constructPath) {
       return `In the CDK app, tag the construct ${origin.constructPath.replace(/\/Resource$/, '')}:\n${keys.map((k) => `cdk.Tags.of(${constructVar(origin)}).add(${JSON.stringify(k)}, ${JSON.stringify(value)})`).join('\n')}`
     }

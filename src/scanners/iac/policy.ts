@@ -12,6 +12,8 @@
  *
  * Every such decision is reported as a note.
  */
+import { actionMatches } from '../../iam/actions.js'
+import { DEFAULT_INFERENCE_ACTIONS } from '../../iam/capability.js'
 import { PolicyDocumentError, normalizePolicy } from '../../iam/policy-document.js'
 import type { PolicyDocument } from '../../model/policy.js'
 import { IAC_ACCOUNT_PLACEHOLDER } from './model.js'
@@ -34,6 +36,12 @@ export interface BuiltPolicy {
   /** Undefined when nothing of the document is known (or it is not a policy at all). */
   document?: PolicyDocument
   notes: string[]
+  /**
+   * Allow statements of an identity policy left out because their action is unknown and could be an inference
+   * action (`Action: !Ref P` without a default): the reader decides whether they are `summary.notEvaluated` entries
+   * (templates) or values known only after apply (Terraform), which the notes cover.
+   */
+  unresolved: Array<{ statement: string; reason: string }>
   /** The document is not a valid policy: a message for an input error. */
   error?: string
 }
@@ -212,20 +220,23 @@ function principalBlock(raw: Value, allow: boolean, notes: string[], label: stri
  */
 export function buildPolicy(raw: Value, kind: PolicyKind, label: string): BuiltPolicy {
   const notes: string[] = []
+  const unresolved: BuiltPolicy['unresolved'] = []
   if (isUnknown(raw)) {
+    if (kind === 'identity') unresolved.push({ statement: label, reason: `the whole document (\${${raw.what}}) is known only at deploy time and could grant a Bedrock inference action; its Allow statements grant nothing here` })
     notes.push(
       kind === 'trust'
         ? `${label} (\${${raw.what}}) is known only at deploy time: nobody is counted as able to assume the role`
         : `${label} (\${${raw.what}}) is known only at deploy time: its Allow statements grant nothing here and its Deny statements are not known`,
     )
-    return { notes }
+    return { notes, unresolved }
   }
-  if (!isRecord(raw)) return { notes, error: `${label} is not a policy document (expected an object with a Statement list)` }
+  if (!isRecord(raw)) return { notes, unresolved, error: `${label} is not a policy document (expected an object with a Statement list)` }
   const statements: Value[] = []
   asList(raw.Statement).forEach((st, index) => {
     const where = statementLabel(label, index, isRecord(st) ? st.Sid : undefined)
     if (isUnknown(st)) {
       notes.push(`${where} is known only at deploy time (\${${st.what}}); left out`)
+      if (kind === 'identity') unresolved.push({ statement: where, reason: `the statement (\${${st.what}}) is known only at deploy time and could grant a Bedrock inference action; it grants nothing here` })
       return
     }
     if (!isRecord(st)) {
@@ -236,19 +247,53 @@ export function buildPolicy(raw: Value, kind: PolicyKind, label: string): BuiltP
     if (effect !== 'Allow' && effect !== 'Deny') {
       if (unknownsIn(effect ?? null).length > 0) {
         notes.push(`${where}: its Effect is known only at deploy time (${listUnknowns(effect ?? null)}); left out`)
+        if (kind === 'identity' && mayGrantInference(st)) {
+          unresolved.push({ statement: where, reason: `its Effect (${listUnknowns(effect ?? null)}) is known only at deploy time and the statement could allow a Bedrock inference action; it grants nothing here` })
+        }
         return
       }
       statements.push(st)
       return
     }
+    if (effect === 'Allow' && kind === 'identity') unresolvedAction(st, where, unresolved)
     const built = effect === 'Allow' ? allowStatement(st, kind, where, notes) : denyStatement(st, kind, where, notes)
     if (built) statements.push(built)
   })
   const doc: Record<string, unknown> = { ...plainTopLevel(raw), Statement: statements }
   try {
-    return { document: normalizePolicy(doc), notes }
+    return { document: normalizePolicy(doc), notes, unresolved }
   } catch (e) {
-    return { notes, error: `${label}: ${e instanceof PolicyDocumentError ? e.message : String(e)}` }
+    return { notes, unresolved, error: `${label}: ${e instanceof PolicyDocumentError ? e.message : String(e)}` }
+  }
+}
+
+/** An action pattern (deploy-time pieces as `*`) that names at least one default inference action. */
+function namesInference(pattern: string): boolean {
+  return DEFAULT_INFERENCE_ACTIONS.some((a) => actionMatches(pattern, a))
+}
+
+/** An `Action` value that is dropped from an Allow and could stand for an inference action. */
+function unknownInferenceAction(v: Value): boolean {
+  if (isUnknown(v)) return true
+  if (typeof v === 'string') return hasUnknownPiece(v) && !knownActionService(v) && namesInference(asPattern(v))
+  return typeof v === 'object' && v !== null
+}
+
+/** A statement whose actions, with unknown ones counted as anything, could include an inference action. */
+function mayGrantInference(st: { [key: string]: Value }): boolean {
+  if (st.NotAction !== undefined) return true
+  return asList(st.Action ?? null).some((v) => unknownInferenceAction(v) || (typeof v === 'string' && namesInference(asPattern(v))))
+}
+
+/** An Allow of an identity policy whose action cannot be resolved and could be an inference action. */
+function unresolvedAction(st: { [key: string]: Value }, where: string, unresolved: BuiltPolicy['unresolved']): void {
+  const actions = st.Action === undefined ? [] : asList(st.Action).filter(unknownInferenceAction)
+  if (actions.length > 0) {
+    const shown = actions.map((v) => (isUnknown(v) ? '${' + v.what + '}' : typeof v === 'string' ? display(v) : JSON.stringify(v))).join(', ')
+    unresolved.push({ statement: where, reason: `Action ${shown} is known only at deploy time and could be a Bedrock inference action; the Allow grants nothing through it here` })
+  }
+  if (st.NotAction !== undefined && unknownsIn(st.NotAction).length > 0) {
+    unresolved.push({ statement: where, reason: `NotAction (${listUnknowns(st.NotAction)}) is known only at deploy time, so the Allow could cover Bedrock inference actions; it is left out here` })
   }
 }
 

@@ -60,6 +60,11 @@ export class TemplateResolver {
     this.mappings = child(template, 'Mappings')
   }
 
+  /** A resource the template does not write but a transform generates (SAM's `<FunctionId>Role`), for `Ref`/`GetAtt`. */
+  addResource(logicalId: string): void {
+    this.resources.add(logicalId)
+  }
+
   /** The value of a node; a property that resolves to `AWS::NoValue` gives undefined. */
   value(node: CNode | undefined): Value | undefined {
     if (!node) return undefined

@@ -13,9 +13,11 @@ import { buildPolicy, type BuiltPolicy, type PolicyKind } from '../policy.js'
 import { IamGraph, type Dialect } from '../resources/graph.js'
 import { cfnHandler, runHandlers } from '../resources/registry.js'
 import type { IamKind, Identity, Prop, PropertyBag, ResourceHandler } from '../resources/types.js'
+import { unmodelledReason } from '../resources/unmodelled.js'
 import { Unknown, concat, display, fromJson, isRecord, isUnknown, unknownPiece, type Value } from '../values.js'
 import { child, entry, type CEntry, type CNode } from './parse.js'
 import { TemplateResolver } from './resolve.js'
+import { SAM_ROLE_KINDS, samRole, type SamContext } from './sam.js'
 
 export interface TemplateInput {
   root: CNode
@@ -57,6 +59,8 @@ interface Resource {
   props: CNode | undefined
   /** Unknown when the resource's `Condition` depends on deploy-time values. */
   conditional?: string
+  /** A resource a transform generates (the role of a SAM function): the type written, and where a fix edits it. */
+  generated?: { type: string; from: string; tagsAt?: SourcePosition; trustAt?: SourcePosition }
 }
 
 /** How a template words and orders what the IAM graph reports (kept as the builders had it). */
@@ -76,11 +80,26 @@ export function templateToInventory(input: TemplateInput): TemplateResult {
   const graph = new IamGraph(t.inv, CFN_DIALECT)
   const resources = t.resources.flatMap((r) => {
     const handler = cfnHandler(r.type)
+    if (!handler) {
+      const reason = unmodelled(r, input.format)
+      if (reason) t.notEvaluated(r.logicalId, `${r.type}: ${reason}`)
+    }
     return handler ? [{ handler, bag: new CfnBag(t, r, handler) }] : []
   })
   runHandlers(resources, graph)
   graph.finish(input.requiredTagKeys, false)
   return { inventory: t.inv, errors: t.errors }
+}
+
+/** Why a resource without a handler is not evaluated (see resources/unmodelled.ts), or undefined. */
+function unmodelled(r: Resource, format: TemplateInput['format']): string | undefined {
+  if (r.type === 'AWS::CloudFormation::Stack') {
+    // CDK's nested stacks are read from the cloud assembly (their template is an asset of the parent stack).
+    const asset = child(child(r.node, 'Metadata'), 'aws:asset:path')
+    if (format === 'cdk' && asset?.t === 'scalar') return undefined
+    return 'a nested stack deploys a template tagwarden does not read here, which can define IAM principals and policies; scan that template too'
+  }
+  return unmodelledReason(r.type)
 }
 
 /** One template: its resources, the resolver of its intrinsic functions, and the names of its IAM resources. */
@@ -89,6 +108,7 @@ class CfnTemplate {
   readonly errors: ScanErrorEntry[] = []
   readonly resolver: TemplateResolver
   readonly resources: Resource[] = []
+  /** Every resource by logical ID: those written, and the roles SAM generates. */
   private readonly byId: Map<string, Resource>
   private readonly iam = new Map<string, IamResource>()
   private readonly naming = new Set<string>()
@@ -97,13 +117,14 @@ class CfnTemplate {
     this.inv = newIacInventory(input.key, input.format, input.file)
     this.resolver = new TemplateResolver(input.root)
     const resourcesNode = child(input.root, 'Resources')
+    const written: Resource[] = []
     if (resourcesNode?.t === 'map') {
       for (const e of resourcesNode.entries) {
         const r = this.resource(e)
-        if (r) this.resources.push(r)
+        if (r) written.push(r)
       }
     }
-    this.byId = new Map(this.resources.map((r) => [r.logicalId, r]))
+    this.byId = new Map(written.map((r) => [r.logicalId, r]))
     this.resolver.hooks = {
       ref: (id) => {
         const r = this.iamResource(id)
@@ -112,6 +133,14 @@ class CfnTemplate {
         return r.kind === 'policy' ? r.arnValue : r.refName
       },
       getAtt: (id, attribute) => this.getAtt(id, attribute),
+    }
+    // A SAM resource is evaluated through the role it generates (cfn/sam.ts); the resource itself defines no principal.
+    for (const r of written) {
+      if (!SAM_ROLE_KINDS[r.type]) this.resources.push(r)
+      else {
+        const g = this.samRole(r)
+        if (g) this.resources.push(g)
+      }
     }
   }
 
@@ -127,6 +156,43 @@ class CfnTemplate {
       if (c !== true) r.conditional = cond.v
     }
     return r
+  }
+
+  /** What something of the template was not evaluated for (`summary.notEvaluated`). */
+  notEvaluated(resource: string, reason: string, statement?: string): void {
+    ;(this.inv.notEvaluated ??= []).push({ file: this.input.file, resource, ...(statement !== undefined ? { statement } : {}), reason })
+  }
+
+  /** The role SAM generates for a function or state machine, as an `AWS::IAM::Role` resource of its own. */
+  private samRole(r: Resource): Resource | undefined {
+    const ctx: SamContext = {
+      root: this.input.root,
+      roleGiven: (node) => {
+        const v = this.resolver.value(node)
+        if (v === undefined) return 'none'
+        const ifArgs = node.t === 'map' && node.entries.length === 1 && node.entries[0]!.key === 'Fn::If' ? node.entries[0]!.value : undefined
+        const cond = ifArgs?.t === 'seq' ? ifArgs.items[0] : undefined
+        if (isUnknown(v) && cond?.t === 'scalar' && typeof cond.v === 'string') return { condition: cond.v }
+        return 'given'
+      },
+      notEvaluated: (resource, reason, statement) => this.notEvaluated(resource, reason, statement),
+      note: (text) => this.inv.iac.notEvaluated.push(text),
+    }
+    const g = samRole(r, ctx)
+    if (!g) return undefined
+    if (this.byId.has(g.logicalId)) {
+      this.notEvaluated(r.logicalId, `SAM would generate the role ${g.logicalId}, but the template already defines a resource with that logical ID; the generated role is not evaluated`)
+      return undefined
+    }
+    const generated: NonNullable<Resource['generated']> = { type: r.type, from: r.logicalId }
+    if (g.tagsAt) generated.tagsAt = g.tagsAt
+    if (g.trustAt) generated.trustAt = g.trustAt
+    const role: Resource = { logicalId: g.logicalId, keyPos: r.keyPos, node: r.node, type: 'AWS::IAM::Role', props: g.props, generated }
+    const conditional = r.conditional ?? g.condition
+    if (conditional !== undefined) role.conditional = conditional
+    this.byId.set(role.logicalId, role)
+    this.resolver.addResource(role.logicalId)
+    return role
   }
 
   /** The ARN of a resource that a handler can name before deployment (identity providers); undefined otherwise. */
@@ -183,8 +249,11 @@ class CfnTemplate {
     return res
   }
 
-  /** A policy document (object or JSON string); an invalid one is an error at `where`. */
-  policyOf(node: CNode | undefined, kind: PolicyKind, label: string, where: SourcePosition): { doc?: BuiltPolicy['document']; notes: string[] } {
+  /**
+   * A policy document (object or JSON string) of `resource`; an invalid one is an error at `where`. A statement
+   * whose action cannot be resolved (a parameter without a default) is a `summary.notEvaluated` entry.
+   */
+  policyOf(node: CNode | undefined, kind: PolicyKind, label: string, where: SourcePosition, resource: string): { doc?: BuiltPolicy['document']; notes: string[] } {
     if (!node) return { notes: [] }
     let value = this.resolver.value(node)
     if (typeof value === 'string') {
@@ -197,6 +266,7 @@ class CfnTemplate {
       }
     }
     const built = buildPolicy(value ?? null, kind, label)
+    for (const u of built.unresolved) this.notEvaluated(resource, u.reason, u.statement)
     if (built.error) {
       this.errors.push(iacError(IacErrorCode.InvalidPolicy, this.input.file, where, built.error, IAC_HINTS.invalidPolicy))
     }
@@ -227,6 +297,11 @@ class CfnBag implements PropertyBag {
     return this.r.logicalId
   }
 
+  /** The resource as the author wrote it: the SAM function for the role SAM generates. */
+  private get source(): string {
+    return this.r.generated?.from ?? this.r.logicalId
+  }
+
   private node(prop: Prop): CNode | undefined {
     const name = this.handler.props.cfn[prop]
     return typeof name === 'string' ? child(this.r.props, name) : undefined
@@ -243,7 +318,7 @@ class CfnBag implements PropertyBag {
   policy(prop: Prop, kind: PolicyKind, label: string): { doc?: BuiltPolicy['document']; notes: string[] } {
     const name = this.handler.props.cfn[prop]
     const docEntry = typeof name === 'string' ? entry(this.r.props, name) : undefined
-    return this.t.policyOf(docEntry?.value, kind, label, docEntry?.keyPos ?? this.r.keyPos)
+    return this.t.policyOf(docEntry?.value, kind, label, docEntry?.keyPos ?? this.r.keyPos, this.source)
   }
 
   inlinePolicies(notes: string[]): InlinePolicy[] {
@@ -255,7 +330,7 @@ class CfnBag implements PropertyBag {
       const nameV = this.t.resolver.value(child(item, 'PolicyName'))
       const name = typeof nameV === 'string' ? display(nameV) : `Policies[${i}]`
       const docEntry = entry(item, 'PolicyDocument')
-      const p = this.t.policyOf(docEntry?.value, 'identity', `inline policy ${name}`, docEntry?.keyPos ?? item.pos)
+      const p = this.t.policyOf(docEntry?.value, 'identity', `inline policy ${name}`, docEntry?.keyPos ?? item.pos, this.source)
       notes.push(...p.notes)
       if (p.doc) out.push({ name, document: p.doc })
     })
@@ -294,14 +369,15 @@ class CfnBag implements PropertyBag {
   origin(identity: Identity): IacOrigin {
     const { r, t } = this
     const { file, format, stack } = t.input
-    const o: IacOrigin = { format, resourceType: r.type, file, line: r.keyPos.line, column: r.keyPos.column, logicalId: r.logicalId, nameKnown: identity.nameKnown }
+    const g = r.generated
+    const o: IacOrigin = { format, resourceType: g?.type ?? r.type, file, line: r.keyPos.line, column: r.keyPos.column, logicalId: r.logicalId, nameKnown: identity.nameKnown }
     const cp = constructPath(r)
     if (cp) o.constructPath = cp
     if (stack) o.stack = stack
-    const tagsEntry = entry(r.props, 'Tags')
-    if (tagsEntry) o.tagsAt = tagsEntry.keyPos
-    const trustEntry = entry(r.props, 'AssumeRolePolicyDocument')
-    if (trustEntry) o.trustAt = trustEntry.keyPos
+    const tagsAt = g ? g.tagsAt : entry(r.props, 'Tags')?.keyPos
+    if (tagsAt) o.tagsAt = tagsAt
+    const trustAt = g ? g.trustAt : entry(r.props, 'AssumeRolePolicyDocument')?.keyPos
+    if (trustAt) o.trustAt = trustAt
     const sup = suppressionsOf(r, file, t.inv.iac.suppressionWarnings)
     if (sup.length > 0) o.suppressions = sup
     if (r.conditional) (o.notEvaluated ??= []).push(`created only when condition ${r.conditional} holds, which is known only at deploy time`)

@@ -50,6 +50,14 @@ export class IamGraph {
     this.inv.iac.notEvaluated.push(text)
   }
 
+  /**
+   * Something of the input that was not evaluated (a `summary.notEvaluated` entry, which `--strict` fails on):
+   * unlike a note on a deploy-time value, nothing before deployment decides it.
+   */
+  notEvaluated(resource: string | undefined, reason: string, statement?: string): void {
+    ;(this.inv.notEvaluated ??= []).push({ file: this.inv.iac.file, ...(resource !== undefined ? { resource } : {}), ...(statement !== undefined ? { statement } : {}), reason })
+  }
+
   /** A note on a principal's origin, or on the template when there is none (a group). */
   note(origin: IacOrigin | undefined, text: string): void {
     if (origin) (origin.notEvaluated ??= []).push(text)
@@ -75,7 +83,7 @@ export class IamGraph {
       return undefined
     }
     const h = type === 'role' ? this.roles.get(name) : type === 'user' ? this.users.get(name) : this.groups.get(name)
-    if (!h) this.templateNote(this.dialect.missingTarget(bag, label, type, name))
+    if (!h) this.notEvaluated(bag.id, this.dialect.missingTarget(bag, label, type, name))
     return h
   }
 
@@ -106,7 +114,12 @@ export class IamGraph {
     const inv = this.inv
     // Groups outside the input: their policies are unknown.
     for (const u of this.users.values()) {
-      for (const g of u.groups) if (!this.groups.has(g)) this.note(u.origin as IacOrigin, this.dialect.missingGroup(g))
+      for (const g of u.groups) {
+        if (this.groups.has(g)) continue
+        const o = u.origin as IacOrigin
+        this.note(o, this.dialect.missingGroup(g))
+        this.notEvaluated(o.logicalId ?? o.address, this.dialect.missingGroup(g))
+      }
       u.groups = u.groups.filter((g) => this.groups.has(g))
     }
     inv.roles = [...this.roles.values()].filter((p) => !changedOnly || this.isTouched(p))
@@ -119,5 +132,12 @@ export class IamGraph {
       if (o.notEvaluated?.length === 0) delete o.notEvaluated
     }
     if (this.dialect.dedupeTemplateNotes) inv.iac.notEvaluated = [...new Set(inv.iac.notEvaluated)]
+    if (inv.notEvaluated) {
+      const seen = new Set<string>()
+      inv.notEvaluated = inv.notEvaluated.filter((e) => {
+        const k = JSON.stringify([e.resource, e.statement, e.reason])
+        return !seen.has(k) && seen.add(k) !== undefined
+      })
+    }
   }
 }

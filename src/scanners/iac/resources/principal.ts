@@ -21,7 +21,10 @@ export function managedArns(bag: PropertyBag, graph: IamGraph, prop: Prop, notes
   for (const v of asList(bag.value(prop))) {
     const res = resolveManagedArn(v, graph.inv.managedPolicies, 'attached policy')
     if ('arn' in res) out.push(res.arn)
-    else notes.push(bag.scoped(res.note))
+    else {
+      notes.push(bag.scoped(res.note))
+      if (res.outside) graph.notEvaluated(bag.id, res.note)
+    }
   }
   return out
 }
@@ -31,7 +34,9 @@ function boundaryArn(bag: PropertyBag, graph: IamGraph, notes: string[]): string
   if (v === undefined || (bag.emptyIsUnset && v === '')) return undefined
   const res = resolveManagedArn(v, graph.inv.managedPolicies, 'permissions boundary')
   if ('arn' in res) return res.arn
-  notes.push(res.note.replace(/it grants nothing here$/, 'the boundary counts as allowing nothing'))
+  const note = res.note.replace(/it grants nothing here$/, 'the boundary counts as allowing nothing')
+  notes.push(note)
+  if (res.outside) graph.notEvaluated(bag.id, note)
   ensureUnknownBoundary(graph.inv)
   return UNKNOWN_BOUNDARY_ARN
 }

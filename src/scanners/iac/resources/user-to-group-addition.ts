@@ -13,7 +13,8 @@ export const userToGroupAddition: ResourceHandler = {
         const uName = graph.targetName(u)
         const user = uName instanceof Unknown ? undefined : graph.users.get(uName)
         if (!user) {
-          graph.templateNote(`${bag.id} adds ${uName instanceof Unknown ? '${' + uName.what + '}' : uName}, a user not defined in this template, to a group`)
+          if (uName instanceof Unknown) graph.templateNote(`${bag.id} adds \${${uName.what}}, a user known only at deploy time, to a group`)
+          else graph.notEvaluated(bag.id, `${bag.id} adds ${uName}, a user not defined in this template, to a group`)
           continue
         }
         if (gName instanceof Unknown) {

@@ -84,7 +84,7 @@ export async function sourcesToInventory(input: SourcesInput): Promise<SourcesRe
   await ctx.locate()
   ctx.build()
   errors.push(...ctx.errors)
-  inv.notEvaluated = notEvaluatedEntries(result, repoRelative)
+  inv.notEvaluated = [...(inv.notEvaluated ?? []), ...notEvaluatedEntries(result, repoRelative)]
   return { inventory: inv, errors }
 }
 

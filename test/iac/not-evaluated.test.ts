@@ -1,0 +1,142 @@
+/**
+ * Nothing unevaluated is silent: resource types that can create principals or grant permissions but are not
+ * modelled, statements whose action cannot be resolved, and policies or principals outside the input are
+ * `summary.notEvaluated` entries (`{ file, resource, statement?, reason }`); `--strict` makes any of them exit 2.
+ */
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { NotEvaluatedEntry, ScanReport } from '../../src/model/finding.js'
+import { CDK_CUSTOM_RESOURCES_WITHOUT_IAM, unmodelledReason } from '../../src/scanners/iac/resources/unmodelled.js'
+import { runCli } from '../cli/run-cli.js'
+import { cfnRole, scanIac, tempTree } from './helpers.js'
+
+const HEAD = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  InvokeAction:
+    Type: String
+    Description: The action the role may call
+  DefaultAction:
+    Type: String
+    Default: bedrock:InvokeModel
+Resources:
+`
+
+const CUSTOM = 'can create IAM principals or attach policies; tagwarden does not model it'
+const ne = (resource: string, reason: string, statement?: string): NotEvaluatedEntry => ({ file: 't.yaml', resource, ...(statement ? { statement } : {}), reason })
+
+async function scan(resources: string): Promise<ScanReport> {
+  const dir = tempTree({ 't.yaml': HEAD + resources })
+  return scanIac([join(dir, 't.yaml')], { basePath: dir })
+}
+
+/** A role (line 10) whose inline policy allows `action`. */
+function roleWith(action: string, extra = ''): string {
+  return `  Worker:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: lambda.amazonaws.com }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: invoke
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: ${action}
+                Resource: '*'
+${extra}`
+}
+
+const custom = (id: string, type: string): string => `  ${id}:\n    Type: ${type}\n    Properties:\n      ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:provider\n`
+
+describe('summary.notEvaluated for templates', () => {
+  it.each<[string, string, string[], Array<NotEvaluatedEntry | ((e: NotEvaluatedEntry) => boolean)>]>([
+    ['a custom resource', custom('Provisioner', 'Custom::Foo'), [], [ne('Provisioner', `Custom::Foo: a custom resource runs its own code at deploy time, which ${CUSTOM}`)]],
+    ['AWS::CloudFormation::CustomResource', custom('Provisioner', 'AWS::CloudFormation::CustomResource'), [], [ne('Provisioner', `AWS::CloudFormation::CustomResource: a custom resource runs its own code at deploy time, which ${CUSTOM}`)]],
+    ["CDK's custom resources that create no IAM", custom('AutoDelete', 'Custom::S3AutoDeleteObjects') + custom('Deploy', 'Custom::CDKBucketDeployment') + custom('Logs', 'Custom::LogRetention'), [], []],
+    ["CDK's OpenID Connect provider (modelled)", '  Github:\n    Type: Custom::AWSCDKOpenIdConnectProvider\n    Properties:\n      Url: https://token.actions.githubusercontent.com\n', [], []],
+    [
+      'an Identity Center assignment',
+      '  Assign:\n    Type: AWS::SSO::Assignment\n    Properties:\n      InstanceArn: arn:aws:sso:::instance/ssoins-1\n',
+      [],
+      [ne('Assign', 'AWS::SSO::Assignment: IAM Identity Center resources grant permission sets to users and groups; tagwarden does not model this type in templates')],
+    ],
+    [
+      'a nested stack',
+      '  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://s3.amazonaws.com/bucket/child.yaml\n',
+      [],
+      [ne('Child', 'AWS::CloudFormation::Stack: a nested stack deploys a template tagwarden does not read here, which can define IAM principals and policies; scan that template too')],
+    ],
+    ['a service-linked role (decided: not listed)', '  Slr:\n    Type: AWS::IAM::ServiceLinkedRole\n    Properties:\n      AWSServiceName: autoscaling.amazonaws.com\n', [], []],
+    [
+      'Action: !Ref P where P has no Default',
+      roleWith('!Ref InvokeAction'),
+      [],
+      [ne('Worker', 'Action ${parameter InvokeAction} is known only at deploy time and could be a Bedrock inference action; the Allow grants nothing through it here', 'inline policy invoke Statement[0]')],
+    ],
+    ['Action: !Ref P where P has a Default (resolved)', roleWith('!Ref DefaultAction'), ['principal-missing-tag Worker:10'], []],
+    ['Action: !Sub with an unknown service that cannot be inference (not listed)', roleWith('!Sub "${InvokeAction}:GetObject"'), [], []],
+    ['Action: !Sub with an unknown service that could be inference', roleWith('!Sub "${InvokeAction}:InvokeModel"'), [], [(e) => e.resource === 'Worker' && e.statement === 'inline policy invoke Statement[0]']],
+    [
+      'a managed policy defined outside the template',
+      cfnRole('Worker', '      Tags: [{ Key: team, Value: ml }]\n').replace('AmazonBedrockLimitedAccess', 'AmazonBedrockLimitedAccess, arn:aws:iam::123456789012:policy/bedrock-extra'),
+      [],
+      [ne('Worker', 'attached policy arn:aws:iam::123456789012:policy/bedrock-extra is defined outside this input, so its document is unknown; it grants nothing here')],
+    ],
+    [
+      'a policy attached to a role that is not in the template',
+      `  Extra:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: extra
+      Roles: [existing-role]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: bedrock:InvokeModel
+            Resource: '*'
+`,
+      [],
+      [ne('Extra', 'policy extra (Extra) is attached to role existing-role, which is not defined in this template')],
+    ],
+  ])('%s', async (_what, resources, findings, entries) => {
+    const report = await scan(resources)
+    expect(report.errors).toEqual([])
+    expect(report.findings.map((f) => `${f.ruleId} ${f.subject.logicalId}:${f.subject.line}`)).toEqual(findings)
+    const got = report.summary.notEvaluated
+    expect(got).toHaveLength(entries.length)
+    entries.forEach((e, i) => (typeof e === 'function' ? expect(e(got[i]!)).toBe(true) : expect(got[i]).toEqual(e)))
+  })
+
+  it('keeps the list small and explicit: a type with a handler is never listed', () => {
+    expect([...CDK_CUSTOM_RESOURCES_WITHOUT_IAM]).not.toContain('Custom::AWS')
+    expect(unmodelledReason('Custom::AWS')).toBeDefined()
+    expect(unmodelledReason('AWS::SSO::PermissionSet')).toBeUndefined()
+    expect(unmodelledReason('AWS::SSO::InstanceAccessControlAttributeConfiguration')).toBeUndefined()
+    expect(unmodelledReason('AWS::S3::Bucket')).toBeUndefined()
+  })
+
+  it('a CDK nested stack, read from the cloud assembly, is not listed', async () => {
+    const dir = tempTree({
+      'cdk.out/manifest.json': JSON.stringify({ version: '36.0.0', artifacts: { App: { type: 'aws:cloudformation:stack', properties: { templateFile: 'App.template.json' } } } }),
+      'cdk.out/App.template.json': JSON.stringify({
+        Resources: { Nested: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://x' }, Metadata: { 'aws:asset:path': 'AppNested.nested.template.json' } } },
+      }),
+    })
+    const report = await scanIac([join(dir, 'cdk.out')], { basePath: dir })
+    expect(report.summary.accounts.scanned).toBe(1)
+    expect(report.summary.notEvaluated).toEqual([])
+  })
+
+  it('--strict: an unresolved action is exit 2; without it the scan passes and says what was not evaluated', async () => {
+    const dir = tempTree({ 't.yaml': HEAD + roleWith('!Ref InvokeAction', '      Tags: [{ Key: team, Value: ml }]\n') })
+    const strict = await runCli(['scan', '--iac', 't.yaml', '--strict'], { cwd: dir })
+    expect(strict.status).toBe(2)
+    const plain = await runCli(['scan', '--iac', 't.yaml'], { cwd: dir })
+    expect(plain.status).toBe(0)
+    expect(plain.stdout).toContain('Not evaluated (1)')
+    expect(plain.stdout).toContain('t.yaml Worker inline policy invoke Statement[0]: Action ${parameter InvokeAction} is known only at deploy time')
+  })
+})
