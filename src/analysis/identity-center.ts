@@ -59,14 +59,24 @@ export function permissionSetCapability(ps: IcPermissionSet, actions: readonly s
     if (cat) identity.push({ source: { kind: 'managed', name: cat.name, arn }, document: cat.document })
     else notes.push(`managed policy ${arn} of permission set ${ps.name} is not in tagwarden's catalog of AWS managed policies; evaluated without it`)
   }
+  // IaC: the policies the same template or plan defines are known; any other reference is not.
+  const defined = ps.customerManagedPolicyDocuments
   for (const ref of ps.customerManagedPolicyRefs) {
-    notes.push(
-      `customer managed policy ${ref.path}${ref.name} of permission set ${ps.name} is resolved in each account it is provisioned to; ` +
-        'where that account was not scanned it was not evaluated',
-    )
+    const doc = defined?.find((d) => d.name === ref.name && d.path === ref.path)?.document
+    if (doc) identity.push({ source: { kind: 'managed', name: `${ref.path}${ref.name} (customer managed)` }, document: doc })
+    else if (defined) notes.push(`customer managed policy ${ref.path}${ref.name} of permission set ${ps.name} is not defined in this template or plan, so its document is unknown; it grants nothing here`)
+    else {
+      notes.push(
+        `customer managed policy ${ref.path}${ref.name} of permission set ${ps.name} is resolved in each account it is provisioned to; ` +
+          'where that account was not scanned it was not evaluated',
+      )
+    }
   }
   let boundary: AttachedPolicy | undefined
-  if (ps.boundary?.managedPolicyArn) {
+  if (ps.boundary?.document && ps.boundary.customerManagedPolicyReference) {
+    const r = ps.boundary.customerManagedPolicyReference
+    boundary = { source: { kind: 'boundary', name: `${r.path}${r.name} (customer managed)` }, document: ps.boundary.document }
+  } else if (ps.boundary?.managedPolicyArn) {
     const cat = lookupAwsManagedPolicy(ps.boundary.managedPolicyArn)
     if (cat) boundary = { source: { kind: 'boundary', name: cat.name, arn: cat.arn }, document: cat.document }
     else notes.push(`permissions boundary ${ps.boundary.managedPolicyArn} of permission set ${ps.name} is unknown; evaluated without it`)
@@ -103,7 +113,8 @@ export function joinPermissionSets(
   const views: PermissionSetView[] = []
   for (const instance of data.instances) {
     for (const ps of instance.permissionSets) {
-      let roles = rolesByName.get(ps.name) ?? []
+      // A template's or plan's permission set is judged by its own policies: no role of it is deployed yet.
+      let roles = instance.iac ? [] : (rolesByName.get(ps.name) ?? [])
       if ((instancesByName.get(ps.name) ?? 0) > 1 && ps.provisionedAccounts) {
         const prov = new Set(ps.provisionedAccounts)
         roles = roles.filter((r) => prov.has(r.accountId))
@@ -129,6 +140,13 @@ export function joinPermissionSets(
     }
   }
   return views
+}
+
+/** A permission set in `summary.notEvaluated`: its ARN, or its resource in the template or plan that defines it. */
+function where(v: PermissionSetView): Pick<NotEvaluatedEntry, 'file' | 'resource'> {
+  const o = v.permissionSet.origin
+  if (!v.instance.iac) return { resource: v.permissionSet.arn }
+  return { file: o?.file ?? v.instance.iac.file, resource: o?.logicalId ?? o?.address ?? v.permissionSet.arn }
 }
 
 export interface IdentityCenterAnalysis {
@@ -184,10 +202,10 @@ export function analyseIdentityCenter(i: {
   for (const v of views) {
     const abac = v.instance.abac
     if (v.capable && abac.state === 'not-captured') {
-      notEvaluated.push({ resource: v.permissionSet.arn, reason: `Bedrock-capable permission set ${v.permissionSet.name}: the attributes for access control of ${v.instance.arn} were not read (${abac.reason})` })
+      notEvaluated.push({ ...where(v), reason: `Bedrock-capable permission set ${v.permissionSet.name}: the attributes for access control of ${v.instance.arn} were not read (${abac.reason})` })
     }
     // What could make a permission set Bedrock-capable but was not evaluated: said only when it is not already flagged.
-    if (!v.capable) for (const n of v.notes) notEvaluated.push({ resource: v.permissionSet.arn, reason: n })
+    if (!v.capable) for (const n of v.notes) notEvaluated.push({ ...where(v), reason: n })
   }
   return { views, notEvaluated }
 }

@@ -41,8 +41,10 @@ export function addIdentityCenter(index: OrgIndex, data: IdentityCenterData): vo
     index.identityCenter = data
     return
   }
-  const known = new Set(prev.instances.map((i) => i.arn))
-  const merged: IdentityCenterData = { instances: [...prev.instances, ...data.instances.filter((i) => !known.has(i.arn))] }
+  // A template's or plan's view of an instance is its own: several templates may define permission sets of one instance.
+  const key = (i: IdentityCenterData['instances'][number]): string => (i.iac ? `${i.arn}\u0000${i.iac.file}` : i.arn)
+  const known = new Set(prev.instances.map(key))
+  const merged: IdentityCenterData = { instances: [...prev.instances, ...data.instances.filter((i) => !known.has(key(i)))] }
   // Captured by one source is captured.
   if (merged.instances.length === 0 && (prev.notCaptured ?? data.notCaptured)) merged.notCaptured = (prev.notCaptured ?? data.notCaptured)!
   index.identityCenter = merged

@@ -33,6 +33,8 @@ export interface CustomerManagedPolicyRef {
 export interface PermissionSetBoundary {
   managedPolicyArn?: string
   customerManagedPolicyReference?: CustomerManagedPolicyRef
+  /** IaC: the customer managed boundary's document, when the same template or plan defines the policy. */
+  document?: PolicyDocument
 }
 
 export interface IcPermissionSet {
@@ -43,6 +45,8 @@ export interface IcPermissionSet {
   inlinePolicy?: PolicyDocument
   managedPolicyArns: string[]
   customerManagedPolicyRefs: CustomerManagedPolicyRef[]
+  /** IaC: documents of the referenced customer managed policies that the same template or plan defines. */
+  customerManagedPolicyDocuments?: Array<CustomerManagedPolicyRef & { document: PolicyDocument }>
   boundary?: PermissionSetBoundary
   /** Accounts the permission set is provisioned to; undefined when not captured. */
   provisionedAccounts?: string[]
@@ -68,6 +72,21 @@ export interface IcInstance {
   /** Whether the permission sets were read (false: denied or not exported). */
   permissionSetsCaptured: boolean
   origin?: Origin
+  /**
+   * IaC: the template, CDK stack or plan whose resources this is (its permission sets and, when it defines
+   * one, its attributes for access control). Such an instance is one template's view: it is not merged with
+   * the same instance read elsewhere, and its permission sets are judged by their own policies, never joined
+   * to roles.
+   */
+  iac?: IcIacSource
+}
+
+export interface IcIacSource {
+  format: 'cloudformation' | 'cdk' | 'terraform'
+  /** Repo-relative path of the template or plan. */
+  file: string
+  /** The resource defining the attributes for access control, when the template or plan has one. */
+  abacResource?: { type: string; id: string; file: string; line?: number; column?: number }
 }
 
 export interface IdentityCenterData {

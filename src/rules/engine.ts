@@ -185,7 +185,7 @@ function toFinding(inst: RuleInstance, rule: RuleModule, r: RuleReport, p: Princ
   if (r.fix) f.fix = r.fix
   if (r.spend) f.spend = r.spend
   // Inline suppressions written next to an IaC resource.
-  const inline = p?.origin?.suppressions?.find((x) => x.rule === inst.id || x.rule === inst.base)
+  const inline = (p?.origin?.suppressions ?? r.suppressions)?.find((x) => x.rule === inst.id || x.rule === inst.base)
   if (inline) f.suppressed = { kind: 'inline', reason: inline.reason ?? '(no reason given)', source: inline.location }
   return f
 }

@@ -2,6 +2,7 @@
  * The rule contract: one module per rule, `{ meta, check }`. A rule never touches the filesystem,
  * AWS, the environment or the clock; everything it needs arrives in its context.
  */
+import type { Origin } from '../model/inventory.js'
 import type { PrincipalSpendContext } from '../spend/principal-context.js'
 import type { PrincipalFacts } from '../analysis/facts.js'
 import type { Evidence, FindingSpend, IacFixKind, Severity, SubjectKind, Subject } from '../model/finding.js'
@@ -76,6 +77,8 @@ export interface RuleReport<MessageIds extends string = string> {
   severity?: Severity
   /** Bedrock spend behind the finding; copied to `Finding.spend`. */
   spend?: FindingSpend
+  /** A subject that is no principal but an IaC resource (a permission set): the suppressions written next to it. */
+  suppressions?: Origin['suppressions']
 }
 
 export interface RuleContext<Options = Record<string, unknown>> {

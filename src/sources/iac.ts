@@ -3,6 +3,7 @@
  * stack or Terraform plan is one account (pseudo account ID `iac:<repo-relative file>`, `#n` for the n-th
  * template of a multi-document YAML file), read and analysed one at a time.
  */
+import { addIdentityCenter, type OrgIndex } from '../analysis/org-index.js'
 import { loadIacUnit, planIac, type IacInventory, type IacPlan, type IacScanOptions } from '../scanners/iac/index.js'
 import type { AccountSource } from './account-source.js'
 
@@ -21,10 +22,11 @@ export interface IacChangeCounts {
   changed: number
 }
 
-/** Drops the inline suppressions of every principal (and the notes about their missing reasons); returns how many. */
+/** Drops the inline suppressions of every principal and permission set (and the notes about their missing reasons); returns how many. */
 function dropInlineSuppressions(inv: IacInventory): number {
   let n = 0
-  for (const p of [...inv.users, ...inv.roles]) {
+  const permissionSets = inv.iac.identityCenter?.instances.flatMap((i) => i.permissionSets) ?? []
+  for (const p of [...inv.users, ...inv.roles, ...permissionSets]) {
     if (!p.origin?.suppressions) continue
     n += p.origin.suppressions.length
     delete p.origin.suppressions
@@ -39,6 +41,7 @@ export function iacSource(
 ): AccountSource & { changeCounts(): IacChangeCounts | undefined; ignoredSuppressions(): number } {
   let plan: IacPlan | undefined
   let ignored = 0
+  let index: OrgIndex | undefined
   return {
     ignoredSuppressions() {
       return ignored
@@ -46,7 +49,8 @@ export function iacSource(
     changeCounts() {
       return plan && opts.changedOnly !== undefined ? { found: plan.units.length + plan.skippedUnchanged, changed: plan.units.length } : undefined
     },
-    async prepare() {
+    async prepare(orgIndex) {
+      index = orgIndex
       plan = await planIac(paths, opts)
       // A path named on the command line that yields nothing is an error planIac reports itself.
       return { errors: [...plan.errors], notEvaluated: [...plan.notEvaluated] }
@@ -59,6 +63,8 @@ export function iacSource(
           if (inv && opts.inlineSuppressions === false) ignored += dropInlineSuppressions(inv)
           // Template-level notes and suppressions without a reason reach the report's summary.notes.
           if (inv) inv.notes = [...inv.iac.notEvaluated.map((n) => `${inv.iac.file}: ${n}`), ...inv.iac.suppressionWarnings.map((w) => `${w.location}: ${w.message}`)]
+          // Its Identity Center permission sets are judged org-wide, after every account (rule identity-center-session-tags).
+          if (inv?.iac.identityCenter && index) addIdentityCenter(index, inv.iac.identityCenter)
           yield loaded.inventory
             ? { accountId: loaded.accountId, inventory: loaded.inventory, errors: loaded.errors }
             : { accountId: loaded.accountId, errors: loaded.errors }

@@ -15,7 +15,7 @@ function documentedTypes(): { cfn: string[]; tf: string[] } {
   return {
     cfn: [...new Set(names.filter((n) => /^(AWS::[A-Za-z0-9]+|Custom)::[A-Za-z0-9]+$/.test(n)))],
     // `aws_iam_policy_document` is a data source, read through the references that use it.
-    tf: [...new Set(names.filter((n) => /^aws_iam_[a-z_]+$/.test(n) && n !== 'aws_iam_policy_document'))],
+    tf: [...new Set(names.filter((n) => /^aws_(iam|ssoadmin)_[a-z_]+$/.test(n) && n !== 'aws_iam_policy_document'))],
   }
 }
 

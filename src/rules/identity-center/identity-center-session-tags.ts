@@ -45,13 +45,34 @@ function fixCommand(instance: IcInstance, key: string, replacing?: string): stri
   return `aws sso-admin update-instance-access-control-attribute-configuration${region} --instance-arn ${instance.arn} --instance-access-control-attribute-configuration '${attributeJson(next)}'`
 }
 
+/**
+ * The edit that maps `key` in a template's or plan's ABAC resource (a near miss: the key renamed). Source
+ * values are suggestions; a Terraform string escapes `${` as `$${`.
+ */
+function iacFix(instance: IcInstance, key: string, nearMiss: string | undefined): string | undefined {
+  const r = instance.iac?.abacResource
+  if (!r) return undefined
+  const where = `${r.id} (${r.file}${r.line !== undefined ? `:${r.line}` : ''})`
+  const tf = instance.iac?.format === 'terraform'
+  if (nearMiss !== undefined) {
+    return tf
+      ? `In ${where}, rename the attribute key "${nearMiss}" to "${key}" (key = "${key}"): session tag keys are case-sensitive.`
+      : `In ${where}, rename the AccessControlAttributes key ${nearMiss} to ${key} (Key: ${key}): session tag keys are case-sensitive.`
+  }
+  const source = suggestedSource(key)
+  return tf
+    ? `Add to ${where}:\n  attribute {\n    key = "${key}"\n    value {\n      source = ["$${source}"]\n    }\n  }`
+    : `Add to the AccessControlAttributes of ${where}:\n  - Key: ${key}\n    Value:\n      Source:\n        - '${source}'`
+}
+
 function subjectOf(v: PermissionSetView, key: string): Subject {
   const ps = v.permissionSet
   const s: Subject = { kind: 'permission-set', arn: ps.arn, name: ps.name, tagKey: key }
   if (v.instance.ownerAccountId) s.accountId = v.instance.ownerAccountId
-  if (ps.origin?.file && ps.origin.line !== undefined) {
+  // An IaC permission set is located in its template or plan (line 1 when the plan's `.tf` block was not found).
+  if (ps.origin?.file && (ps.origin.line !== undefined || v.instance.iac)) {
     s.file = ps.origin.file
-    s.line = ps.origin.line
+    if (ps.origin.line !== undefined) s.line = ps.origin.line
     if (ps.origin.column !== undefined) s.column = ps.origin.column
     if (ps.origin.logicalId) s.logicalId = ps.origin.logicalId
     if (ps.origin.address) s.address = ps.origin.address
@@ -142,7 +163,7 @@ export const identityCenterSessionTags = defineRule<Options, MessageIds>({
           data: {
             name: v.permissionSet.name,
             instance: v.instance.id,
-            accounts: list(v.accounts),
+            accounts: v.instance.iac ? 'the accounts it is assigned to' : list(v.accounts),
             tagKey: key,
             ...(nearMiss !== undefined ? { nearMiss } : {}),
             ...(why ? { why } : {}),
@@ -158,8 +179,9 @@ export const identityCenterSessionTags = defineRule<Options, MessageIds>({
               ? v.roles.filter((r) => r.capability.capable).flatMap((r) => r.capability.grants.map((g) => ({ policy: `${g.policy} (role ${r.name} in ${r.accountId})`, statement: g.statement, actions: g.actions, ...(g.conditional ? { conditional: true } : {}) })))
               : (v.ownCapability?.grants ?? []).map((g) => ({ policy: g.policy, statement: g.statement, actions: g.actions, ...(g.conditional ? { conditional: true } : {}) })),
           },
-          fix: `Map \`${key}\` in Identity Center's attributes for access control (e.g. ${key} → ${suggestedSource(key)}):\n${fixCommand(v.instance, key, nearMiss)}`,
+          fix: iacFix(v.instance, key, nearMiss) ?? `Map \`${key}\` in Identity Center's attributes for access control (e.g. ${key} → ${suggestedSource(key)}):\n${fixCommand(v.instance, key, nearMiss)}`,
         }
+        if (v.permissionSet.origin?.suppressions) report.suppressions = v.permissionSet.origin.suppressions
         if (messageId === 'missingExternal') report.severity = 'warning'
         if (spend) report.spend = spend
         out.push(report)

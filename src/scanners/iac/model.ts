@@ -4,6 +4,7 @@
  * engine can read the extra fields where it needs them (positions of the property to fix, inline
  * suppressions, notes on values only known at deploy time).
  */
+import type { IdentityCenterData } from '../../model/identity-center.js'
 import type { AccountInventory, Origin } from '../../model/inventory.js'
 
 export type IacFormat = 'cloudformation' | 'cdk' | 'terraform'
@@ -73,6 +74,8 @@ export interface IacInventory extends AccountInventory {
     /** Notes about values that were not evaluated, for the whole template (principal notes are on their origin). */
     notEvaluated: string[]
     suppressionWarnings: SuppressionWarning[]
+    /** IAM Identity Center permission sets (and the attributes for access control) the template or plan defines. */
+    identityCenter?: IdentityCenterData
   }
 }
 

@@ -29,6 +29,12 @@ export type Prop =
   | 'policyName'
   | 'policyArn'
   | 'url'
+  | 'arn'
+  | 'instance'
+  | 'permissionSet'
+  | 'customerPolicyRefs'
+  | 'attributes'
+  | 'nestedAttributes'
 
 /** A source property name; `configuredOnly`: Terraform counts it only when the configuration sets it. */
 export type SourceProp = string | { name: string; configuredOnly: true }

@@ -8,6 +8,7 @@ import { fillUnknownTags } from '../common.js'
 import type { IacInventory, IacOrigin } from '../model.js'
 import { Unknown, isUnknown, type Value } from '../values.js'
 import type { PropertyBag } from './bag.js'
+import { IacIdentityCenter } from './identity-center.js'
 
 export type HolderType = 'role' | 'user' | 'group'
 export type Holder = IamRole | IamUser | IamGroup
@@ -38,6 +39,8 @@ export class IamGraph {
   readonly definedPolicies = new Map<string, string>()
   /** ARNs of managed policies the change creates or updates. */
   readonly changedPolicyArns = new Set<string>()
+  /** IAM Identity Center permission sets and attributes for access control (`identity-center.ts`). */
+  readonly identityCenter = new IacIdentityCenter()
   /** Principals and groups whose own resource, or something attached to them, the change creates or updates. */
   private readonly touched = new Set<object>()
 
@@ -112,6 +115,8 @@ export class IamGraph {
   /** The inventory: principals kept (all, or only the changed ones), tags filled, notes settled. */
   finish(requiredTagKeys: readonly string[], changedOnly: boolean): void {
     const inv = this.inv
+    const ic = this.identityCenter.build(inv, changedOnly, (text) => this.templateNote(text))
+    if (ic) inv.iac.identityCenter = ic
     // Groups outside the input: their policies are unknown.
     for (const u of this.users.values()) {
       for (const g of u.groups) {

@@ -1,13 +1,17 @@
 /**
  * Every IaC resource type tagwarden reads, one handler each. Adding a type: one file in this folder and
- * one line here. Types not listed are ignored (they define no IAM principal or policy).
+ * one line here. Types not listed are ignored (they define no IAM principal, policy or Identity Center
+ * permission set).
  */
+import { accessControlAttributes } from './access-control-attributes.js'
 import { group } from './group.js'
 import { groupMembership } from './group-membership.js'
 import { groupPolicy } from './group-policy.js'
 import { groupPolicyAttachment } from './group-policy-attachment.js'
 import { cdkOidcProvider, oidcProvider, samlProvider } from './identity-provider.js'
 import { managedPolicy } from './managed-policy.js'
+import { permissionSet } from './permission-set.js'
+import { permissionSetBoundary, permissionSetCustomerManagedPolicy, permissionSetInlinePolicy, permissionSetManagedPolicy } from './permission-set-attachment.js'
 import { policy } from './policy.js'
 import { role } from './role.js'
 import { rolePolicy } from './role-policy.js'
@@ -38,6 +42,12 @@ export const RESOURCE_HANDLERS: readonly ResourceHandler[] = [
   oidcProvider,
   cdkOidcProvider,
   samlProvider,
+  permissionSet,
+  permissionSetInlinePolicy,
+  permissionSetManagedPolicy,
+  permissionSetCustomerManagedPolicy,
+  permissionSetBoundary,
+  accessControlAttributes,
 ]
 
 const byCfn = new Map(RESOURCE_HANDLERS.filter((h) => h.cfnType).map((h) => [h.cfnType as string, h]))
