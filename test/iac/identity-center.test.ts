@@ -21,8 +21,8 @@ const config = { ...bundled, rules: bundled.rules.filter((r) => r.base === RULE)
 const DIR = join(FIXTURES, 'identity-center')
 const rel = (p: string): string => p.slice(REPO.length + 1)
 
-async function scan(paths: string[], basePath = REPO): Promise<ScanReport> {
-  return runScan({ config, sources: [iacSource(paths, { basePath, requiredTagKeys: REQUIRED_TAG_KEYS })], now: NOW })
+async function scan(paths: string[], basePath = REPO, inlineSuppressions?: boolean): Promise<ScanReport> {
+  return runScan({ config, sources: [iacSource(paths, { basePath, requiredTagKeys: REQUIRED_TAG_KEYS, ...(inlineSuppressions === false ? { inlineSuppressions } : {}) })], now: NOW })
 }
 
 /** `messageId name file:line`, sorted. */
@@ -122,11 +122,14 @@ describe('CloudFormation permission sets against the attributes for access contr
     expect(f?.fix).toBe("Add to the AccessControlAttributes of Abac (template.yaml:2):\n  - Key: team\n    Value:\n      Source:\n        - '${path:enterprise.department}'")
   })
 
-  it('honours an inline suppression on the permission set', async () => {
+  it('honours an inline suppression on the permission set, unless inline suppressions are off', async () => {
     const t = template(BEDROCK_MANAGED, attrs('Team')).replace('    Type: AWS::SSO::PermissionSet\n', `    Type: AWS::SSO::PermissionSet\n    Metadata:\n      tagwarden:\n        ignore:\n          - { rule: ${RULE}, reason: "ABAC is being migrated (TICKET-1)" }\n`)
     const dir = tempTree({ 'template.yaml': t })
     const [f] = (await scan([dir], dir)).findings
     expect(f?.suppressed).toMatchObject({ kind: 'inline', reason: 'ABAC is being migrated (TICKET-1)' })
+    // --no-inline-suppressions: a pull request's author cannot hide the finding.
+    const [g] = (await scan([dir], dir, false)).findings
+    expect(g?.suppressed).toBeUndefined()
   })
 })
 

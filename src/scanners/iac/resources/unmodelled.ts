@@ -35,7 +35,7 @@ interface UnmodelledType {
   reason: string
 }
 
-/** IAM Identity Center types with their own handler (or one on the way): never listed here. */
+/** IAM Identity Center types with their own handler (permission-set.ts, access-control-attributes.ts): never listed here. */
 const SSO_HANDLED = new Set(['AWS::SSO::PermissionSet', 'AWS::SSO::InstanceAccessControlAttributeConfiguration'])
 
 export const UNMODELLED_TYPES: readonly UnmodelledType[] = [
