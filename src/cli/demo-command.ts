@@ -63,7 +63,7 @@ export async function runDemo(i: DemoInput): Promise<number> {
 
   part(2, 'Bedrock spend by team', 'The same organization from the Cost Explorer side: which share of the Bedrock bill carries a team.')
   codes.push(await runSpendCommand({ inputs: [org], rules: join(org, 'tagwarden.yaml'), format: 'text', color, cwd: PACKAGE_ROOT, stdout, stderr }))
-  codes.push(await runSpendCommand({ inputs: [org], rules: join(org, 'tagwarden.yaml'), format: 'json', output: join(out, 'spend.json'), cwd: PACKAGE_ROOT, stdout, stderr }))
+  codes.push(await runSpendCommand({ inputs: [org], rules: join(org, 'tagwarden.yaml'), format: 'json', output: join(out, 'spend.json'), htmlOutput: join(out, 'spend.html'), cwd: PACKAGE_ROOT, stdout, stderr }))
 
   part(3, 'Pre-deploy gate on infrastructure as code', 'CloudFormation, a CDK cloud assembly and Terraform in examples/iac, checked before anything is deployed.')
   codes.push(
@@ -89,7 +89,7 @@ export async function runDemo(i: DemoInput): Promise<number> {
       '       tagwarden scan --org --role-name tagwarden-audit',
       '  4. Your own required tags and gateways: tagwarden init',
       '',
-      `The demo's reports (JSON, SARIF, Markdown) are in ${shownOut}/; open ${shownOut}/org.html in a browser for the spend ledger and the findings.`,
+      `The demo's reports (JSON, SARIF, Markdown, HTML) are in ${shownOut}/; open ${shownOut}/org.html in a browser for the spend ledger and the findings (${shownOut}/spend.html: the Cost Explorer view).`,
       '',
     ].join('\n'),
   )

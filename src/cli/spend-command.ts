@@ -1,7 +1,7 @@
 /**
  * What `tagwarden spend` does once its flags are parsed: rules file → required keys → Cost Explorer
  * data (saved `aws ce` JSON from --input, or the API with --cost-explorer) → spend report (text, JSON,
- * Markdown) → exit code (0, or 2 when Cost Explorer failed or an input was unreadable, unless
+ * Markdown, CSV, HTML) → exit code (0, or 2 when Cost Explorer failed or an input was unreadable, unless
  * --allow-partial).
  */
 import { UsageError, ExitCode } from '../errors.js'
@@ -20,6 +20,7 @@ import type { SpendLoadResult } from '../spend/source.js'
 import { buildSpendReport } from '../report/spend-model.js'
 import { formatSpendJson } from '../report/spend-json.js'
 import { renderSpendMarkdown } from '../report/spend-markdown.js'
+import { formatSpendHtml } from '../report/spend-html.js'
 import { formatSpendText } from '../report/spend-text.js'
 import { resolveNow } from './clock.js'
 import { planOutputs, terminalWidth, writeOutput } from './outputs.js'
@@ -38,6 +39,8 @@ export interface SpendCommandInput {
   cacheDir?: string | undefined
   format: SpendFormat
   output?: string | undefined
+  /** `--html-output FILE`: the HTML report besides the main output. */
+  htmlOutput?: string | undefined
   rules?: string | undefined
   now?: string | undefined
   color?: boolean | undefined
@@ -68,7 +71,7 @@ export async function runSpendCommand(i: SpendCommandInput): Promise<number> {
   if (ce.enabled && i.inputs.length > 0) {
     throw new UsageError('input-and-cost-explorer', 'give either --input (saved `aws ce` outputs) or --cost-explorer (the API), not both', 'the API answers for today; saved outputs for the day they were saved')
   }
-  const targets = planOutputs({ format: i.format === 'csv' ? 'text' : i.format, output: i.output, cwd, env })
+  const targets = planOutputs({ format: i.format === 'csv' ? 'text' : i.format, output: i.output, extra: { html: i.htmlOutput }, cwd, env })
   const config = loadRulesConfig({ builtins: metasWithSpendRules(), cwd, ...(i.rules !== undefined ? { rulesPath: i.rules } : {}) })
   const tagKeys = spendTagKeys(config)
 
@@ -117,7 +120,16 @@ export async function runSpendCommand(i: SpendCommandInput): Promise<number> {
   }
   for (const t of targets) {
     const color = t.format === 'text' && t.path === undefined && (i.color ?? (process.stdout.isTTY === true && !env.NO_COLOR))
-    const text = i.format === 'csv' && t.format === 'text' ? csv! : t.format === 'json' ? formatSpendJson(report) : t.format === 'markdown' ? renderSpendMarkdown(report) : formatSpendText(report, { color })
+    const text =
+      i.format === 'csv' && t.format === 'text'
+        ? csv!
+        : t.format === 'json'
+          ? formatSpendJson(report)
+          : t.format === 'markdown'
+            ? renderSpendMarkdown(report)
+            : t.format === 'html'
+              ? formatSpendHtml(report)
+              : formatSpendText(report, { color })
     writeOutput(t, text, { stdout, width: terminalWidth() })
   }
   if (report.errors.length > 0) {

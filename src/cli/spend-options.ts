@@ -7,7 +7,7 @@ import { Flags } from '@oclif/core'
 import { UsageError } from '../errors.js'
 import { DEFAULT_SINCE, periodFromSince } from '../spend/period.js'
 
-export const SPEND_FORMATS = ['text', 'json', 'markdown', 'csv'] as const
+export const SPEND_FORMATS = ['text', 'json', 'markdown', 'csv', 'html'] as const
 export type SpendFormat = (typeof SPEND_FORMATS)[number]
 
 export const costExplorerFlags = {

@@ -7,6 +7,10 @@ import { formatAmount } from '../spend/model.js'
 import { causeLabel, ledgerHeadline } from './reading-order.js'
 
 export interface LedgerTable {
+  /** Which view, for reports that show some of them their own way (the HTML charts). */
+  id: 'causes' | 'team-account' | 'team-model' | 'principals' | 'daily'
+  /** The tag key of a team view. */
+  tagKey?: string
   title: string
   head: string[]
   rows: string[][]
@@ -18,6 +22,7 @@ const amt = (x: number | undefined): string => (x === undefined ? '' : formatAmo
 export function ledgerTables(l: Ledger, opts: { topModels?: number } = {}): LedgerTable[] {
   const out: LedgerTable[] = []
   out.push({
+    id: 'causes',
     title: `Spend by cause (${l.currency})`,
     head: ['Cause', 'Bucket', 'Amount', 'Principals'],
     rows: [['attributed', '', amt(l.attributed), ''], ...l.byCause.map((c) => [`${c.cause} (${causeLabel(c.cause)})`, c.bucket, amt(c.amount), String(c.principals.length)])],
@@ -25,18 +30,19 @@ export function ledgerTables(l: Ledger, opts: { topModels?: number } = {}): Ledg
   for (const key of l.tagKeys) {
     const teams = l.teams.filter((t) => t.tagKey === key)
     const accounts = [...new Set(teams.flatMap((t) => Object.keys(t.byAccount)))].sort()
-    out.push({ title: `${key} × account (${l.currency})`, head: [key, 'Total', ...accounts], rows: teams.map((t) => [label(t.value, t.bucket), amt(t.amount), ...accounts.map((a) => amt(t.byAccount[a]))]) })
+    out.push({ id: 'team-account', tagKey: key, title: `${key} × account (${l.currency})`, head: [key, 'Total', ...accounts], rows: teams.map((t) => [label(t.value, t.bucket), amt(t.amount), ...accounts.map((a) => amt(t.byAccount[a]))]) })
     const modelTotals = new Map<string, number>()
     for (const t of teams) for (const [m, a] of Object.entries(t.byModel)) modelTotals.set(m, (modelTotals.get(m) ?? 0) + a)
     const models = [...modelTotals].sort((a, b) => b[1] - a[1]).slice(0, opts.topModels ?? 6).map(([m]) => m)
-    out.push({ title: `${key} × model (usage type, ${l.currency}; the ${models.length} costliest)`, head: [key, ...models], rows: teams.map((t) => [label(t.value, t.bucket), ...models.map((m) => amt(t.byModel[m]))]) })
+    out.push({ id: 'team-model', tagKey: key, title: `${key} × model (usage type, ${l.currency}; the ${models.length} costliest)`, head: [key, ...models], rows: teams.map((t) => [label(t.value, t.bucket), ...models.map((m) => amt(t.byModel[m]))]) })
   }
   out.push({
+    id: 'principals',
     title: `Top principals (${l.currency})`,
     head: ['Principal', 'Total', 'Attributed', 'Unattributed', 'Misattributed', 'Cause'],
     rows: l.topPrincipals.map((p) => [p.arn || `(no principal) ${p.accountId}`, amt(p.total), amt(p.attributed), amt(p.unattributed), amt(p.misattributed), p.cause ?? '']),
   })
-  out.push({ title: `Daily trend (${l.currency})`, head: ['Day', 'Attributed', 'Unattributed', 'Misattributed'], rows: l.daily.map((d) => [d.date, amt(d.attributed), amt(d.unattributed), amt(d.misattributed)]) })
+  out.push({ id: 'daily', title: `Daily trend (${l.currency})`, head: ['Day', 'Attributed', 'Unattributed', 'Misattributed'], rows: l.daily.map((d) => [d.date, amt(d.attributed), amt(d.unattributed), amt(d.misattributed)]) })
   return out
 }
 

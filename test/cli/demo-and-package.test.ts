@@ -38,13 +38,15 @@ describe('tagwarden demo', () => {
       expect(tail).toContain('tagwarden scan --live')
       expect(tail).toContain('tagwarden scan --org --role-name tagwarden-audit')
       expect(tail).toContain('tagwarden-demo/')
+      // Says where the HTML report is (issue 17: `npm run demo` writes it and says where).
+      expect(tail.replace(/\s+/g, ' ')).toMatch(/open tagwarden-demo\/org\.html in a browser/)
       // Wrapped to the width: only an unbreakable word (an ARN, a path) may overrun it.
       for (const l of lines.filter((x) => x.length > columns)) expect(l.trim(), l).not.toContain(' ')
     })
   }
 
   it('writes its reports to ./tagwarden-demo/', () => {
-    for (const f of ['org.json', 'org.sarif', 'org.md', 'org.html', 'spend.json', 'iac.json', 'iac.sarif', 'iac.md']) expect(existsSync(join(tmp, 'tagwarden-demo', f)), f).toBe(true)
+    for (const f of ['org.json', 'org.sarif', 'org.md', 'org.html', 'spend.json', 'spend.html', 'iac.json', 'iac.sarif', 'iac.md']) expect(existsSync(join(tmp, 'tagwarden-demo', f)), f).toBe(true)
     const org = JSON.parse(readFileSync(join(tmp, 'tagwarden-demo', 'org.json'), 'utf8')) as { findings: unknown[]; errors: unknown[] }
     expect(org.errors).toEqual([])
     expect(org.findings.length).toBeGreaterThan(10)
