@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,15 +9,17 @@ import { buildScanArgs, run, splitArgs } from '../../scripts/action-entry.mjs'
 import type { ScanReport, Severity } from '../../src/model/finding.js'
 import { DEMO_INPUTS, REPO_ROOT } from '../report/helpers.js'
 import { runCli } from '../cli/run-cli.js'
+import { STRICT_RULES, TEMPLATE, git, hasGit, prRepo } from '../cli/pr-repo.js'
 
 interface Built {
   args: string[]
   sarif: string
   json: string
+  base?: string
 }
 const build = buildScanArgs as (env: Record<string, string>) => Built
 const split = splitArgs as (s: string) => string[]
-type Spawn = (cmd: string, args: string[], opts: { cwd: string; env: Record<string, string> }) => { status: number | null; error?: Error }
+type Spawn = (cmd: string, args: string[], opts: { cwd: string; env: Record<string, string> }) => { status: number | null; error?: Error; stdout?: string }
 const runEntry = run as (o: { env: Record<string, string>; spawn?: Spawn; log?: (s: string) => void }) => number
 
 let dir: string
@@ -73,6 +76,42 @@ describe('buildScanArgs', () => {
   })
 })
 
+describe('buildScanArgs on pull requests (trusted configuration)', () => {
+  const PR = { INPUT_ARGS: '--iac infra/', GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main' }
+
+  it('reads the rules file and baseline from the base branch and ignores inline suppressions by default', () => {
+    const b = build({ ...PR, INPUT_BASELINE: '.tagwarden-baseline.json' })
+    expect(b.base).toBe('main')
+    expect(b.args.slice(0, 6)).toEqual(['scan', '--iac', 'infra/', '--config-from-ref', 'origin/main', '--no-inline-suppressions'])
+    expect(b.args).toContain('.tagwarden-baseline.json')
+    expect(build({ ...PR, GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_BASE_REF: 'release/1.2' }).args).toContain('origin/release/1.2')
+  })
+
+  it('adds nothing on other events', () => {
+    for (const event of ['push', 'schedule', 'workflow_dispatch', '']) {
+      const b = build({ ...PR, GITHUB_EVENT_NAME: event })
+      expect(b.base).toBeUndefined()
+      expect(b.args.join(' ')).not.toMatch(/config-from-ref|inline-suppressions/)
+    }
+  })
+
+  it('has inputs to opt out, and leaves the flags to args when they are given there', () => {
+    const off = build({ ...PR, INPUT_CONFIG_FROM_BASE: 'false', INPUT_IGNORE_INLINE_SUPPRESSIONS: 'false' })
+    expect(off.base).toBeUndefined()
+    expect(off.args.join(' ')).not.toMatch(/config-from-ref|inline-suppressions/)
+    const own = build({ ...PR, INPUT_ARGS: '--iac infra/ --config-from-ref=v1.0 --inline-suppressions' })
+    expect(own.base).toBeUndefined()
+    expect(own.args.filter((a) => /config-from-ref|inline-suppressions/.test(a))).toEqual(['--config-from-ref=v1.0', '--inline-suppressions'])
+  })
+
+  it('refuses a base branch it would not pass to git, and a pull request event without one', () => {
+    for (const base of ['-x', '--upload-pack=id', 'a..b', 'a b', 'x:y', 'x$(id)', 'feature/']) {
+      expect(() => build({ ...PR, GITHUB_BASE_REF: base }), base).toThrow(/is not one the action passes to git/)
+    }
+    expect(() => build({ ...PR, GITHUB_BASE_REF: '' })).toThrow(/without GITHUB_BASE_REF/)
+  })
+})
+
 describe('run (with a stand-in spawner)', () => {
   it('records exit code and existing output files, and lets the upload step run on findings', () => {
     const ghOut = join(dir, 'github_output')
@@ -96,6 +135,59 @@ describe('run (with a stand-in spawner)', () => {
     let log = ''
     expect(runEntry({ env: { INPUT_ARGS: "--input 'x", GITHUB_WORKSPACE: dir }, spawn: () => ({ status: 0 }), log: (s) => (log += s) })).toBe(2)
     expect(log).toMatch(/^::error title=tagwarden action::unbalanced/)
+  })
+})
+
+describe('run on a pull request (with a stand-in spawner)', () => {
+  const env = { INPUT_ARGS: '--iac infra', GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main', GITHUB_WORKSPACE: '/w', TAGWARDEN_BIN: '/x/run.js' }
+
+  it('fetches the base branch (shallow only in a shallow checkout) before running tagwarden', () => {
+    for (const [shallow, depth] of [['true', ['--depth=1']], ['false', []]] as const) {
+      const calls: string[][] = []
+      const spawn: Spawn = (cmd, args) => {
+        calls.push([cmd, ...args])
+        return { status: 0, stdout: `${shallow}\n` }
+      }
+      expect(runEntry({ env, spawn })).toBe(0)
+      expect(calls.map((c) => c.slice(0, 3))).toEqual([
+        ['git', 'rev-parse', '--is-shallow-repository'],
+        ['git', 'fetch', '--no-tags'],
+        [process.execPath, '/x/run.js', 'scan'],
+      ])
+      expect(calls[1]).toEqual(['git', 'fetch', '--no-tags', ...depth, 'origin', '+refs/heads/main:refs/remotes/origin/main'])
+      expect(calls[2]).toContain('--config-from-ref')
+    }
+  })
+
+  it('warns when the fetch fails and leaves the verdict to tagwarden (which refuses a missing ref)', () => {
+    let log = ''
+    const spawn: Spawn = (cmd, args) => (cmd === 'git' && args[0] === 'fetch' ? { status: 128 } : { status: cmd === 'git' ? 0 : 2, stdout: 'true' })
+    expect(runEntry({ env, spawn, log: (s) => (log += s) })).toBe(2)
+    expect(log).toBe('::warning title=tagwarden action::could not fetch the base branch main (git exit code 128); tagwarden needs origin/main for --config-from-ref\n')
+  })
+})
+
+describe.runIf(hasGit())('run on a pull request (real git, shallow checkout)', () => {
+  it('makes origin/<base> available, so the rules file on the base branch decides', async () => {
+    // origin: main holds a strict rules file; the pull request relaxes it.
+    const origin = prRepo({ 't.yaml': TEMPLATE, 'tagwarden.yaml': STRICT_RULES }, { 'tagwarden.yaml': 'version: 1\nextends: none\n' })
+    git(origin, 'commit', '-q', '-am', 'relax the gate')
+    const work = join(dir, 'work')
+    // As actions/checkout does: one commit, the pull request's.
+    git(dir, 'clone', '-q', '--depth=1', '--branch', 'pr', `file://${origin}`, work)
+    expect(git(work, 'rev-parse', '--is-shallow-repository').trim()).toBe('true')
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, INPUT_ARGS: '--iac t.yaml', GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main', GITHUB_WORKSPACE: work, TAGWARDEN_BIN: '/x/run.js' }
+    let args: string[] = []
+    const spawn: Spawn = (cmd, a, opts) => {
+      if (cmd === 'git') return spawnSync(cmd, a, { ...opts, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      args = a.slice(1)
+      return { status: 0 }
+    }
+    expect(runEntry({ env, spawn })).toBe(0)
+    expect(git(work, 'rev-parse', '--verify', 'origin/main').trim()).toBe(git(origin, 'rev-parse', 'main').trim())
+    const cli = await runCli(args, { cwd: work })
+    expect(cli.status).toBe(1)
+    expect(cli.stderr).toContain('--config-from-ref origin/main: tagwarden.yaml differs in the working tree (added: extends; removed: rules); that version is ignored')
   })
 })
 
@@ -170,6 +262,12 @@ describe('action.yml', () => {
     const env = Object.fromEntries(Object.keys(scan.env!).map((k) => [k, `<${k}>`]))
     const b = build({ ...env, INPUT_ARGS: '--input x', INPUT_SUMMARY: 'true', GITHUB_STEP_SUMMARY: 's' })
     for (const k of ['INPUT_FAIL_ON', 'INPUT_SARIF_FILE', 'INPUT_CATEGORY', 'INPUT_JSON_FILE', 'INPUT_BASELINE']) expect(b.args).toContain(`<${k}>`)
+    // The trusted-configuration switches: on by default, and 'false' (as the step passes it) turns them off.
+    expect(action.inputs['config-from-base']!.default).toBe('true')
+    expect(action.inputs['ignore-inline-suppressions']!.default).toBe('true')
+    expect(scan.env).toMatchObject({ INPUT_CONFIG_FROM_BASE: '${{ inputs.config-from-base }}', INPUT_IGNORE_INLINE_SUPPRESSIONS: '${{ inputs.ignore-inline-suppressions }}' })
+    const pr = { INPUT_ARGS: '--iac x', GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main' }
+    expect(build({ ...pr, INPUT_CONFIG_FROM_BASE: 'false', INPUT_IGNORE_INLINE_SUPPRESSIONS: 'false' }).args.join(' ')).not.toMatch(/config-from-ref|inline-suppressions/)
   })
 
   it('uploads SARIF with upload-sarif only when a file was written, and applies the gate last', () => {
@@ -196,6 +294,13 @@ describe('example workflows', () => {
     const perms = { ...wf.permissions, ...job.permissions }
     expect(perms['security-events']).toBe('write')
     expect(job.steps.some((s) => s.uses?.startsWith('tagwarden/tagwarden@'))).toBe(true)
+    if (f === 'pr-gate.yml') {
+      // Runs on the pull request's own content, without secrets, and reads its configuration from the base branch.
+      expect(text).not.toMatch(/pull_request_target/)
+      const w = job.steps.find((s) => s.uses?.startsWith('tagwarden/tagwarden@')) as { with?: Record<string, unknown> }
+      expect(String(w.with?.['config-from-base'] ?? true)).toBe('true')
+      expect(String(w.with?.['ignore-inline-suppressions'] ?? true)).toBe('true')
+    }
     if (f === 'org-audit.yml') {
       expect(perms['id-token']).toBe('write')
       expect(text).toMatch(/aws-actions\/configure-aws-credentials@/)
