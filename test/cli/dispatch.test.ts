@@ -1,6 +1,9 @@
 /** Commands as users type them: suggestions for mistyped commands, topics and flags; help; usage errors. */
 import { describe, expect, it } from 'vitest'
-import { STACK_FRAME, runCli } from './run-cli.js'
+import { COMMANDS } from '../../src/commands/index.js'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { REPO, STACK_FRAME, runCli } from './run-cli.js'
 
 describe.concurrent('mistyped commands, topics and flags', () => {
   it('a mistyped command gets a suggestion, is not run, and exits 2', async () => {
@@ -112,6 +115,22 @@ describe.concurrent('missing arguments', () => {
   }
 })
 
+describe.concurrent('nothing to work on', () => {
+  for (const [args, says, example] of [
+    [['spend'], 'nothing to report: give --input', 'tagwarden spend --input examples/demo-org'],
+    [['baseline', 'create'], 'nothing to make a baseline from: give --from results.json or --input PATH', '--json-output results.json'],
+  ] as const) {
+    it(`${args.join(' ')} says what it needs, with an example, and exits 2`, async () => {
+      const r = await runCli([...args])
+      expect(r.status).toBe(2)
+      expect(r.stderr).toContain(`tagwarden: error: ${says}`)
+      expect(r.stderr).toMatch(/^\s+hint: /m)
+      expect(r.stderr).toContain(example)
+      expect(r.stdout).toBe('')
+    })
+  }
+})
+
 describe.concurrent('one flag vocabulary', () => {
   it('collect takes -o/--output like every other command, and --out still works', async () => {
     for (const flag of ['-o', '--output', '--out']) {
@@ -126,10 +145,26 @@ describe.concurrent('one flag vocabulary', () => {
     expect(missing.stderr).toMatch(/^usage:\n {2}\$ tagwarden collect -o DIR /m)
   })
 
+  it('every command that writes a file takes -o/--output, and -o and -v mean the same everywhere', () => {
+    type FlagDef = { char?: string; aliases?: string[] }
+    const flagsOf = (id: string): Record<string, FlagDef> => (COMMANDS[id as keyof typeof COMMANDS] as unknown as { flags?: Record<string, FlagDef> }).flags ?? {}
+    for (const id of Object.keys(COMMANDS)) {
+      for (const [name, f] of Object.entries(flagsOf(id))) {
+        if (f.char === 'o') expect(name, id).toBe('output')
+        if (f.char === 'v') expect(name, id).toBe('verbose')
+        expect(name, id).not.toMatch(/^(out|out-?file|output-?file|dest)$/)
+      }
+    }
+    for (const id of ['scan', 'merge', 'collect', 'spend', 'diff', 'demo', 'init', 'baseline:create']) expect(flagsOf(id).output?.char, id).toBe('o')
+    expect(flagsOf('collect').output?.aliases).toEqual(['out'])
+  })
+
   it('-v/--verbose means more detail in scan and collect', async () => {
     for (const cmd of ['scan', 'collect']) {
       const r = await runCli(['help', cmd])
       expect(r.stdout, cmd).toMatch(/-v, --verbose\s+More detail: /)
     }
+    // The README says the same.
+    expect(readFileSync(join(REPO, 'README.md'), 'utf8')).toMatch(/`-v`\/`--verbose` means more detail everywhere/)
   })
 })

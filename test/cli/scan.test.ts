@@ -249,6 +249,7 @@ describe.concurrent('a malformed rules file', () => {
       '    - key: team',
       'rules:',
       '  principal-missing-tagg: { severity: error }',
+      '  principal-missing-tag: { severity: fatal }',
       'exceptions:',
       '  - rules: principal-missing-tag',
       '    arn: arn:aws:iam::111111111111:role/x',
@@ -263,9 +264,10 @@ describe.concurrent('a malformed rules file', () => {
     expect(listed).toEqual([
       `${f}:3:3: unknown property \`requried\` in \`tags\` — did you mean \`required\`?`,
       `${f}:6:3: unknown rule \`principal-missing-tagg\` — did you mean \`principal-missing-tag\`?; a rule of your own goes under \`custom:\` with \`extends:\``,
-      `${f}:11:14: \`exceptions.0.expires\` must be a date like 2027-01-31`,
+      `${f}:7:38: \`rules.principal-missing-tag.severity\` must be one of "error", "warning", "note"`,
+      `${f}:12:14: \`exceptions.0.expires\` must be a date like 2027-01-31`,
     ])
-    expect(r.stderr).toMatch(new RegExp(`^tagwarden: error: ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} has 3 problems:$`, 'm'))
+    expect(r.stderr).toMatch(new RegExp(`^tagwarden: error: ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} has 4 problems:$`, 'm'))
     expect(r.stderr).toContain(`hint: \`tagwarden rules validate ${f}\` checks the file on its own`)
     expect(r.stderr).not.toContain('schema.json')
     // The same problems as `rules validate` (which names the file relative to the working directory).

@@ -104,6 +104,15 @@ describe('the npm package', () => {
     expect(report.findings.map(demoFindingKey).sort()).toEqual(expectedDemoKeys({ demoRules: false, spend: true }))
     expect(report.summary.rulesFiles).toEqual(['<bundled>'])
   })
+
+  it('runs `tagwarden demo` from the installed package: three labelled parts, next steps, reports in ./tagwarden-demo/', (ctx) => {
+    if (skipReason) ctx.skip(skipReason)
+    const r = npx(['demo'])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('━━ Part '))).toHaveLength(3)
+    expect(r.stdout).toContain('Next steps with your own AWS account')
+    for (const f of ['org.json', 'spend.json', 'iac.json']) expect(existsSync(join(app, 'tagwarden-demo', f)), f).toBe(true)
+  })
 })
 
 describe('bin/run.js', () => {
