@@ -16,7 +16,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 mirror=${TF_PLUGIN_MIRROR:-/opt/tf-plugins}
 dirs=("$@")
 if [ ${#dirs[@]} -eq 0 ]; then
-  dirs=(examples/iac/terraform test/fixtures/iac/terraform/unknowns test/fixtures/iac/terraform/existing test/fixtures/iac/identity-center/terraform)
+  dirs=(examples/iac/terraform test/fixtures/iac/terraform/unknowns test/fixtures/iac/terraform/existing test/fixtures/iac/identity-center/terraform test/fixtures/iac/terraform/identity-providers)
 fi
 
 command -v terraform >/dev/null || { echo "terraform is not installed" >&2; exit 1; }

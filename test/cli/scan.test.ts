@@ -282,3 +282,16 @@ describe.concurrent('a malformed rules file', () => {
     expect(r.stderr).toMatch(/cannot read rules file .*missing\.yaml/)
   })
 })
+
+describe('an inference action the Service Authorization Reference table does not know', () => {
+  it('is judged against its whole service and listed in summary.notEvaluated (issue 15); --strict makes that exit 2', async () => {
+    const dir = mkdtempSync(join(tmp, 'sar-'))
+    writeFileSync(join(dir, 'tagwarden.yaml'), 'version: 1\nsettings:\n  inferenceActions: [bedrock:InvokeModel, bedrock:InvokeSomethingNew]\n')
+    const r = await runCli(['scan', '--input', DEMO, '--format', 'json', '--now', '2026-11-26'], { cwd: dir })
+    expect(r.status).toBe(1)
+    expect(json(r.stdout).summary.notEvaluated).toEqual([
+      { resource: 'settings.inferenceActions: bedrock:InvokeSomethingNew', reason: expect.stringMatching(/does not list bedrock:InvokeSomethingNew, so its resource types are unknown; it was judged against any bedrock resource$/) },
+    ])
+    expect((await runCli(['scan', '--input', DEMO, '--strict', '--now', '2026-11-26'], { cwd: dir })).status).toBe(2)
+  })
+})
