@@ -31,7 +31,9 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .bar{display:inline-block;height:.8rem;background:#0072B2;vertical-align:middle}
 .sev-error{color:#a40000;font-weight:600}.sev-warning{color:#8a5a00;font-weight:600}.sev-note{color:#005a8a}
 .filters{display:flex;gap:1rem;flex-wrap:wrap;margin:.5rem 0}
-.msg{max-width:40rem}.fix{font-family:ui-monospace,monospace;font-size:.8rem;white-space:pre-wrap}
+#findings{table-layout:fixed}#findings td,#findings th{overflow-wrap:anywhere}#findings td.n{white-space:normal}
+#findings .c-sev{width:4.5rem}#findings .c-acct{width:7.5rem}#findings .c-spend{width:7rem}#findings .c-rule{width:11%}#findings .c-subj{width:15%}
+.fix{font-family:ui-monospace,monospace;font-size:.8rem;white-space:pre-wrap;margin-top:.3rem;color:#333}.fix strong{font-family:system-ui,sans-serif}
 .note{color:#555;font-size:.9rem}
 svg text{font-size:11px;fill:#1a1a1a}
 @media print{.filters{display:none}tr[hidden]{display:none}body{max-width:none}a{color:inherit;text-decoration:none}}

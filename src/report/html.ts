@@ -58,19 +58,19 @@ function findingsTable(report: ScanReport, rules: readonly ReportRule[], max: nu
   const account = (f: Finding): string => f.subject.accountId ?? 'org-wide'
   const rowsHtml = shown.map((x) => {
     if (isUnusedSummary(x)) {
-      return `<tr data-rule="${e(x.ruleId)}" data-severity="note" data-account="${e(x.accountId)}"><td class="sev-note">note</td><td><code>${e(x.ruleId)}</code></td><td>account ${e(x.accountId)}</td><td>${e(x.accountId)}</td><td class="n"></td><td class="msg">${e(unusedSummaryText(x))}</td><td></td></tr>`
+      return `<tr data-rule="${e(x.ruleId)}" data-severity="note" data-account="${e(x.accountId)}"><td class="sev-note">note</td><td><code>${e(x.ruleId)}</code></td><td>account ${e(x.accountId)}</td><td>${e(x.accountId)}</td><td class="n"></td><td class="msg">${e(unusedSummaryText(x))}</td></tr>`
     }
     const f = x
     const r = ruleMap.get(f.ruleId)
     const rule = r?.meta ? `<a href="${e(ruleDocUrl(r.base))}"><code>${e(f.ruleId)}</code></a>` : `<code>${e(f.ruleId)}</code>`
-    return `<tr data-rule="${e(f.ruleId)}" data-severity="${e(f.severity)}" data-account="${e(account(f))}"><td class="sev-${e(f.severity)}">${e(f.severity)}</td><td>${rule}</td><td><code>${e(subjectLabel(f.subject))}</code></td><td>${e(account(f))}</td><td class="n">${e(findingSpendCell(f))}</td><td class="msg">${e(f.message)}</td><td class="fix">${e(f.fix ?? '')}</td></tr>`
+    return `<tr data-rule="${e(f.ruleId)}" data-severity="${e(f.severity)}" data-account="${e(account(f))}"><td class="sev-${e(f.severity)}">${e(f.severity)}</td><td>${rule}</td><td><code>${e(subjectLabel(f.subject))}</code></td><td>${e(account(f))}</td><td class="n">${e(findingSpendCell(f))}</td><td class="msg">${e(f.message)}${f.fix ? `<div class="fix"><strong>Fix:</strong> ${e(f.fix)}</div>` : ''}</td></tr>`
   })
   const ruleIds = [...new Set(items.map((x) => x.ruleId))].sort()
   const accounts = [...new Set(items.map((x) => (isUnusedSummary(x) ? x.accountId : account(x))))].sort()
   const capped = items.length > shown.length ? `<p class="note" id="capped">${items.length - shown.length} more findings are not shown here: the JSON output (<code>--format json</code>) has every finding.</p>` : ''
   return [
     `<div class="filters" role="search"><label>Rule <select id="f-rule">${options(ruleIds, 'all rules')}</select></label><label>Severity <select id="f-severity">${options(SEVERITIES, 'all severities')}</select></label><label>Account <select id="f-account">${options(accounts, 'all accounts')}</select></label><span><span id="f-count">${shown.length}</span> shown</span></div>`,
-    `<table id="findings"><caption>Findings, by severity then recoverable spend</caption><thead><tr><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Subject</th><th scope="col">Account</th><th scope="col" class="n">Spend</th><th scope="col">Finding</th><th scope="col">Fix</th></tr></thead><tbody>${rowsHtml.join('\n')}</tbody></table>`,
+    `<table id="findings"><caption>Findings, by severity then recoverable spend</caption><thead><tr><th scope="col" class="c-sev">Severity</th><th scope="col" class="c-rule">Rule</th><th scope="col" class="c-subj">Subject</th><th scope="col" class="c-acct">Account</th><th scope="col" class="n c-spend">Spend</th><th scope="col">Finding and fix</th></tr></thead><tbody>${rowsHtml.join('\n')}</tbody></table>`,
     capped,
   ].join('\n')
 }
