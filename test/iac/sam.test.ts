@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { NotEvaluatedEntry, ScanReport } from '../../src/model/finding.js'
 import { SAM_POLICY_TEMPLATES } from '../../src/scanners/iac/cfn/sam-policy-templates.js'
-import { inventories, scanIac, tempTree } from './helpers.js'
+import { EXAMPLES, inventories, scanIac, tempTree } from './helpers.js'
 
 const HEAD = `AWSTemplateFormatVersion: '2010-09-09'
 Transform: AWS::Serverless-2016-10-31
@@ -216,6 +216,14 @@ describe('SAM functions and state machines', () => {
     const report = await scan(fn('      Role: !If [UseShared, arn:aws:iam::123456789012:role/shared, !Ref AWS::NoValue]\n      Policies: AmazonBedrockFullAccess\n'), head)
     // Stage defaults to prod: UseShared is false, so SAM generates the role.
     expect(found(report)).toEqual(['principal-missing-tag SummariseFunctionRole:16'])
+  })
+
+  it('examples/iac/sam: only the function without a team tag is reported, on its own line', async () => {
+    const report = await scanIac([join(EXAMPLES, 'sam')])
+    expect(report.errors).toEqual([])
+    expect(report.findings.map((f) => `${f.ruleId} ${f.subject.file}:${f.subject.line} ${f.subject.logicalId}`)).toEqual(['principal-missing-tag examples/iac/sam/template.yaml:45 ClassifyFunctionRole'])
+    expect(report.summary.notEvaluated).toEqual([])
+    expect(report.summary.bedrockCapable.total).toBe(3)
   })
 
   it('knows all 81 policy templates of SAM', () => {
