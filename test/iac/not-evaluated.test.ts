@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { NotEvaluatedEntry, ScanReport } from '../../src/model/finding.js'
 import { CDK_CUSTOM_RESOURCES_WITHOUT_IAM, unmodelledReason } from '../../src/scanners/iac/resources/unmodelled.js'
 import { runCli } from '../cli/run-cli.js'
-import { cfnRole, scanIac, tempTree } from './helpers.js'
+import { EXAMPLES, cfnRole, scanIac, tempTree } from './helpers.js'
 
 const HEAD = `AWSTemplateFormatVersion: '2010-09-09'
 Parameters:
@@ -86,6 +86,18 @@ describe('summary.notEvaluated for templates', () => {
       [ne('Worker', 'attached policy arn:aws:iam::123456789012:policy/bedrock-extra is defined outside this input, so its document is unknown; it grants nothing here')],
     ],
     [
+      'a managed policy ARN from a parameter without a default',
+      cfnRole('Worker').replace('[arn:aws:iam::aws:policy/AmazonBedrockLimitedAccess]', '[!Ref InvokeAction]'),
+      [],
+      [ne('Worker', 'attached policy ${parameter InvokeAction} is known only at deploy time; it grants nothing here')],
+    ],
+    [
+      'a permissions boundary from a parameter without a default',
+      cfnRole('Worker', '      PermissionsBoundary: !Ref InvokeAction\n'),
+      [],
+      [ne('Worker', 'permissions boundary ${parameter InvokeAction} is known only at deploy time; the boundary counts as allowing nothing')],
+    ],
+    [
       'a policy attached to a role that is not in the template',
       `  Extra:
     Type: AWS::IAM::Policy
@@ -108,6 +120,11 @@ describe('summary.notEvaluated for templates', () => {
     const got = report.summary.notEvaluated
     expect(got).toHaveLength(entries.length)
     entries.forEach((e, i) => (typeof e === 'function' ? expect(e(got[i]!)).toBe(true) : expect(got[i]).toEqual(e)))
+  })
+
+  it('a Terraform plan: values known only after apply stay notes, not entries', async () => {
+    const report = await scanIac([join(EXAMPLES, 'terraform', 'plan.json')])
+    expect(report.summary.notEvaluated).toEqual([])
   })
 
   it('keeps the list small and explicit: a type with a handler is never listed', () => {

@@ -73,6 +73,7 @@ const CFN_DIALECT: Dialect = {
   checksUnattachedPolicies: true,
   splitNotes: false,
   dedupeTemplateNotes: false,
+  listsDeployTimePolicies: true,
 }
 
 export function templateToInventory(input: TemplateInput): TemplateResult {

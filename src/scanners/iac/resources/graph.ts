@@ -29,6 +29,12 @@ export interface Dialect {
   /** Notes may carry several lines (one note each). */
   splitNotes: boolean
   dedupeTemplateNotes: boolean
+  /**
+   * A managed policy or boundary ARN known only at deploy time is a `summary.notEvaluated` entry: in a template it
+   * is a parameter without a default or an import, which nothing before deployment decides (Terraform's unknowns
+   * are values known after apply, covered by the unknown-value notes, or variables its sources list themselves).
+   */
+  listsDeployTimePolicies: boolean
 }
 
 export class IamGraph {

@@ -23,7 +23,7 @@ export function managedArns(bag: PropertyBag, graph: IamGraph, prop: Prop, notes
     if ('arn' in res) out.push(res.arn)
     else {
       notes.push(bag.scoped(res.note))
-      if (res.outside) graph.notEvaluated(bag.id, res.note)
+      if (res.outside || graph.dialect.listsDeployTimePolicies) graph.notEvaluated(bag.id, res.note)
     }
   }
   return out
@@ -36,7 +36,7 @@ function boundaryArn(bag: PropertyBag, graph: IamGraph, notes: string[]): string
   if ('arn' in res) return res.arn
   const note = res.note.replace(/it grants nothing here$/, 'the boundary counts as allowing nothing')
   notes.push(note)
-  if (res.outside) graph.notEvaluated(bag.id, note)
+  if (res.outside || graph.dialect.listsDeployTimePolicies) graph.notEvaluated(bag.id, note)
   ensureUnknownBoundary(graph.inv)
   return UNKNOWN_BOUNDARY_ARN
 }

@@ -531,6 +531,7 @@ const TF_DIALECT: Dialect = {
   checksUnattachedPolicies: false,
   splitNotes: true,
   dedupeTemplateNotes: true,
+  listsDeployTimePolicies: false,
 }
 
 /** A planned resource as the handlers read it. */

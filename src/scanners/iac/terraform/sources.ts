@@ -55,6 +55,7 @@ const SOURCE_DIALECT: Dialect = {
   checksUnattachedPolicies: false,
   splitNotes: true,
   dedupeTemplateNotes: true,
+  listsDeployTimePolicies: false,
 }
 
 export async function sourcesToInventory(input: SourcesInput): Promise<SourcesResult> {
