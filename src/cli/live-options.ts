@@ -192,7 +192,7 @@ export const LIVE_FLAGS: readonly LiveFlagSpec[] = [
     name: 'quiet',
     type: 'boolean',
     summary: 'No progress on stderr (it is also off when stderr is not a terminal, and in CI).',
-    commands: ['scan', 'collect'],
+    commands: ['scan', 'collect', 'merge'],
     helpGroup: 'OUTPUTS',
   },
   {

@@ -3,12 +3,18 @@ import { readFileSync } from 'node:fs'
 import { UsageError } from '../errors.js'
 import { resolveNow } from './clock.js'
 import { curSourceFromFlag, runScanCommand, selectRules, type ScanCommandInput } from './scan-command.js'
+import { scanProgress, type ScanProgress } from './scan-progress.js'
 import { loadRulesConfig } from '../config/load.js'
 import { RULE_META } from '../rules/index.js'
 
 export async function runMergeCommand(i: Omit<ScanCommandInput, 'inputs' | 'obtain'> & { files: string[] }): Promise<number> {
   if (i.files.length === 0) throw new UsageError('merge-no-input', 'nothing to merge: give the shard aggregate files', 'e.g. `tagwarden merge shard-*.json`')
-  const stderr = i.stderr ?? ((s: string) => void process.stderr.write(s))
+  const write = i.stderr ?? ((s: string) => void process.stderr.write(s))
+  let progress: ScanProgress | undefined
+  const stderr = (s: string): void => {
+    progress?.clear()
+    write(s)
+  }
   // `--cur`: validated before any file is read, loaded once the shards are known to be readable.
   const cur = await curSourceFromFlag(i.cur, { env: i.env, region: i.live?.region, profile: i.live?.profile, stderr })
   return runScanCommand({
@@ -28,7 +34,15 @@ export async function runMergeCommand(i: Omit<ScanCommandInput, 'inputs' | 'obta
       const config = selectRules(loadRulesConfig({ builtins: RULE_META, ...(i.rules !== undefined ? { rulesPath: i.rules } : {}) }), i.skipRules, i.failOnRules)
       const now = resolveNow(i.now, i.env ?? process.env)
       // The ledger is computed over the merged shards: only all of them tell "account not scanned" from "deleted".
-      const curLoad = cur ? await cur.load({ tagKeys: config.settings.requiredTags.map((t) => t.key), now }) : undefined
+      let curLoad
+      if (cur) {
+        const p = (progress = scanProgress({ ...i.progress, quiet: i.live?.quiet, env: i.env ?? process.env, sources: [], iacOnly: false }))
+        try {
+          curLoad = await cur.load({ tagKeys: config.settings.requiredTags.map((t) => t.key), now, onProgress: (x) => p.onCur(x) })
+        } finally {
+          p.stop()
+        }
+      }
       return { report: mergeShards(aggregates, config, now, curLoad), config }
     },
   })

@@ -25,6 +25,7 @@ import { formatSpendText } from '../report/spend-text.js'
 import { resolveNow } from './clock.js'
 import { planOutputs, terminalWidth, writeOutput } from './outputs.js'
 import { writeErrors } from './stderr.js'
+import type { ScanProgressOptions } from './scan-progress.js'
 import { costExplorerSettings, type SpendFormat } from './spend-options.js'
 
 /** The built-in rules plus the spend rules, whether or not the registry lists them yet. */
@@ -49,6 +50,10 @@ export interface SpendCommandInput {
   cur?: string | undefined
   profile?: string | undefined
   region?: string | undefined
+  /** `--quiet`: no progress line while the CUR is read. */
+  quiet?: boolean | undefined
+  /** The progress line's terminal and clock (tests). */
+  progress?: ScanProgressOptions
   /** Injectable for tests. */
   cwd?: string
   env?: NodeJS.ProcessEnv
@@ -105,7 +110,7 @@ export async function runSpendCommand(i: SpendCommandInput): Promise<number> {
     const { runConfiguredScan } = await import('./scan-command.js')
     const { ledgerDetailOf } = await import('../pipeline/scan.js')
     const { ledgerCsv } = await import('../spend/ledger.js')
-    const scan = await runConfiguredScan({ inputs: i.inputs, cur: i.cur, ...(i.rules !== undefined ? { rules: i.rules } : {}), ...(i.now !== undefined ? { now: i.now } : {}), cwd, env, stderr })
+    const scan = await runConfiguredScan({ inputs: i.inputs, cur: i.cur, ...(i.rules !== undefined ? { rules: i.rules } : {}), ...(i.now !== undefined ? { now: i.now } : {}), ...(i.quiet ? { live: { quiet: true } } : {}), ...(i.progress ? { progress: i.progress } : {}), cwd, env, stderr })
     const seen = new Set(report.errors.map((x) => x.message))
     report.errors.push(...scan.report.errors.filter((x) => !seen.has(x.message)))
     if (scan.report.ledger) {

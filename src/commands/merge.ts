@@ -41,7 +41,7 @@ Takes the same output, gate and rules flags as scan. Exit codes as scan.`
       files: argv as string[],
       cur: flags.cur,
       ...reportingOptions(flags),
-      live: { 'allow-partial': flags['allow-partial'], profile: flags.profile, region: flags.region },
+      live: { 'allow-partial': flags['allow-partial'], profile: flags.profile, region: flags.region, quiet: flags.quiet },
     })
   }
 }

@@ -32,6 +32,7 @@ Exit codes: 0 report written; 2 usage error, unreadable input, or a Cost Explore
     output: Flags.string({ char: 'o', summary: 'Write to FILE instead of stdout (appended when FILE is $GITHUB_STEP_SUMMARY).', helpValue: 'FILE' }),
     'html-output': extraOutputFlags['html-output'],
     color: Flags.boolean({ summary: 'Colour text output (default: on a TTY unless NO_COLOR is set).', allowNo: true }),
+    quiet: Flags.boolean({ summary: 'No progress on stderr while the CUR is read (it is also off when stderr is not a terminal, and in CI).' }),
     ...commonFlags,
   }
 
@@ -54,6 +55,7 @@ Exit codes: 0 report written; 2 usage error, unreadable input, or a Cost Explore
       cur: flags.cur,
       profile: flags.profile,
       region: flags.region,
+      quiet: flags.quiet,
     })
   }
 }

@@ -5,7 +5,16 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createStatusLine, type StatusClock } from '../../src/util/status-line.js'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { runScanCommand } from '../../src/cli/scan-command.js'
+import { runSpendCommand } from '../../src/cli/spend-command.js'
+import { runMergeCommand } from '../../src/cli/merge-command.js'
+import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/config/load.js'
+import { RULE_META } from '../../src/rules/index.js'
+import { runShardScan } from '../../src/pipeline/shard-merge.js'
+import { snapshotSource } from '../../src/sources/snapshot.js'
 import { REPO } from './run-cli.js'
 
 const DEMO = `${REPO}examples/demo-org`
@@ -53,6 +62,19 @@ class FakeClock implements StatusClock {
       this.timers = this.timers.filter((x) => x !== due)
       due.fn()
     }
+  }
+}
+
+/**
+ * For whole runs: the 2 s delay ends at the run's first pause for I/O (a setImmediate) rather than by the
+ * clock, and every now() is 400 ms later. No real time is involved.
+ */
+function duringScan(): StatusClock {
+  let t = 0
+  return {
+    now: () => (t += 400),
+    setTimeout: (fn) => setImmediate(fn),
+    clearTimeout: (h) => clearImmediate(h as NodeJS.Immediate),
   }
 }
 
@@ -132,18 +154,7 @@ describe('the status line', () => {
 })
 
 describe('scan progress', () => {
-  /**
-   * The demo snapshots and its CUR export. The 2 s delay ends at the scan's first pause for I/O (a
-   * setImmediate) rather than by the clock, and every now() is 400 ms later: no real time is involved.
-   */
-  const duringScan = (): StatusClock => {
-    let t = 0
-    return {
-      now: () => (t += 400),
-      setTimeout: (fn) => setImmediate(fn),
-      clearTimeout: (h) => clearImmediate(h as NodeJS.Immediate),
-    }
-  }
+  /** The demo snapshots and its CUR export, on a fake terminal. */
   async function scan(opts: { tty?: boolean; quiet?: boolean; env?: Record<string, string>; format?: 'json' | 'text' } = {}): Promise<{ tty: FakeTerminal; stdout: string; stderr: string; code: number }> {
     const tty = new FakeTerminal()
     tty.isTTY = opts.tty ?? true
@@ -198,5 +209,55 @@ describe('scan progress', () => {
     const last = r.tty.text.lastIndexOf('accounts read')
     expect(last).toBeGreaterThan(-1)
     expect(r.tty.text.indexOf(ERASE, last)).toBeGreaterThan(last)
+  })
+})
+
+describe('CUR progress in spend and merge', () => {
+  const curLines = (t: FakeTerminal): string[] => t.text.split(ERASE).filter((l) => l.startsWith('tagwarden: CUR: '))
+
+  it('spend --cur shows the CUR read, and nothing with --quiet', async () => {
+    for (const quiet of [false, true]) {
+      const tty = new FakeTerminal()
+      let stderr = ''
+      const code = await runSpendCommand({
+        inputs: [DEMO],
+        cur: `${DEMO}/cur/csv`,
+        format: 'json',
+        now: '2026-01-01',
+        cwd: REPO,
+        env: {},
+        quiet,
+        stdout: () => undefined,
+        stderr: (s) => (stderr += s),
+        progress: { stream: tty, clock: duringScan() },
+      })
+      expect(code, stderr).not.toBe(2)
+      if (quiet) expect(tty.text).toBe('')
+      else {
+        expect(curLines(tty).length).toBeGreaterThan(0)
+        expect(tty.text.endsWith(ERASE)).toBe(true)
+      }
+    }
+  })
+
+  it('merge --cur shows the CUR read and erases it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-progress-'))
+    try {
+      const config = loadRulesConfigFromFiles([BUNDLED_RULES_PATH], RULE_META)
+      const files: string[] = []
+      for (const [k, folder] of ['111111111111', '222222222222'].entries()) {
+        const { aggregate } = await runShardScan({ config, sources: [snapshotSource([join(DEMO, folder)])], now: new Date('2026-01-01T00:00:00Z'), shard: { k: k + 1, n: 2 } })
+        files.push(join(dir, `shard-${k + 1}.json`))
+        writeFileSync(files[k]!, JSON.stringify(aggregate))
+      }
+      const tty = new FakeTerminal()
+      let stdout = ''
+      await runMergeCommand({ files, cur: `${DEMO}/cur/csv`, format: 'json', failOn: 'never', now: '2026-01-01', cwd: REPO, env: {}, stdout: (s) => (stdout += s), stderr: () => undefined, progress: { stream: tty, clock: duringScan() } })
+      expect(curLines(tty).length).toBeGreaterThan(0)
+      expect(tty.text.endsWith(ERASE)).toBe(true)
+      expect(stdout).not.toContain('\r')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
