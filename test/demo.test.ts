@@ -39,7 +39,8 @@ describe('demo organization', () => {
   })
 
   it('flags exactly the mustFlag findings', () => {
-    const actual = report.findings.map((f) => key(f.ruleId, f.principalArn ?? '', f.subject.tagKey)).sort()
+    // A permission-set finding has no principal: its permission set ARN stands in.
+    const actual = report.findings.map((f) => key(f.ruleId, f.principalArn ?? f.subject.arn ?? '', f.subject.tagKey)).sort()
     const wanted = expected.mustFlag.map((e) => key(e.ruleId, e.principalArn, e.tagKey)).sort()
     expect(actual).toEqual(wanted)
     expect(report.findings.every((f) => !f.suppressed)).toBe(true)

@@ -18,6 +18,11 @@ import type { Finding } from '../../src/model/finding.js'
 import { demoCurRows, writeDemoExport } from './demo-export.js'
 import { aggregateLikeAthena, sums } from './helpers.js'
 import { DEMO, scanWithCur } from './pipeline.js'
+import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/config/load.js'
+import { runScan } from '../../src/pipeline/scan.js'
+import { RULE_META } from '../../src/rules/index.js'
+import { snapshotSource } from '../../src/sources/snapshot.js'
+import { costExplorerFileSource } from '../../src/scanners/cost-explorer/files.js'
 
 const PERIOD = { start: '2026-07-21', end: '2026-08-20' }
 
@@ -120,5 +125,22 @@ describe('the demo organization with CUR 2.0', () => {
     } finally {
       rmSync(tmp, { recursive: true, force: true })
     }
+  })
+})
+
+describe('the demo organization with CUR 2.0 and Identity Center, as `npm run demo` scans it', () => {
+  it('clears BedrockUsers by its billed sessions, flags BedrockContractors (no spend), and leaves the bill as it was', async () => {
+    const config = loadRulesConfigFromFiles([BUNDLED_RULES_PATH, join(DEMO, 'tagwarden.yaml')], RULE_META)
+    // The saved Cost Explorer outputs set the period (2026-07-21 to 2026-08-19), as they do in `npm run demo`.
+    const report = await runScan({ config, sources: [snapshotSource([DEMO])], spend: costExplorerFileSource(), cur: curSource(parseCurLocation(`${DEMO}/cur/parquet`)), now: new Date('2026-08-21T00:00:00Z') })
+    expect(report.errors).toEqual([])
+    const ic = report.findings.filter((f) => f.ruleId === 'identity-center-session-tags')
+    expect(ic.map((f) => [f.severity, f.messageId, f.subject.name, f.spend ?? null])).toEqual([['warning', 'missingExternal', 'BedrockContractors', null]])
+    expect(report.summary.notEvaluated).toEqual([])
+    // Its role has no Bedrock use yet: a note, the only other finding the new permission set adds.
+    expect(report.findings.filter((f) => f.subject.name?.includes('BedrockContractors')).map((f) => `${f.severity} ${f.ruleId}`)).toEqual(['warning identity-center-session-tags', 'note bedrock-capable-unused'])
+    // The wrong permission set carries no spend: the ledger is the one without it, to the cent.
+    expect(report.ledger).toMatchObject({ total: 10807.3, attributed: 7255.08, unattributed: 2171.27, misattributed: 1380.95 })
+    expect(report.ledger?.byCause.find((c) => c.cause === 'session-tags-not-passed')).toMatchObject({ amount: 554.17 })
   })
 })

@@ -48,10 +48,10 @@ interface DemoExpected {
   mustFlag: Array<{ ruleId: string; principalArn: string; tagKey?: string }>
 }
 
-/** `rule | subject | tag key` of a finding: the ARN for principals, `account:<id>` or `org` for spend subjects. */
+/** `rule | subject | tag key` of a finding: the ARN for principals and permission sets, `account:<id>` or `org` for spend subjects. */
 export function demoFindingKey(f: Pick<Finding, 'ruleId' | 'subject' | 'principalArn'>): string {
   const s = f.subject
-  const who = f.principalArn ?? (s.kind === 'account' ? `account:${s.accountId ?? '?'}` : s.kind === 'org' ? 'org' : '')
+  const who = f.principalArn ?? (s.kind === 'account' ? `account:${s.accountId ?? '?'}` : s.kind === 'org' ? 'org' : s.kind === 'permission-set' ? (s.arn ?? '') : '')
   return `${f.ruleId} | ${who} | ${s.tagKey ?? ''}`
 }
 
@@ -70,10 +70,13 @@ export const DEMO_SPEND_FINDINGS = [
  * The sorted keys (`demoFindingKey`) that `scan --input examples/demo-org` must report: the mustFlag entries
  * of test/fixtures/demo-expected.json plus the spend findings. `demoRules: false` is the bundled rules, which
  * set no allowed values, so `tag-value-not-allowed` (which needs examples/demo-org/tagwarden.yaml) cannot fire.
+ * `identityCenter: false`: the inputs leave out `identity-center/` (`DEMO_INPUTS`), so no permission set is judged.
  */
-export function expectedDemoKeys(opts: { demoRules: boolean; spend: boolean }): string[] {
+export function expectedDemoKeys(opts: { demoRules: boolean; spend: boolean; identityCenter?: boolean }): string[] {
   const expected = readJson(join(REPO_ROOT, 'test/fixtures/demo-expected.json')) as DemoExpected
-  const iam = expected.mustFlag.filter((e) => opts.demoRules || e.ruleId !== 'tag-value-not-allowed')
+  const iam = expected.mustFlag
+    .filter((e) => opts.demoRules || e.ruleId !== 'tag-value-not-allowed')
+    .filter((e) => opts.identityCenter !== false || e.ruleId !== 'identity-center-session-tags')
   const keys = iam.map((e) => `${e.ruleId} | ${e.principalArn} | ${e.tagKey ?? ''}`)
   if (opts.spend) keys.push(...DEMO_SPEND_FINDINGS.map((e) => e.key))
   return keys.sort()
