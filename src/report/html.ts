@@ -15,7 +15,7 @@ import { findingSpendCell, readingOrder } from './reading-order.js'
 import type { ReportRule } from './report-rule.js'
 import { subjectLabel } from './locations.js'
 import { isUnusedSummary, summariseUnusedNotes, unusedSummaryText } from './unused-summary.js'
-import { scopeLines } from './scope.js'
+import { notEvaluatedLine, scopeLines } from './scope.js'
 import { e, errorsSection, htmlDocument, ledgerSections } from './html-parts.js'
 
 /** Findings rows in the table; the rest are counted with a pointer to the JSON output. */
@@ -93,5 +93,13 @@ export function formatHtml(report: ScanReport, rules: readonly ReportRule[], opt
   }
   body.push(`<section aria-labelledby="h-findings"><h2 id="h-findings">Findings</h2>${findingsTable(report, rules, opts.maxRows ?? HTML_MAX_ROWS)}</section>`)
   body.push(errorsSection(report.errors))
+  body.push(listSection('h-not-evaluated', 'Not evaluated', (s.notEvaluated ?? []).map(notEvaluatedLine)))
+  body.push(listSection('h-notes', 'Notes', s.notes))
   return htmlDocument(title, body, SCRIPT)
+}
+
+/** A titled list of plain-text lines (escaped), or nothing when there are none. */
+function listSection(id: string, heading: string, lines: readonly string[]): string {
+  if (lines.length === 0) return ''
+  return `<section aria-labelledby="${id}"><h2 id="${id}">${e(heading)} (${lines.length})</h2><ul>${lines.map((l) => `<li>${e(l)}</li>`).join('')}</ul></section>`
 }

@@ -14,7 +14,7 @@ import { causeLabel, findingSpendCell, ledgerHeadline, readingOrder } from './re
 import { formatAmount, formatMoney } from '../spend/model.js'
 import type { Ledger } from '../model/ledger.js'
 import { isUnusedSummary, summariseUnusedNotes, unusedSummaryText } from './unused-summary.js'
-import { scopeLines } from './scope.js'
+import { notEvaluatedLine, scopeLines } from './scope.js'
 
 export interface MarkdownOptions {
   /** Byte budget for the whole document (GitHub's step-summary limit is 1 MiB). */
@@ -79,6 +79,11 @@ export function renderMarkdown(report: ScanReport, rules: readonly ReportRule[],
   head.push(`## ${mdText(opts.title ?? 'tagwarden')}: ${active.length === 0 ? 'no findings' : `${plural(sev.error, 'error')}, ${plural(sev.warning, 'warning')}, ${plural(sev.note, 'note')}`}`, '')
   if (report.errors.length > 0) {
     head.push(`> [!WARNING]`, `> The result is incomplete: ${plural(report.errors.length, 'input error')} (see below). Exit code 2.`, '')
+  }
+  const notEvaluated = s.notEvaluated ?? []
+  if (notEvaluated.length > 0) {
+    // Never a silent clean: a step summary that reads "no findings" must also say what it did not look at.
+    head.push(`> [!NOTE]`, `> ${plural(notEvaluated.length, 'item')} not evaluated (see "Not evaluated" below); \`--strict\` makes them fail the gate.`, '')
   }
   if (baseline) {
     head.push(`**Baseline** ${code(baseline.file)}: ${baseline.new} new, ${baseline.unchanged} unchanged, ${baseline.fixed.length} fixed. Only new findings fail the gate.`, '')
@@ -223,6 +228,8 @@ export function renderMarkdown(report: ScanReport, rules: readonly ReportRule[],
     `Input errors (${report.errors.length})`,
     report.errors.map((e) => `- ${code(e.code)} ${mdText(e.message)}${e.accountId ? ` (account ${e.accountId})` : ''}${e.hint ? `. Hint: ${mdText(e.hint)}` : ''}`),
   )
+  section(`Not evaluated (${notEvaluated.length})`, notEvaluated.map((n) => `- ${mdText(notEvaluatedLine(n))}`))
+  section(`Notes (${s.notes.length})`, s.notes.map((n) => `- ${mdText(n)}`))
   if (s.rulesNotEvaluated.length > 0) {
     section(`Rules not evaluated (${s.rulesNotEvaluated.length})`, s.rulesNotEvaluated.map((n) => `- ${code(n.ruleId)}: ${mdText(n.reason)}`))
   }

@@ -5,7 +5,7 @@
  * 0 changed", never "0 accounts scanned". Shared by the text, Markdown and HTML reports, which escape it
  * (account IDs come from the input).
  */
-import type { ScanSummary } from '../model/finding.js'
+import type { NotEvaluatedEntry, ScanSummary } from '../model/finding.js'
 
 export interface ScopeLine {
   /** `accounts` or `IaC`. */
@@ -36,4 +36,10 @@ export function scopeLines(s: ScanSummary): ScopeLine[] {
   if (accounts > 0) lines.push({ label: 'accounts', text: `${accounts} scanned${failed}${notCovered}` })
   lines.push({ label: 'IaC', text: `${text}${accounts > 0 ? '' : failed}` })
   return lines
+}
+
+/** `file resource statement: reason`, leaving out what the entry does not name. */
+export function notEvaluatedLine(n: NotEvaluatedEntry): string {
+  const where = [n.file, n.resource, n.statement].filter(Boolean).join(' ')
+  return where ? `${where}: ${n.reason}` : n.reason
 }

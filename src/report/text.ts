@@ -3,13 +3,13 @@
  * the output is otherwise identical, so tests compare plain text.
  */
 import { escapeControl } from '../util/escape.js'
-import type { Finding, NotEvaluatedEntry, ScanReport, Severity } from '../model/finding.js'
+import type { Finding, ScanReport, Severity } from '../model/finding.js'
 import { spendCoverageLine } from '../spend/coverage.js'
 import { formatFindingSpend, principalSpendLine } from '../spend/principal-enrich.js'
 import { isUnusedSummary, summariseUnusedNotes, unusedSummaryText } from './unused-summary.js'
 import { causeLabel, ledgerHeadline, readingOrder, topCauses } from './reading-order.js'
 import { formatAmount } from '../spend/model.js'
-import { scopeLines } from './scope.js'
+import { notEvaluatedLine, scopeLines } from './scope.js'
 
 export interface TextOptions {
   color: boolean
@@ -76,11 +76,6 @@ export function formatText(report: ScanReport, opts: TextOptions): string {
   return `${lines.join('\n').replace(/^\n+/, '').replace(/\n{3,}/g, '\n\n')}\n`
 }
 
-/** `file resource statement: reason`, leaving out what the entry does not name. */
-export function notEvaluatedLine(n: NotEvaluatedEntry): string {
-  const where = [n.file, n.resource, n.statement].filter(Boolean).join(' ')
-  return where ? `${where}: ${n.reason}` : n.reason
-}
 
 /** Data in a text line: control characters shown escaped, so no line can begin a workflow command. */
 const x = escapeControl

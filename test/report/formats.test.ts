@@ -130,6 +130,23 @@ describe('markdown', () => {
     expect(md).toContain('Input errors (1)')
   })
 
+  it('says what was not evaluated, and lists the notes, even when there are no findings (never a silent clean)', () => {
+    const base = reportWith(demo, [])
+    const report: ScanReport = {
+      ...base,
+      summary: { ...base.summary, notes: ['inline <b>suppressions</b> were ignored (2 found)'], notEvaluated: [{ file: 'template.yaml', resource: 'Deploy`er', reason: 'Custom::Thing is not modelled' }] },
+    }
+    const md = formatMarkdown(report, rules)
+    expect(md).toContain('no findings')
+    expect(md).toContain('> 1 item not evaluated (see "Not evaluated" below); `--strict` makes them fail the gate.')
+    expect(md).toContain('<summary>Not evaluated (1)</summary>')
+    expect(md).toContain('Custom::Thing is not modelled')
+    expect(md).toContain('<summary>Notes (1)</summary>')
+    expect(md).not.toContain('<b>suppressions</b>')
+    const nothingSkipped = reportWith(demo, [])
+    expect(formatMarkdown({ ...nothingSkipped, summary: { ...nothingSkipped.summary, notEvaluated: [] } }, rules)).not.toContain('not evaluated (see')
+  })
+
   it('matches the golden file', async () => {
     await expect(formatMarkdown(demo, rules)).toMatchFileSnapshot('./__golden__/demo.md')
   })
@@ -270,6 +287,15 @@ describe('html', () => {
     expect(html).toMatch(/Content-Security-Policy" content="default-src 'none'/)
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\/(?!github\.com\/tagwarden)/)
     expect(html).toContain('No spend ledger')
+  })
+
+  it('lists what was not evaluated and the notes, escaped', () => {
+    const base = reportWith(demo, [])
+    const report: ScanReport = { ...base, summary: { ...base.summary, notes: ['<img src=x>'], notEvaluated: [{ file: 't.yaml', resource: 'R', reason: 'Custom::<i>X</i> is not modelled' }] } }
+    const html = renderReport('html', report, rules).text
+    expect(html).toContain('<h2 id="h-not-evaluated">Not evaluated (1)</h2><ul><li>t.yaml R: Custom::&lt;i&gt;X&lt;/i&gt; is not modelled</li></ul>')
+    expect(html).toContain('<h2 id="h-notes">Notes (1)</h2><ul><li>&lt;img src=x&gt;</li></ul>')
+    expect(html).not.toContain('<img src=x>')
   })
 })
 
