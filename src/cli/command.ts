@@ -22,6 +22,9 @@ export class CommandUsageError extends UsageError {
   }
 }
 
+/** Usage errors of a command called without what it works on: they show the usage too. */
+const NOTHING_TO_WORK_ON = new Set(['no-input', 'baseline-no-source', 'merge-no-input'])
+
 type FlagTable = Record<string, Interfaces.Flag<unknown> & { aliases?: string[]; charAliases?: string[] }>
 
 /** Every spelling of the command's flags: `--name`, `--alias`, `-c`. */
@@ -106,6 +109,10 @@ export abstract class TagwardenCommand extends Command {
         return new CommandUsageError('invalid-flags', `${this.typedName}: ${reasons.join('; ')}`, hint, this.usageLines())
       }
       default:
+        // Called with nothing to work on (`spend`, `baseline create` alone): the usage says what it takes.
+        if (err instanceof UsageError && !(err instanceof CommandUsageError) && NOTHING_TO_WORK_ON.has(err.code)) {
+          return new CommandUsageError(err.code, err.message, err.hint ?? hint, this.usageLines())
+        }
         return err
     }
   }

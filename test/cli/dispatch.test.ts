@@ -120,10 +120,11 @@ describe.concurrent('nothing to work on', () => {
     [['spend'], 'nothing to report: give --input', 'tagwarden spend --input examples/demo-org'],
     [['baseline', 'create'], 'nothing to make a baseline from: give --from results.json or --input PATH', '--json-output results.json'],
   ] as const) {
-    it(`${args.join(' ')} says what it needs, with an example, and exits 2`, async () => {
+    it(`${args.join(' ')} says what it needs, with its usage and an example, and exits 2`, async () => {
       const r = await runCli([...args])
       expect(r.status).toBe(2)
       expect(r.stderr).toContain(`tagwarden: error: ${says}`)
+      expect(r.stderr).toMatch(new RegExp(`^usage:\\n  \\$ tagwarden ${args.join(' ')} `, 'm'))
       expect(r.stderr).toMatch(/^\s+hint: /m)
       expect(r.stderr).toContain(example)
       expect(r.stdout).toBe('')
