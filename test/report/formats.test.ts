@@ -8,6 +8,7 @@ import { subjectLabel } from '../../src/report/locations.js'
 import { findingSpendCell } from '../../src/report/reading-order.js'
 import { formatMarkdown, renderMarkdown } from '../../src/report/markdown.js'
 import { mdText } from '../../src/report/markdown-text.js'
+import { formatHtml, HTML_MAX_ROWS } from '../../src/report/html.js'
 import { finding, reportWith, scanDemo } from './helpers.js'
 
 let demo: ScanReport
@@ -296,6 +297,14 @@ describe('html', () => {
     expect(html).toContain('<h2 id="h-not-evaluated">Not evaluated (1)</h2><ul><li>t.yaml R: Custom::&lt;i&gt;X&lt;/i&gt; is not modelled</li></ul>')
     expect(html).toContain('<h2 id="h-notes">Notes (1)</h2><ul><li>&lt;img src=x&gt;</li></ul>')
     expect(html).not.toContain('<img src=x>')
+  })
+
+  it('caps the findings table, with a note pointing to the JSON output', () => {
+    const many = Array.from({ length: 7 }, (_, i) => finding({ message: `m${i}`, subject: { kind: 'role', arn: `arn:aws:iam::111111111111:role/r${i}`, accountId: '111111111111', name: `r${i}` } }))
+    const html = formatHtml(reportWith(demo, many), rules, { maxRows: 5 })
+    expect(html.match(/<tr data-rule=/g)).toHaveLength(5)
+    expect(html).toContain('<p class="note" id="capped">2 more findings are not shown here: the JSON output (<code>--format json</code>) has every finding.</p>')
+    expect(HTML_MAX_ROWS).toBe(2000)
   })
 })
 

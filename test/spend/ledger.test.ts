@@ -5,14 +5,14 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { Ajv } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runConfiguredScan } from '../../src/cli/scan-command.js'
 import type { Ledger, LedgerCauseEntry } from '../../src/model/ledger.js'
 import { LEDGER_CAUSES } from '../../src/model/ledger.js'
-import { finishScan, runPhaseOne } from '../../src/pipeline/scan.js'
+import { finishScan, ledgerDetailOf, runPhaseOne } from '../../src/pipeline/scan.js'
 import { loadRulesConfig } from '../../src/config/load.js'
 import { RULE_META } from '../../src/rules/index.js'
 import { snapshotSource } from '../../src/sources/snapshot.js'
@@ -21,7 +21,14 @@ import { apportion } from '../../src/spend/ledger.js'
 import { formatMarkdown } from '../../src/report/markdown.js'
 import { formatText } from '../../src/report/text.js'
 import { reportRules } from '../../src/report/report-rule.js'
+import { renderReport } from '../../src/report/index.js'
+import { compareFindings } from '../../src/model/fingerprint.js'
+import { readingOrder } from '../../src/report/reading-order.js'
+import { summariseUnusedNotes } from '../../src/report/unused-summary.js'
 import { generateAccount, rng, syntheticAccountId } from '../../bench/synthetic-org.js'
+import { loadRuleCase, runRuleCase } from '../../src/testing/rule-cases.js'
+import { CASES_DIR, caseFiles } from '../rules/case-files.js'
+import type { ScanReport } from '../../src/model/finding.js'
 
 const addFormats = addFormatsModule.default
 const REPO = join(import.meta.dirname, '..', '..')
@@ -47,6 +54,41 @@ function expectReconciles(l: Ledger): void {
   for (const k of l.byKey) check(k, l.total)
 }
 
+/**
+ * Each principal's dollars: every billed line is attributed or has exactly one cause (the first that applies over
+ * its keys), and the ledger's per-principal amounts are those lines' sums, rounded (a cent at most). Returns the
+ * billed micro-units.
+ */
+function expectOneCausePerDollar(report: ScanReport): number {
+  const l = report.ledger!
+  const detail = ledgerDetailOf(report)!
+  const truth = new Map<string, number>()
+  let micro = 0
+  for (const [n, cell] of detail.data.cells.entries()) {
+    const v = detail.lines[n]!
+    micro += cell.micro
+    const causes = v.perKey.filter((k) => k !== undefined)
+    if (v.cause === undefined) {
+      expect(causes).toEqual([])
+      continue
+    }
+    expect(causes.length).toBeGreaterThan(0)
+    expect(v.perKey[v.key!]?.cause).toBe(v.cause)
+    // The first that applies: no key's cause comes earlier in the precedence.
+    for (const k of causes) expect(LEDGER_CAUSES.indexOf(k!.cause)).toBeGreaterThanOrEqual(LEDGER_CAUSES.indexOf(v.cause))
+    // A cause whose bucket follows the line (gateway, API key): unattributed when a key it covers has no value.
+    if (v.bucket === 'misattributed') expect(causes.every((k) => k!.cause !== v.cause || k!.bucket === 'misattributed')).toBe(true)
+    const w = detail.who[cell.p]!
+    const id = `${v.cause} ${v.bucket} ${w.spend.accountId} ${w.arn}`
+    truth.set(id, (truth.get(id) ?? 0) + cell.micro)
+  }
+  expect(cents(l.total)).toBe(Math.round(micro / 1e4))
+  const listed = new Map<string, number>(l.byCause.flatMap((e) => e.principals.map((p) => [`${e.cause} ${e.bucket} ${p.accountId} ${p.arn}`, p.amount] as const)))
+  expect([...listed.keys()].sort()).toEqual([...truth.keys()].filter((k) => truth.get(k)! > 0).sort())
+  for (const [id, m] of truth) if (m > 0) expect(Math.abs(cents(listed.get(id)!) - m / 1e4), id).toBeLessThanOrEqual(1)
+  return micro
+}
+
 describe('the ledger of the demo organization', async () => {
   const { report, config } = await runConfiguredScan({ inputs: ['examples/demo-org'], cur: 'examples/demo-org/cur/parquet', rules: 'examples/demo-org/tagwarden.yaml', now: '2026-08-21T00:00:00Z', cwd: REPO })
   const l = report.ledger!
@@ -66,6 +108,7 @@ describe('the ledger of the demo organization', async () => {
       'invalid-value/misattributed': 182.75,
     })
     expectReconciles(l)
+    expectOneCausePerDollar(report)
     expect(l.byKey).toHaveLength(1)
     expect(l.byKey[0]).toMatchObject({ tagKey: 'team', attributed: 7255.08, unattributed: 2171.27, misattributed: 1380.95 })
   })
@@ -109,6 +152,13 @@ describe('the ledger of the demo organization', async () => {
     expect(md).toContain('USD 10,807.30: 7,255.08 attributed (67.1%), 2,171.27 unattributed (20.1%), 1,380.95 misattributed (12.8%).')
     expect(md).toContain('| `missing-tag` principal not tagged | unattributed | USD 1,275.30 | 2 | 2 |')
     expect(md).toContain('| Severity | Rule | Subject | Spend | Finding |')
+    // Per-rule counts by severity (the old table said `untagged-bedrock-spend | error | 3` for one error and two warnings).
+    const active = report.findings.filter((f) => !f.suppressed)
+    for (const id of new Set(active.map((f) => f.ruleId))) {
+      const n = (sev: string) => active.filter((f) => f.ruleId === id && f.severity === sev).length
+      expect(md, id).toMatch(new RegExp(`^\\| \\[\`${id}\`\\]\\([^)]*\\) \\| ${n('error')} \\| ${n('warning')} \\| ${n('note')} \\|`, 'm'))
+    }
+    expect(active.filter((f) => f.ruleId === 'untagged-bedrock-spend').map((f) => f.severity).sort()).toEqual(['error', 'warning', 'warning'])
     const top = md.split('### Top findings')[1]!.split('\n').filter((l) => l.startsWith('| error') || l.startsWith('| warning'))
     expect(top[0]).toContain('`gateway-direct-invoke`')
     expect(top[0]).toContain('USD 900.00 recoverable')
@@ -118,6 +168,25 @@ describe('the ledger of the demo organization', async () => {
     const errors = text.split('\n').filter((l) => l.startsWith('error'))
     expect(errors[0]).toContain('gateway-direct-invoke')
     expect(text).toContain('fixing this recovers USD 655.30')
+  })
+
+  it('orders findings by severity then recoverable spend in Markdown and HTML; JSON and SARIF keep the report order', () => {
+    const rules = reportRules(report, config.rules)
+    const active = report.findings.filter((f) => !f.suppressed)
+    const reading = summariseUnusedNotes(readingOrder(active))
+    // The orders differ on the demo, so the test means something.
+    expect(readingOrder(active).map((f) => f.fingerprint)).not.toEqual(active.map((f) => f.fingerprint))
+    expect((JSON.parse(renderReport('json', report, rules).text) as { findings: Array<{ fingerprint: string }> }).findings.map((f) => f.fingerprint)).toEqual(report.findings.map((f) => f.fingerprint))
+    const sarif = JSON.parse(renderReport('sarif', report, rules).text) as { runs: Array<{ results: Array<{ partialFingerprints: Record<string, string> }> }> }
+    // SARIF keeps its own stable order (severity, rule, account, subject), not the spend order.
+    expect(sarif.runs[0]!.results.map((r) => r.partialFingerprints['tagwarden/v1'])).toEqual([...active].sort(compareFindings).map((f) => f.fingerprint))
+    const html = renderReport('html', report, rules).text
+    expect([...html.matchAll(/<tr data-rule="([^"]+)"/g)].map((m) => m[1])).toEqual(reading.map((x) => x.ruleId))
+    const md = renderReport('markdown', report, rules).text.split('### Top findings')[1]!
+    const mdRules = [...md.matchAll(/^\| (?:error|warning|note) \| `([^`]+)`/gm)].map((m) => m[1])
+    // Markdown's own order breaks ties (its usual order was by rule).
+    expect(mdRules).toEqual(readingOrder(active, compareFindings).map((f) => f.ruleId).slice(0, mdRules.length))
+    expect(mdRules.length).toBe(10)
   })
 
   it('validates against schemas/report.schema.json (1.1: ledger, spend.recoverable, spend.cause)', () => {
@@ -134,6 +203,19 @@ describe('the ledger of the demo organization', async () => {
     expect(r.ledger).toBeUndefined()
     expect(r.summary.spend?.ledgerReason).toMatch(/CUR 2\.0/)
   })
+})
+
+describe('the rule cases with a CUR export (held out from the demo)', async () => {
+  const cases = caseFiles().map((f) => loadRuleCase(f)).filter((c) => c.cur !== undefined)
+  it('are there', () => expect(cases.length).toBeGreaterThanOrEqual(5))
+  for (const c of cases) {
+    it(`${relative(CASES_DIR, c.file)}: the ledger reconciles, each dollar with one cause`, async () => {
+      const report = (await runRuleCase(c)).report!
+      expect(report.ledger).toBeDefined()
+      expectReconciles(report.ledger!)
+      expectOneCausePerDollar(report)
+    })
+  }
 })
 
 describe('largest remainder', () => {
@@ -204,6 +286,7 @@ describe('randomised bills over the synthetic organization', () => {
       expect(sum(owners.map((f) => cents(f.spend!.recoverable!)))).toBeLessThanOrEqual(cents(l.unattributed) + cents(l.misattributed) + owners.length)
       // Several causes are exercised.
       expect(new Set(l.byCause.map((e) => e.cause)).size).toBeGreaterThanOrEqual(4)
+      expect(expectOneCausePerDollar(report)).toBe(micro)
     })
   }
 })
