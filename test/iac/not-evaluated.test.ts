@@ -155,5 +155,8 @@ describe('summary.notEvaluated for templates', () => {
     expect(plain.status).toBe(0)
     expect(plain.stdout).toContain('Not evaluated (1)')
     expect(plain.stdout).toContain('t.yaml Worker inline policy invoke Statement[0]: Action ${parameter InvokeAction} is known only at deploy time')
+    const md = await runCli(['scan', '--iac', 't.yaml', '--format', 'markdown'], { cwd: dir })
+    expect(md.stdout).toContain('Not evaluated (1)')
+    expect(md.stdout).toMatch(/t\.yaml Worker inline policy invoke Statement\\?\[0\\?\]: Action/)
   })
 })
