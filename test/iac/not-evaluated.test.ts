@@ -76,6 +76,13 @@ describe('summary.notEvaluated for templates', () => {
       [],
       [ne('Worker', 'Action ${parameter InvokeAction} is known only at deploy time and could be a Bedrock inference action; the Allow grants nothing through it here', 'inline policy invoke Statement[0]')],
     ],
+    [
+      'an inference action on a resource from a parameter without a default',
+      roleWith('bedrock:InvokeModel').replace("Resource: '*'", 'Resource: !Ref InvokeAction'),
+      [],
+      [ne('Worker', 'Resource ${parameter InvokeAction} is known only at deploy time, so this Allow of Bedrock inference actions grants nothing here', 'inline policy invoke Statement[0]')],
+    ],
+    ['an inference action on a model ARN with deploy-time pieces (evaluated)', roleWith('bedrock:InvokeModel').replace("Resource: '*'", 'Resource: !Sub "arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/${InvokeAction}"'), ['principal-missing-tag Worker:10'], []],
     ['Action: !Ref P where P has a Default (resolved)', roleWith('!Ref DefaultAction'), ['principal-missing-tag Worker:10'], []],
     ['Action: !Sub with an unknown service that cannot be inference (not listed)', roleWith('!Sub "${InvokeAction}:GetObject"'), [], []],
     ['Action: !Sub with an unknown service that could be inference', roleWith('!Sub "${InvokeAction}:InvokeModel"'), [], [(e) => e.resource === 'Worker' && e.statement === 'inline policy invoke Statement[0]']],

@@ -295,6 +295,15 @@ function unresolvedAction(st: { [key: string]: Value }, where: string, unresolve
   if (st.NotAction !== undefined && unknownsIn(st.NotAction).length > 0) {
     unresolved.push({ statement: where, reason: `NotAction (${listUnknowns(st.NotAction)}) is known only at deploy time, so the Allow could cover Bedrock inference actions; it is left out here` })
   }
+  // A Bedrock grant whose every resource is unknown (`Resource: !Ref ModelArn` without a default) grants nothing here.
+  const known = asList(st.Action ?? null).filter((v): v is string => typeof v === 'string' && !hasUnknownPiece(v))
+  const resources = st.Resource === undefined ? [] : asList(st.Resource)
+  if (actions.length === 0 && known.some(namesInference) && resources.length > 0 && allowList('Resource', resources).kept.length === 0) {
+    unresolved.push({
+      statement: where,
+      reason: `Resource ${allowList('Resource', resources).dropped.join(', ')} is known only at deploy time, so this Allow of Bedrock inference actions grants nothing here`,
+    })
+  }
 }
 
 function plainTopLevel(raw: { [key: string]: Value }): Record<string, unknown> {
