@@ -228,7 +228,7 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
     spend = costExplorerFileSource()
   }
   // A live --org scan draws its own progress bar.
-  if (!liveOptions?.org) progress = scanProgress({ ...i.progress, quiet: live.quiet, env: i.env ?? process.env, sources, iacOnly: i.inputs.length === 0 && !liveOptions })
+  if (!liveOptions?.org) progress = scanProgress({ ...i.progress, quiet: live.quiet, env: i.env ?? process.env, sources, iacOnly: i.inputs.length === 0 && !liveOptions, live: liveOptions !== undefined })
   const p = progress
   let report: ScanReport
   try {

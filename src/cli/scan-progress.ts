@@ -23,22 +23,26 @@ export interface ScanProgress {
 
 const n = (x: number): string => x.toLocaleString('en-US')
 
-export function scanProgress(o: ScanProgressOptions & { quiet?: boolean | undefined; env: Record<string, string | undefined>; sources: readonly AccountSource[]; iacOnly: boolean }): ScanProgress {
+export function scanProgress(
+  o: ScanProgressOptions & { quiet?: boolean | undefined; env: Record<string, string | undefined>; sources: readonly AccountSource[]; iacOnly: boolean; live?: boolean },
+): ScanProgress {
   const clock = o.clock ?? SYSTEM_CLOCK
   const line = createStatusLine({ ...(o.stream ? { stream: o.stream } : {}), ...(o.clock ? { clock: o.clock } : {}), quiet: o.quiet ?? false, env: o.env })
   const started = clock.now()
-  const noun = o.iacOnly ? 'templates' : 'accounts'
+  const noun = (k: number): string => (o.iacOnly ? (k === 1 ? 'template' : 'templates') : k === 1 ? 'account' : 'accounts')
   let done = 0
   let failed = 0
   const elapsed = (): string => `${Math.round((clock.now() - started) / 1000)} s`
-  line.update(() => `tagwarden: reading the inputs… ${elapsed()}`)
+  line.update(() => `tagwarden: reading ${o.live ? 'from AWS' : 'the inputs'}… ${elapsed()}`)
   return {
     onAccount(_id, ok) {
       done++
       if (!ok) failed++
       line.update(() => {
         const total = o.sources.reduce((t, s) => t + (s.accountTotal?.() ?? 0), 0)
-        return `tagwarden: ${n(done)}${total >= done ? ` of ${n(total)}` : ''} ${noun} read${failed ? `, ${n(failed)} failed` : ''}… ${elapsed()}`
+        // A multi-document template yields more than its source planned: then no total.
+        const known = total >= done
+        return `tagwarden: ${n(done)}${known ? ` of ${n(total)}` : ''} ${noun(known ? total : done)} read${failed ? `, ${n(failed)} failed` : ''}… ${elapsed()}`
       })
     },
     onCur(p) {

@@ -11,6 +11,8 @@ import { join } from 'node:path'
 import { runScanCommand } from '../../src/cli/scan-command.js'
 import { runSpendCommand } from '../../src/cli/spend-command.js'
 import { runMergeCommand } from '../../src/cli/merge-command.js'
+import { scanProgress } from '../../src/cli/scan-progress.js'
+import type { AccountSource } from '../../src/sources/account-source.js'
 import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/config/load.js'
 import { RULE_META } from '../../src/rules/index.js'
 import { runShardScan } from '../../src/pipeline/shard-merge.js'
@@ -259,5 +261,29 @@ describe('CUR progress in spend and merge', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('the progress words', () => {
+  const source = (total: number): AccountSource => ({ accountTotal: () => total }) as unknown as AccountSource
+  const lines = (o: { iacOnly: boolean; live?: boolean; total: number; accounts: boolean[] }): string[] => {
+    const tty = new FakeTerminal()
+    const clock = new FakeClock()
+    const p = scanProgress({ stream: tty, clock, env: {}, sources: [source(o.total)], iacOnly: o.iacOnly, ...(o.live ? { live: true } : {}) })
+    clock.advance(2000)
+    for (const ok of o.accounts) {
+      clock.advance(100)
+      p.onAccount('x', ok)
+    }
+    p.stop()
+    return tty.text.split(ERASE).filter(Boolean)
+  }
+
+  it('counts accounts or templates, with the total when it is known, and failures', () => {
+    expect(lines({ iacOnly: false, total: 3, accounts: [true, false] })).toEqual(['tagwarden: reading the inputs… 2 s', 'tagwarden: 1 of 3 accounts read… 2 s', 'tagwarden: 2 of 3 accounts read, 1 failed… 2 s'])
+    expect(lines({ iacOnly: true, total: 1, accounts: [true] })).toEqual(['tagwarden: reading the inputs… 2 s', 'tagwarden: 1 of 1 template read… 2 s'])
+    // More templates than planned (a multi-document file): no total.
+    expect(lines({ iacOnly: true, total: 1, accounts: [true, true] }).at(-1)).toBe('tagwarden: 2 templates read… 2 s')
+    expect(lines({ iacOnly: false, live: true, total: 0, accounts: [] })).toEqual(['tagwarden: reading from AWS… 2 s'])
   })
 })
