@@ -110,7 +110,7 @@ export async function runSpendCommand(i: SpendCommandInput): Promise<number> {
     const { runConfiguredScan } = await import('./scan-command.js')
     const { ledgerDetailOf } = await import('../pipeline/scan.js')
     const { ledgerCsv } = await import('../spend/ledger.js')
-    const scan = await runConfiguredScan({ inputs: i.inputs, cur: i.cur, ...(i.rules !== undefined ? { rules: i.rules } : {}), ...(i.now !== undefined ? { now: i.now } : {}), ...(i.quiet ? { live: { quiet: true } } : {}), ...(i.progress ? { progress: i.progress } : {}), cwd, env, stderr })
+    const scan = await runConfiguredScan({ inputs: i.inputs, cur: i.cur, ...(i.rules !== undefined ? { rules: i.rules } : {}), ...(i.now !== undefined ? { now: i.now } : {}), live: { ...(i.quiet ? { quiet: true } : {}), ...(i.profile !== undefined ? { profile: i.profile } : {}), ...(i.region !== undefined ? { region: i.region } : {}) }, ...(i.progress ? { progress: i.progress } : {}), cwd, env, stderr })
     const seen = new Set(report.errors.map((x) => x.message))
     report.errors.push(...scan.report.errors.filter((x) => !seen.has(x.message)))
     if (scan.report.ledger) {

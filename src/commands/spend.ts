@@ -24,8 +24,8 @@ Exit codes: 0 report written; 2 usage error, unreadable input, or a Cost Explore
   static override flags = {
     input: Flags.string({ char: 'i', summary: 'File or folder with saved `aws ce` JSON outputs (walked for *.json; IAM files are ignored). Repeatable.', multiple: true, helpValue: 'PATH' }),
     ...costExplorerFlags,
-    profile: Flags.string({ summary: 'With --cost-explorer: named profile from the shared AWS config (also AWS_PROFILE).', helpValue: 'NAME', helpGroup: 'SPEND' }),
-    region: Flags.string({ summary: 'With --cost-explorer: region for the credential chain (Cost Explorer itself answers from us-east-1).', helpValue: 'REGION', helpGroup: 'SPEND' }),
+    profile: Flags.string({ summary: 'With --cost-explorer or an s3:// / athena:// --cur: named profile from the shared AWS config (also AWS_PROFILE).', helpValue: 'NAME', helpGroup: 'SPEND' }),
+    region: Flags.string({ summary: 'With --cost-explorer or an s3:// / athena:// --cur: region for the credential chain (Cost Explorer itself answers from us-east-1).', helpValue: 'REGION', helpGroup: 'SPEND' }),
     cur: curFlag('adds the spend ledger, team × account / model, top principals and the daily trend; with IAM snapshots in --input the causes too. --format csv: one row per principal, key and day'),
     'allow-partial': Flags.boolean({ summary: 'Exit 0 even when Cost Explorer failed or an input could not be read (the report says so).' }),
     format: Flags.string({ char: 'f', summary: 'Output format.', options: [...SPEND_FORMATS], default: 'text' }),

@@ -5,7 +5,7 @@
  * NextToken paging, timeout and Ctrl-C stopping the query). The same rows through the local path and
  * through Athena (fed the aggregates its SQL would produce) give the same totals to the cent.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AthenaClient } from '@aws-sdk/client-athena'
@@ -21,6 +21,7 @@ import { emptyS3, putObject, s3Service, type FakeS3 } from '../support/aws-serve
 import { curCsvText, curParquetBuffer, manifestJson, writeCurParquet, type CurFixtureRow } from './fixtures.js'
 import { aggregateLikeAthena, mixedRows, sums } from './helpers.js'
 import type { SpendPeriod } from '../../src/model/spend.js'
+import { runCli } from '../cli/run-cli.js'
 
 const PAYER = '111111111111'
 const BUCKET = 'acme-cur'
@@ -99,6 +100,20 @@ describe('--cur s3://', () => {
     expect(sums(r.data!)).toEqual(sums(aggregateLikeAthena(rows, ['team'], PERIOD)))
     expect(r.data?.stats.superseded).toEqual([old])
     expect(server.calls.some((c) => c.operation === 'GetObject' && c.params.Key === old)).toBe(false)
+  })
+
+  it('spend --cur s3:// reads with the --profile and --region given on the command line', async () => {
+    putObject(s3, BUCKET, `${PREFIX}/data/BILLING_PERIOD=2026-08/bedrock-00001.snappy.parquet`, Buffer.from(curParquetBuffer(mixedRows().filter((r) => r.start >= '2026-08'))))
+    const config = join(tmp, 'config')
+    const creds = join(tmp, 'credentials')
+    writeFileSync(config, '[profile audit]\noutput = json\n')
+    writeFileSync(creds, `[audit]\naws_access_key_id = ${caller.accessKeyId}\naws_secret_access_key = ${caller.secretAccessKey}\n`)
+    // No credentials in the environment: only the named profile can sign the requests.
+    const env = { AWS_ENDPOINT_URL: server.url, AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: creds, AWS_EC2_METADATA_DISABLED: 'true' }
+    const r = await runCli(['spend', '--cur', `s3://${BUCKET}/${PREFIX}/`, '--profile', 'audit', '--region', 'eu-west-1', '--format', 'json'], { env })
+    expect(r.status, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout).ledger.total).toBeGreaterThan(0)
+    expect(server.calls.some((c) => c.operation === 'GetObject')).toBe(true)
   })
 
   it('reports AccessDenied as one error with the permissions to grant, and a missing bucket as such', async () => {
