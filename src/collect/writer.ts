@@ -91,6 +91,7 @@ export function snapshotWriter(outDir: string): SnapshotWriter {
             )
           } else await one('get-permissions-boundary-for-permission-set', ps.permissionsBoundary)
           await pages(pdir, 'list-accounts-for-provisioned-permission-set', ps.provisionedAccounts ?? [])
+          if (ps.accountAssignments !== undefined) await pages(pdir, 'list-account-assignments', ps.accountAssignments)
           for (const [op, error] of Object.entries(ps.errors ?? {})) {
             await put(join(pdir, `${op.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.json`), errorEnvelope(`sso:${op}`, request, error))
           }

@@ -13,6 +13,12 @@ export const BEDROCK_INLINE = {
   Statement: [{ Effect: 'Allow', Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Resource: 'arn:aws:bedrock:*::foundation-model/*' }],
 }
 
+/** Who is assigned BedrockUsers in the member account: a group and a user (identity store IDs). */
+export const ASSIGNMENTS = [
+  { accountId: MEMBER, principalType: 'GROUP' as const, principalId: '94482488-3041-7026-18f3-be45837cd0e4' },
+  { accountId: MEMBER, principalType: 'USER' as const, principalId: 'f4a8c4d8-9051-70b1-2f6e-1c2d3e4f5a6b' },
+]
+
 /** `team` mapped or not; the permission sets are the same either way. */
 export function identityCenter(abac: FakeIdentityCenter['instances'][number]['abac'], region = 'eu-west-1'): FakeIdentityCenter {
   return {
@@ -25,7 +31,13 @@ export function identityCenter(abac: FakeIdentityCenter['instances'][number]['ab
         identityStoreId: 'd-9067a1b2c3',
         ...(abac ? { abac } : {}),
         permissionSets: [
-          { id: 'ps-0a1b2c3d4e5f6a7b', name: 'BedrockUsers', managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonBedrockLimitedAccess'], provisionedAccounts: [MEMBER] },
+          {
+            id: 'ps-0a1b2c3d4e5f6a7b',
+            name: 'BedrockUsers',
+            managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonBedrockLimitedAccess'],
+            provisionedAccounts: [MEMBER],
+            assignments: ASSIGNMENTS,
+          },
           {
             id: 'ps-1b2c3d4e5f6a7b8c',
             name: 'Data_Scientists',

@@ -13,7 +13,10 @@ import { liveSource } from '../../src/sources/live.js'
 import { snapshotSource } from '../../src/sources/snapshot.js'
 import { emptyFakeAccount, emptyWorld, type World } from '../support/aws-server/index.js'
 import { liveHarness, withTempDir, type LiveHarness } from '../live/helpers.js'
-import { identityCenter, INSTANCE_ARN, INSTANCE_ID, MEMBER, MGMT, psArn, TEAM_MAPPED, UNSCANNED } from './fixtures.js'
+import { ASSIGNMENTS, identityCenter, INSTANCE_ARN, INSTANCE_ID, MEMBER, MGMT, psArn, TEAM_MAPPED, TEAM_NEAR_MISS, UNSCANNED } from './fixtures.js'
+import { loadRulesConfig } from '../../src/config/load.js'
+import { runScan } from '../../src/pipeline/scan.js'
+import { RULE_META } from '../../src/rules/index.js'
 
 function world(): World {
   const w = emptyWorld()
@@ -65,9 +68,13 @@ describe('Identity Center, live', () => {
     })
     expect(ds.inlinePolicy?.statements[0]?.action).toEqual(['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'])
     expect(inst.permissionSets.find((p) => p.name === 'BedrockUsers')?.boundary).toBeUndefined()
+    // Who can reach each permission set: its assignments in every account it is provisioned to.
+    expect(inst.permissionSets.map((p) => p.assignments)).toEqual([ASSIGNMENTS, [], []])
     // Page size 1: three pages of permission sets, two of the ReadOnly set's accounts.
     expect(h.server.countCalls({ operation: 'ListPermissionSets' })['sso:ListPermissionSets']).toBe(3)
     expect(h.server.countCalls({ operation: 'ListAccountsForProvisionedPermissionSet' })['sso:ListAccountsForProvisionedPermissionSet']).toBe(4)
+    // One call per provisioned account (four), two pages for BedrockUsers' two assignments.
+    expect(h.server.countCalls({ operation: 'ListAccountAssignments' })['sso:ListAccountAssignments']).toBe(5)
     // Signed for the instance's Region.
     expect(h.server.calls.filter((c) => c.service === 'sso').every((c) => c.accountId === MGMT)).toBe(true)
   })
@@ -102,6 +109,32 @@ describe('Identity Center, live', () => {
       expect(ds.customerManagedPolicyRefs).toHaveLength(1)
     } finally {
       delete w.accounts.get(MGMT)!.denied
+    }
+  })
+
+  it('leaves who is assigned unknown when ListAccountAssignments is denied, and nothing else (an older audit role)', async () => {
+    w.accounts.get(MGMT)!.denied = ['sso:ListAccountAssignments']
+    try {
+      const { index, errors } = await prepared(h)
+      expect(errors).toEqual([])
+      const sets = index.identityCenter!.instances[0]!.permissionSets
+      expect(sets.map((p) => p.assignments)).toEqual([undefined, undefined, undefined])
+      expect(sets.map((p) => p.notCaptured)).toEqual([[], [], []])
+      expect(sets.find((p) => p.name === 'BedrockUsers')?.provisionedAccounts).toEqual([MEMBER])
+    } finally {
+      delete w.accounts.get(MGMT)!.denied
+    }
+  })
+
+  it('puts who can reach a flagged permission set in the finding\'s evidence', async () => {
+    w.identityCenter = identityCenter(TEAM_NEAR_MISS)
+    try {
+      const report = await runScan({ config: loadRulesConfig({ builtins: RULE_META }), sources: [liveSource(h.options({ ssoRegion: 'eu-west-1' }))], now: new Date('2026-09-01T00:00:00Z') })
+      const f = report.findings.find((x) => x.ruleId === 'identity-center-session-tags' && x.subject.name === 'BedrockUsers')!
+      expect(f.messageId).toBe('nearMiss')
+      expect(f.evidence.assignments).toEqual({ users: 1, groups: 1, listed: ASSIGNMENTS })
+    } finally {
+      w.identityCenter = identityCenter(TEAM_MAPPED)
     }
   })
 

@@ -92,6 +92,17 @@ function spendOf(v: PermissionSetView, key: string): FindingSpend | undefined {
 
 const list = (xs: readonly string[]): string => (xs.length === 0 ? 'no account' : xs.join(', '))
 
+/** At most this many assignments are listed in the evidence (the counts cover all). */
+const ASSIGNMENTS_LISTED = 20
+
+/** Who can reach the permission set (ListAccountAssignments): distinct users and groups, and the first assignments. */
+function assignmentsOf(v: PermissionSetView): Record<string, unknown> | undefined {
+  const a = v.permissionSet.assignments
+  if (!a) return undefined
+  const distinct = (type: string): number => new Set(a.filter((x) => x.principalType === type).map((x) => x.principalId)).size
+  return { users: distinct('USER'), groups: distinct('GROUP'), listed: a.slice(0, ASSIGNMENTS_LISTED), ...(a.length > ASSIGNMENTS_LISTED ? { total: a.length } : {}) }
+}
+
 export const identityCenterSessionTags = defineRule<Options, MessageIds>({
   scope: 'org',
   meta: {
@@ -174,6 +185,7 @@ export const identityCenterSessionTags = defineRule<Options, MessageIds>({
             accounts: v.accounts,
             ...(v.unscannedAccounts.length > 0 ? { unscannedAccounts: v.unscannedAccounts } : {}),
             roleArns: v.roles.map((r) => r.arn),
+            ...(assignmentsOf(v) ? { assignments: assignmentsOf(v) } : {}),
             capabilityFrom: v.capabilityFrom,
             grants: v.capabilityFrom === 'roles'
               ? v.roles.filter((r) => r.capability.capable).flatMap((r) => r.capability.grants.map((g) => ({ policy: `${g.policy} (role ${r.name} in ${r.accountId})`, statement: g.statement, actions: g.actions, ...(g.conditional ? { conditional: true } : {}) })))

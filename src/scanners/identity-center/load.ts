@@ -29,6 +29,7 @@ export const ENVELOPE_OPERATIONS = {
   CustomerManagedPolicyReferences: 'sso:ListCustomerManagedPolicyReferencesInPermissionSet',
   PermissionsBoundary: 'sso:GetPermissionsBoundaryForPermissionSet',
   ProvisionedAccounts: 'sso:ListAccountsForProvisionedPermissionSet',
+  AccountAssignments: 'sso:ListAccountAssignments',
 } as const
 
 const PS_OUTPUT_KINDS: Record<string, keyof RawPermissionSet> = {
@@ -157,13 +158,14 @@ export async function loadIdentityCenterFiles(
       inst.abacFile = l.file
       continue
     }
-    const key = PS_OUTPUT_KINDS[l.kind]
-    if (!key && l.kind !== IdentityCenterKind.AccountAssignments) continue
-    if (l.kind === IdentityCenterKind.AccountAssignments) {
-      // Assignments name their permission set.
+    const assignments = l.kind === IdentityCenterKind.AccountAssignments
+    const key = assignments ? 'accountAssignments' : PS_OUTPUT_KINDS[l.kind]
+    if (!key) continue
+    if (assignments) {
+      // Assignments name their permission set; an empty page names none, and its folder places it.
       const arns = [...new Set(((l.obj.AccountAssignments as JsonObject[]) ?? []).map((a) => a.PermissionSetArn).filter((a): a is string => typeof a === 'string'))]
       for (const a of arns) pushPage(permissionSet(a, l.file), 'accountAssignments', { AccountAssignments: ((l.obj.AccountAssignments as JsonObject[]) ?? []).filter((x) => x.PermissionSetArn === a) })
-      continue
+      if (arns.length > 0) continue
     }
     const inDir = psByDir.get(dirname(l.file)) ?? []
     let arn = inDir.length === 1 ? inDir[0] : undefined
@@ -171,6 +173,8 @@ export async function loadIdentityCenterFiles(
       const psId = idSegment(l.file, 'ps-')
       arn = psId ? [...sets.keys()].find((a) => parsePermissionSetArn(a)?.permissionSetId === psId) : undefined
     }
+    // An empty assignments page that no folder places says nothing: nothing to report.
+    if (!arn && assignments) continue
     if (!arn) {
       errors.push(
         placementError(
@@ -250,6 +254,7 @@ function placeEnvelope(
     [ENVELOPE_OPERATIONS.CustomerManagedPolicyReferences]: 'customerManagedPolicyReferences',
     [ENVELOPE_OPERATIONS.PermissionsBoundary]: 'permissionsBoundary',
     [ENVELOPE_OPERATIONS.ProvisionedAccounts]: 'provisionedAccounts',
+    [ENVELOPE_OPERATIONS.AccountAssignments]: 'accountAssignments',
   }
   const k = key[op]
   if (k) pushPage(p, k, response)

@@ -34,6 +34,7 @@ export interface RawPermissionSet {
   /** GetPermissionsBoundaryForPermissionSet; `null` = ResourceNotFoundException (no boundary). */
   permissionsBoundary?: unknown
   provisionedAccounts?: unknown[]
+  /** Pages of ListAccountAssignments, over every account the permission set is provisioned to. */
   accountAssignments?: unknown[]
   /** Operation → error, for parts that could not be read. */
   errors?: Record<string, RawError>
@@ -163,7 +164,10 @@ export function buildIdentityCenter(raw: RawIdentityCenter): BuiltIdentityCenter
 
 function buildPermissionSet(p: RawPermissionSet, instanceArn: string, source: string, errors: ScanErrorEntry[]): IcPermissionSet {
   const described = isJsonObject(p.describe) ? p.describe.PermissionSet : undefined
-  const notCaptured: string[] = Object.entries(p.errors ?? {}).map(([op, e]) => `${op}: ${e.code}`)
+  // Who is assigned says nothing about what the permission set allows: a denied ListAccountAssignments only leaves it unknown.
+  const notCaptured: string[] = Object.entries(p.errors ?? {})
+    .filter(([op]) => op !== 'ListAccountAssignments')
+    .map(([op, e]) => `${op}: ${e.code}`)
   const ps: IcPermissionSet = {
     arn: p.permissionSetArn,
     // Without DescribePermissionSet the name is unknown: the ARN's ps- ID stands in, and no role joins it.
@@ -202,7 +206,7 @@ function buildPermissionSet(p: RawPermissionSet, instanceArn: string, source: st
   if (p.provisionedAccounts !== undefined) {
     ps.provisionedAccounts = [...new Set(p.provisionedAccounts.flatMap((pg) => list(pg, 'AccountIds')).filter((x): x is string => typeof x === 'string'))].sort()
   }
-  if (p.accountAssignments !== undefined) {
+  if (p.accountAssignments !== undefined && !p.errors?.ListAccountAssignments) {
     ps.assignments = p.accountAssignments.flatMap((pg) => list(pg, 'AccountAssignments')).flatMap((a) => {
       const accountId = str(a, 'AccountId')
       const principalType = str(a, 'PrincipalType')

@@ -230,6 +230,12 @@ export const READ_ONLY_OPERATIONS: readonly AllowedOperation[] = Object.freeze([
     action: 'sso:ListAccountsForProvisionedPermissionSet',
     reason: 'the accounts a permission set is provisioned to: where its sessions can run Bedrock and be billed',
   },
+  {
+    service: 'SSOAdmin',
+    operation: 'ListAccountAssignments',
+    action: 'sso:ListAccountAssignments',
+    reason: 'the users and groups assigned a permission set in each account: who can reach it (optional; denied, the scan goes on)',
+  },
 ])
 
 const READ_ONLY_PREFIXES = ['List', 'Get', 'Describe']

@@ -1,7 +1,7 @@
 /**
  * IAM Identity Center, read live (sso-admin, read-only): the instances visible in one Region, each
- * instance's attributes for access control, and its permission sets with their policies and the accounts
- * they are provisioned to. Run from the management account or Identity Center's delegated administrator,
+ * instance's attributes for access control, and its permission sets with their policies, the accounts
+ * they are provisioned to and the users and groups assigned there. Run from the management account or Identity Center's delegated administrator,
  * in the instance's Region (`--sso-region`).
  *
  * An audit role without the sso: actions must keep working: AccessDenied is recorded (the scan says
@@ -12,6 +12,7 @@ import {
   DescribePermissionSetCommand,
   GetInlinePolicyForPermissionSetCommand,
   GetPermissionsBoundaryForPermissionSetCommand,
+  ListAccountAssignmentsCommand,
   ListAccountsForProvisionedPermissionSetCommand,
   ListCustomerManagedPolicyReferencesInPermissionSetCommand,
   ListInstancesCommand,
@@ -120,11 +121,28 @@ async function readPermissionSet(sso: SSOAdminClient, InstanceArn: string, Permi
     (v) => (ps.permissionsBoundary = jsonShape(v)),
     () => (ps.permissionsBoundary = null),
   )
+  let accounts: string[] | undefined
   await one(
     'ListAccountsForProvisionedPermissionSet',
     () => pages((t) => sso.send(new ListAccountsForProvisionedPermissionSetCommand({ ...req, MaxResults: PAGE_SIZE, ...token(t) }))),
-    (v) => (ps.provisionedAccounts = v),
+    (v) => {
+      ps.provisionedAccounts = v
+      accounts = v.flatMap((pg) => (Array.isArray(pg.AccountIds) ? pg.AccountIds : [])).filter((a): a is string => typeof a === 'string')
+    },
   )
+  // Who can reach it: the users and groups assigned in each account it is provisioned to (one call per account).
+  const provisioned = accounts
+  if (provisioned !== undefined) {
+    await one(
+      'ListAccountAssignments',
+      async () => {
+        const all: Record<string, unknown>[] = []
+        for (const AccountId of provisioned) all.push(...(await pages((t) => sso.send(new ListAccountAssignmentsCommand({ ...req, AccountId, MaxResults: PAGE_SIZE, ...token(t) })))))
+        return all
+      },
+      (v) => (ps.accountAssignments = v),
+    )
+  }
   if (Object.keys(errors).length > 0) ps.errors = errors
   return ps
 }
