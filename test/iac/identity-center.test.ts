@@ -5,6 +5,8 @@
  */
 import { copyFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { Ajv } from 'ajv'
+import addFormatsModule from 'ajv-formats'
 import { describe, expect, it } from 'vitest'
 import { loadRulesConfig } from '../../src/config/load.js'
 import type { ScanReport } from '../../src/model/finding.js'
@@ -15,6 +17,7 @@ import { RULE_META } from '../../src/rules/index.js'
 import { iacSource } from '../../src/sources/iac.js'
 import { FIXTURES, NOW, REPO, REQUIRED_TAG_KEYS, inventories, tempTree } from './helpers.js'
 
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 const RULE = 'identity-center-session-tags'
 const bundled = loadRulesConfig({ builtins: RULE_META })
 const config = { ...bundled, rules: bundled.rules.filter((r) => r.base === RULE) }
@@ -259,6 +262,15 @@ describe('inventory and report shape', () => {
     expect(results).toHaveLength(3)
     const first = results.find((x) => x.locations[0]?.logicalLocations?.[0]?.fullyQualifiedName === 'BedrockAnalysts')
     expect(first?.locations[0]?.physicalLocation).toEqual({ artifactLocation: { uri: rel(join(DIR, 'cloudformation/permission-sets.yaml')) }, region: { startLine: 24, startColumn: 3 } })
+  })
+
+  it('validates against schemas/report.schema.json (permission-set subjects in templates, plans and a CDK assembly)', async () => {
+    const report = JSON.parse(JSON.stringify(await scan([DIR]))) as { findings: Array<{ subject: { kind: string } }> }
+    expect(report.findings.filter((f) => f.subject.kind === 'permission-set').length).toBeGreaterThan(5)
+    const ajv = new Ajv({ allErrors: true, strict: false })
+    addFormats(ajv)
+    const validate = ajv.compile(JSON.parse(readFileSync(join(REPO, 'schemas/report.schema.json'), 'utf8')) as object)
+    expect(validate(report) ? [] : validate.errors).toEqual([])
   })
 
   it('writes the fixture plan the way `terraform show -json` does (format 1.x, configuration references)', () => {
