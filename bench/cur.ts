@@ -6,9 +6,14 @@
  *
  *   npx tsx bench/run.ts cur            # both sizes, Parquet and CSV.gz
  *   CUR_BENCH_ROWS=1000000 npx tsx bench/run.ts cur
+ *   CUR_BENCH_CACHE=/tmp/tagwarden-cur-cache npx tsx bench/run.ts cur   # generate once, keep the files
+ *
+ * With `CUR_BENCH_CACHE`, each generated export is kept in that folder (`parquet-10000000/` …) and read
+ * again by later runs instead of being generated anew (10M rows take minutes to write); a `.complete`
+ * file marks an export whose generation finished.
  */
 import { spawn } from 'node:child_process'
-import { createWriteStream, mkdtempSync, rmSync, statfsSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createGzip } from 'node:zlib'
@@ -22,7 +27,7 @@ const ROWS_PER_GROUP = 100_000
 const BYTES_PER_ROW = { parquet: 60, csvgz: 80 }
 
 /** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
@@ -54,7 +59,7 @@ export function syntheticRow(i: number, r: () => number): CurFixtureRow {
   return { account, principal: null, cost, start, lineItemType, tags: {}, productCode: 'AmazonEC2', productName: 'Amazon Elastic Compute Cloud', usageType: 'USE1-BoxUsage:m5.large' }
 }
 
-function generateParquet(dir: string, rows: number): void {
+export function generateParquet(dir: string, rows: number): void {
   const r = rng(42)
   for (let f = 0; f * ROWS_PER_FILE < rows; f++) {
     const out = curParquetStream(join(dir, 'data', 'BILLING_PERIOD=2026-07', `bench-${String(f + 1).padStart(5, '0')}.snappy.parquet`))
@@ -149,22 +154,30 @@ export const curBenchmark: Benchmark = {
     const sizes = (process.env.CUR_BENCH_ROWS ?? '1000000,10000000').split(',').map(Number)
     const formats = (process.env.CUR_BENCH_FORMATS ?? 'parquet,csvgz').split(',') as Array<'parquet' | 'csvgz'>
     const rowsOut: BenchRow[] = []
-    const base = mkdtempSync(join(tmpdir(), 'tagwarden-cur-bench-'))
+    const cache = process.env.CUR_BENCH_CACHE
+    if (cache) mkdirSync(cache, { recursive: true })
+    const base = cache ?? mkdtempSync(join(tmpdir(), 'tagwarden-cur-bench-'))
     try {
       for (const format of formats) {
         for (const rows of sizes) {
-          const need = rows * BYTES_PER_ROW[format]
-          const fs = statfsSync(base)
-          const free = fs.bavail * fs.bsize
-          if (free < need * 2) {
-            log(`skipping ${format} ${rows} rows: ${(free / 1e9).toFixed(1)} GB free, ${((need * 2) / 1e9).toFixed(1)} GB wanted`)
-            continue
-          }
           const dir = join(base, `${format}-${rows}`)
-          const g0 = performance.now()
-          if (format === 'parquet') generateParquet(dir, rows)
-          else await generateCsvGz(dir, rows)
-          log(`${format} ${rows.toLocaleString('en')} rows generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`)
+          const done = join(dir, '.complete')
+          if (cache && existsSync(done)) log(`${format} ${rows.toLocaleString('en')} rows: reusing ${dir}`)
+          else {
+            const need = rows * BYTES_PER_ROW[format]
+            const fs = statfsSync(base)
+            const free = fs.bavail * fs.bsize
+            if (free < need * 2) {
+              log(`skipping ${format} ${rows} rows: ${(free / 1e9).toFixed(1)} GB free, ${((need * 2) / 1e9).toFixed(1)} GB wanted`)
+              continue
+            }
+            rmSync(dir, { recursive: true, force: true })
+            const g0 = performance.now()
+            if (format === 'parquet') generateParquet(dir, rows)
+            else await generateCsvGz(dir, rows)
+            writeFileSync(done, '')
+            log(`${format} ${rows.toLocaleString('en')} rows generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`)
+          }
           // Parquet side by side: DuckDB (the default where it loads) and hyparquet (the fallback).
           for (const reader of format === 'parquet' ? (['auto', 'hyparquet'] as const) : (['hyparquet'] as const)) {
             const m = await measure(dir, reader)
@@ -184,7 +197,7 @@ export const curBenchmark: Benchmark = {
               },
             })
           }
-          rmSync(dir, { recursive: true, force: true })
+          if (!cache) rmSync(dir, { recursive: true, force: true })
         }
         for (const label of format === 'parquet' ? ['(DuckDB)', '(hyparquet)'] : ['']) {
           const cases = rowsOut.filter((r) => r.case.startsWith(format) && r.case.endsWith(label))
@@ -195,10 +208,16 @@ export const curBenchmark: Benchmark = {
         }
       }
     } finally {
-      rmSync(base, { recursive: true, force: true })
+      if (!cache) rmSync(base, { recursive: true, force: true })
     }
     return rowsOut
   },
 }
 
+if (process.argv.includes('--generate')) {
+  // Only the data: `npx tsx bench/cur.ts --generate DIR ROWS` (Parquet), e.g. into CUR_BENCH_CACHE/parquet-ROWS.
+  const [dir, rows] = process.argv.slice(process.argv.indexOf('--generate') + 1)
+  generateParquet(dir!, Number(rows))
+  writeFileSync(join(dir!, '.complete'), '')
+}
 if (process.argv.includes('--child')) await child(process.argv[process.argv.indexOf('--child') + 1]!, (process.argv[process.argv.indexOf('--child') + 2] ?? 'auto') as Reader)

@@ -142,7 +142,25 @@ export class CurSpendAccumulator {
   }
 
   add(g: CurGroup): void {
-    if (g.cost === 0 && g.rows === 0) return
+    const p = this.spend(g)
+    if (!p) return
+    const micro = toMicro(g.cost)
+    const values = this.tagKeys.map((_, i) => g.values[i] ?? '')
+    const caseValues = this.tagKeys.map((_, i) => g.caseValues?.[i] ?? '')
+    this.cell(p, g.first ?? '', values, caseValues, micro)
+    this.model(p, g.usageType ?? '', values, caseValues, micro)
+  }
+
+  /**
+   * A group's spend without its ledger cells (`addCell` and `addModel` give those, already summed):
+   * the DuckDB reader aggregates the cells per caller and day, the rest per billed principal.
+   */
+  addSpend(g: Omit<CurGroup, 'usageType'>): void {
+    this.spend(g)
+  }
+
+  private spend(g: Omit<CurGroup, 'usageType'>): PrincipalAcc | undefined {
+    if (g.cost === 0 && g.rows === 0) return undefined
     this.sawAccount(g.accountId)
     const missing = this.tagKeys.map((_, i) => {
       const v = g.values[i]
@@ -161,13 +179,7 @@ export class CurSpendAccumulator {
     }
 
     const caller = this.caller(g.principal, g.accountId)
-    const key = `${caller.accountId}\u0000${caller.kind}\u0000${caller.kind === 'none' ? g.accountId : caller.arn}`
-    let p = this.principals.get(key)
-    if (!p) {
-      p = { caller: { ...caller, ...(caller.kind === 'none' ? { accountId: g.accountId } : {}) }, total: 0, unattributed: 0, byKey: this.tagKeys.map(() => ({ unattributed: 0, values: new Map() })), untrackedSessions: 0, rows: 0, cells: new Map(), models: new Map() }
-      delete p.caller.session
-      this.principals.set(key, p)
-    }
+    const p = this.record(caller, g.accountId)
     p.total += g.cost
     p.unattributed += unattributed
     p.rows += g.rows
@@ -178,20 +190,6 @@ export class CurSpendAccumulator {
         k.values.set(v, (k.values.get(v) ?? 0) + g.cost)
       }
     }
-    const micro = toMicro(g.cost)
-    const values = this.tagKeys.map((_, i) => g.values[i] ?? '')
-    const caseValues = this.tagKeys.map((_, i) => g.caseValues?.[i] ?? '')
-    const lineKey = JSON.stringify([values, caseValues])
-    const day = g.first ?? ''
-    const cellKey = `${day}\u0000${lineKey}`
-    const cell = p.cells.get(cellKey)
-    if (cell) cell.micro += micro
-    else p.cells.set(cellKey, { day, values, caseValues, micro })
-    const usageType = g.usageType ?? ''
-    const modelKey = `${usageType}\u0000${lineKey}`
-    const model = p.models.get(modelKey)
-    if (model) model.micro += micro
-    else p.models.set(modelKey, { usageType, values, caseValues, micro })
     p.first = minDay(p.first, g.first)
     p.last = maxDay(p.last, g.last)
     if (unattributed !== 0) {
@@ -214,6 +212,43 @@ export class CurSpendAccumulator {
         s.unattributed += unattributed
       } else p.untrackedSessions++
     }
+    return p
+  }
+
+  /** Micro-units of a caller's usage on one day with these line values (values `''` where absent). */
+  addCell(accountId: string, principal: string, day: string, values: string[], caseValues: string[], micro: number): void {
+    this.cell(this.record(this.caller(principal, accountId), accountId), day, values, caseValues, micro)
+  }
+
+  /** Micro-units of a caller's usage of one usage type with these line values. */
+  addModel(accountId: string, principal: string, usageType: string, values: string[], caseValues: string[], micro: number): void {
+    this.model(this.record(this.caller(principal, accountId), accountId), usageType, values, caseValues, micro)
+  }
+
+  private cell(p: PrincipalAcc, day: string, values: string[], caseValues: string[], micro: number): void {
+    const cellKey = `${day}\u0000${JSON.stringify([values, caseValues])}`
+    const cell = p.cells.get(cellKey)
+    if (cell) cell.micro += micro
+    else p.cells.set(cellKey, { day, values, caseValues, micro })
+  }
+
+  private model(p: PrincipalAcc, usageType: string, values: string[], caseValues: string[], micro: number): void {
+    const modelKey = `${usageType}\u0000${JSON.stringify([values, caseValues])}`
+    const model = p.models.get(modelKey)
+    if (model) model.micro += micro
+    else p.models.set(modelKey, { usageType, values, caseValues, micro })
+  }
+
+  /** The record of a caller (a role's sessions share their role's), made on first use. */
+  private record(caller: CurCaller, accountId: string): PrincipalAcc {
+    const key = `${caller.accountId}\u0000${caller.kind}\u0000${caller.kind === 'none' ? accountId : caller.arn}`
+    let p = this.principals.get(key)
+    if (!p) {
+      p = { caller: { ...caller, ...(caller.kind === 'none' ? { accountId } : {}) }, total: 0, unattributed: 0, byKey: this.tagKeys.map(() => ({ unattributed: 0, values: new Map() })), untrackedSessions: 0, rows: 0, cells: new Map(), models: new Map() }
+      delete p.caller.session
+      this.principals.set(key, p)
+    }
+    return p
   }
 
   /** `callerOf`, remembered per principal string: millions of rows name a few thousand callers. */

@@ -5,16 +5,16 @@
  */
 import type { ScanErrorEntry } from '../../model/finding.js'
 import type { SpendPeriod } from '../../model/spend.js'
-import { CurSpendAccumulator, IAM_PRINCIPAL_DATA_SINCE, defaultPeriod, emptyStats, periodMs } from '../../spend/cur-aggregate.js'
-import type { CurSpendData } from '../../spend/cur-model.js'
+import { CurSpendAccumulator, IAM_PRINCIPAL_DATA_SINCE, defaultPeriod, emptyStats, periodMs, utcDay } from '../../spend/cur-aggregate.js'
+import type { CurReadStats, CurSpendData } from '../../spend/cur-model.js'
 import type { CredentialSource } from '../live/clients.js'
 import type { AthenaRunOptions, AthenaSender } from './athena.js'
 import type { AthenaTarget } from './athena-sql.js'
 import { CUR_DOC, CurErrorCode, curError } from './errors.js'
 import type { ExportPlan } from './export-plan.js'
-import type { DuckReader } from './duckdb.js'
+import { RowKind, type DuckReader } from './duckdb.js'
 import { planErrors, readPlannedFile, type ExportIo, type ParquetSink } from './read.js'
-import { RowConsumer } from './rows.js'
+import { RowConsumer, type ObservedSpan } from './rows.js'
 import type { S3Sender } from './s3.js'
 import type { S3Location } from './s3-uri.js'
 
@@ -29,9 +29,10 @@ export interface CurLoadContext {
   now?: Date
   /**
    * Local Parquet: `auto` reads through DuckDB when its native module loads (hyparquet otherwise, and
-   * whenever DuckDB gives up); `hyparquet` never tries DuckDB (tests and the benchmark compare the two).
+   * whenever DuckDB gives up); `hyparquet` never tries DuckDB; `duckdb` throws where `auto` would fall
+   * back because DuckDB failed or did not load (tests and the benchmark compare the two readers).
    */
-  parquetReader?: 'auto' | 'hyparquet'
+  parquetReader?: 'auto' | 'hyparquet' | 'duckdb'
   /** Progress of a read (a line on a terminal): data files done of those planned, rows read so far. */
   onProgress?: (p: CurReadProgress) => void
 }
@@ -77,6 +78,7 @@ export async function loadPlannedExport(plan: ExportPlan, io: ExportIo, ctx: Cur
   // DuckDB reads local exports of Parquet files only (CSV and mixed exports stay in row order with hyparquet).
   const allParquet = plan.data.length > 0 && plan.data.every((f) => f.format === 'parquet')
   const duck = io.localPath && allParquet && ctx.parquetReader !== 'hyparquet' ? await (await import('./duckdb.js')).openDuckReader() : undefined
+  if (!duck && ctx.parquetReader === 'duckdb') throw new Error(allParquet && io.localPath ? 'DuckDB did not load' : 'DuckDB reads local Parquet exports only')
   if (duck) {
     try {
       const fast = await loadPlan(plan, io, ctx, source, displayKey, duck)
@@ -109,23 +111,14 @@ async function loadPlan(plan: ExportPlan, io: ExportIo, ctx: CurLoadContext, sou
     ctx.onProgress?.({ filesDone, files: plan.data.length, rows: stats.rows })
   }
   if (duck && sink && sink.length > 0) {
-    let clean = true
     try {
-      await duck.groups(
-        sink.map((s) => s.path),
-        [...new Set(sink.flatMap((s) => s.columns))],
-        ctx.tagKeys,
-        (g) => {
-          if (g.row) consumer.consume(g.row, '', 0, g.rows)
-          else consumer.countOther(g.account, g.rows)
-          clean = stats.skippedRows === 0
-          return clean
-        },
-      )
-    } catch {
-      clean = false
+      if (!(await aggregateWithDuck(duck, sink, acc, stats, consumer.span, ctx))) return undefined
+    } catch (e) {
+      if (ctx.parquetReader === 'duckdb') throw e
+      return undefined
     }
-    if (!clean) return undefined
+    // DuckDB counts the rows at the end of its one query.
+    ctx.onProgress?.({ filesDone, files: plan.data.length, rows: stats.rows })
   }
   stats.superseded = [...plan.superseded]
   if (stats.files === 0) {
@@ -137,4 +130,38 @@ async function loadPlan(plan: ExportPlan, io: ExportIo, ctx: CurLoadContext, sou
   const notes = [...plan.notes]
   if (stats.bedrockRows === 0) notes.push(`the CUR in ${source.location} has no Amazon Bedrock rows`)
   return { data: acc.result({ source, period, stats, notes }), errors }
+}
+
+const DAY_MS = 86_400_000
+
+/**
+ * The checked Parquet files through DuckDB's aggregation into the accumulator and the stats, as the row
+ * consumer would have put them there; false when a row would have been skipped (hyparquet reads the
+ * export then, and its errors name the row).
+ */
+async function aggregateWithDuck(duck: DuckReader, sink: ParquetSink, acc: CurSpendAccumulator, stats: CurReadStats, span: ObservedSpan, ctx: CurLoadContext): Promise<boolean> {
+  let clean = true
+  await duck.aggregate(
+    sink.map((s) => s.path),
+    { tagKeys: ctx.tagKeys, ...(ctx.period ? { period: periodMs(ctx.period) } : { notBefore: Date.parse(`${IAM_PRINCIPAL_DATA_SINCE}T00:00:00Z`) }) },
+    {
+      count(kind, account, rows, observed) {
+        stats.rows += rows
+        acc.sawAccount(account)
+        if (kind !== RowKind.Other) stats.bedrockRows += rows
+        if (kind === RowKind.NonUsage) stats.nonUsageRows += rows
+        if (kind === RowKind.Invalid) clean = false
+        if (kind === RowKind.Included && observed && !ctx.period) {
+          if (span.first === undefined || observed.first < span.first) span.first = observed.first
+          if (span.last === undefined || observed.last > span.last) span.last = observed.last
+        }
+      },
+      spend(g) {
+        acc.addSpend({ accountId: g.account, principal: g.principal, currency: g.currency, values: g.values, caseValues: g.caseValues, cost: g.cost, rows: g.rows, first: utcDay(g.firstDay * DAY_MS), last: utcDay(g.lastDay * DAY_MS) })
+      },
+      cell: (account, caller, day, values, caseValues, micro) => acc.addCell(account, caller, utcDay(day * DAY_MS), values, caseValues, micro),
+      model: (account, caller, usageType, values, caseValues, micro) => acc.addModel(account, caller, usageType, values, caseValues, micro),
+    },
+  )
+  return clean
 }

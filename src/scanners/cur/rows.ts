@@ -135,19 +135,9 @@ export class RowConsumer {
     return this.stats.skippedRows
   }
 
-  /** Rows that cannot be Bedrock (only counted, and their account seen). */
-  countOther(account: string, rows: number): void {
-    this.stats.rows += rows
-    if (this.stats.rows >= this.nextReport) this.report()
-    this.acc.sawAccount(account)
-  }
-
-  /**
-   * One line item, or `rows` line items with the same values whose costs are summed in `r.cost` (the
-   * DuckDB reader's groups): everything below is linear in the cost, so a group counts as its rows.
-   */
-  consume(r: RawRow, file: string, row: number, rows = 1): void {
-    this.stats.rows += rows
+  /** One line item. */
+  consume(r: RawRow, file: string, row: number): void {
+    this.stats.rows++
     if (this.stats.rows >= this.nextReport) this.report()
     const account = asString(r.account) ?? ''
     this.acc.sawAccount(account)
@@ -165,9 +155,9 @@ export class RowConsumer {
       }
     }
     if (!isBedrockProduct(productCode, productName)) return
-    this.stats.bedrockRows += rows
+    this.stats.bedrockRows++
     if (!isUsageLineItem(asString(r.lineItemType))) {
-      this.stats.nonUsageRows += rows
+      this.stats.nonUsageRows++
       return
     }
     if (!/^\d{12}$/.test(account)) return skipRow(this.stats, file, `\`line_item_usage_account_id\` is ${account === '' ? 'empty' : `not an account ID (${JSON.stringify(account)})`}`, row)
@@ -219,6 +209,6 @@ export class RowConsumer {
     // Days by usage start, as Athena's min/max of it: the same on both paths.
     const day = utcDay(start)
     const usageType = asString(r.usageType) || productName || productCode || ''
-    this.acc.add({ accountId: account, principal: asString(r.principal) ?? '', currency: asString(r.currency) || 'USD', values: this.values, caseValues: this.caseValues, usageType, cost: clipped, rows, first: day, last: day })
+    this.acc.add({ accountId: account, principal: asString(r.principal) ?? '', currency: asString(r.currency) || 'USD', values: this.values, caseValues: this.caseValues, usageType, cost: clipped, rows: 1, first: day, last: day })
   }
 }
