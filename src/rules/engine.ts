@@ -24,15 +24,17 @@ export function renderMessage(template: string, data: Record<string, string | nu
 }
 
 /**
- * A message template split once into literal text (even indexes) and placeholder names (odd indexes):
- * rendering is then a loop of concatenations instead of a regular expression per finding.
+ * A message template split once into literal text (even indexes) and placeholders (odd indexes):
+ * rendering is then a loop of concatenations instead of a regular expression per finding. A placeholder
+ * is a `data` key, or `key|bare` for a value without the backticks of a code span around it (a fix is
+ * the command that a message shows as code).
  */
 type CompiledTemplate = readonly string[]
 const compiled = new Map<string, CompiledTemplate>()
 function compile(template: string): CompiledTemplate {
   let c = compiled.get(template)
   if (!c) {
-    c = template.split(/\{(\w+)\}/)
+    c = template.split(/\{(\w+(?:\|bare)?)\}/)
     compiled.set(template, c)
   }
   return c
@@ -41,36 +43,69 @@ function renderCompiled(c: CompiledTemplate, data: Record<string, string | numbe
   let out = c[0]!
   for (let i = 1; i < c.length; i += 2) {
     const k = c[i]!
-    out += (k in data ? String(data[k]) : `{${k}}`) + c[i + 1]!
+    out += placeholder(k, data) + c[i + 1]!
   }
   return out
 }
+function placeholder(k: string, data: Record<string, string | number>): string {
+  if (k in data) return String(data[k])
+  if (!k.endsWith('|bare')) return `{${k}}`
+  const key = k.slice(0, -'|bare'.length)
+  if (!(key in data)) return `{${k}}`
+  const v = String(data[key])
+  return v.length >= 2 && v.startsWith('`') && v.endsWith('`') ? v.slice(1, -1) : v
+}
 
-const TEMPLATE = Symbol('tagwarden.messageTemplate')
-type LazyFinding = Finding & { [TEMPLATE]: CompiledTemplate }
-/** One getter and one setter for every finding: V8 then gives all findings the same hidden class. */
+/** The compiled message and fix templates of one rule message, shared by all its findings. */
+interface Templates {
+  message: CompiledTemplate
+  fix?: CompiledTemplate
+}
+const TEMPLATES = Symbol('tagwarden.templates')
+type LazyFinding = Finding & { [TEMPLATES]: Templates }
+/** One getter and one setter per property for every finding: V8 then gives all findings the same hidden class. */
 function getMessage(this: LazyFinding): string {
-  return renderCompiled(this[TEMPLATE], this.data)
+  return renderCompiled(this[TEMPLATES].message, this.data)
 }
-function setMessage(this: Finding, value: string): void {
-  Object.defineProperty(this, 'message', { value, writable: true, enumerable: true, configurable: true })
+function getFix(this: LazyFinding): string {
+  return renderCompiled(this[TEMPLATES].fix!, this.data)
 }
-const MESSAGE_ACCESSOR: PropertyDescriptor = { get: getMessage, set: setMessage, enumerable: true, configurable: true }
-const TEMPLATE_PROPERTY = { value: undefined as unknown, writable: false, enumerable: false, configurable: true }
+function setter(key: 'message' | 'fix'): (this: Finding, value: string) => void {
+  return function (this: Finding, value: string): void {
+    Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true })
+  }
+}
+const MESSAGE_ACCESSOR: PropertyDescriptor = { get: getMessage, set: setter('message'), enumerable: true, configurable: true }
+const FIX_ACCESSOR: PropertyDescriptor = { get: getFix, set: setter('fix'), enumerable: true, configurable: true }
+const TEMPLATES_PROPERTY = { value: undefined as unknown, writable: false, enumerable: false, configurable: true }
+const templatesCache = new Map<string, Map<string | undefined, Templates>>()
+function templates(message: string, fix: string | undefined): Templates {
+  let byFix = templatesCache.get(message)
+  if (!byFix) templatesCache.set(message, (byFix = new Map()))
+  let t = byFix.get(fix)
+  if (!t) byFix.set(fix, (t = fix === undefined ? { message: compile(message) } : { message: compile(message), fix: compile(fix) }))
+  return t
+}
 
 /**
  * A finding whose `message` is rendered from the template and `data` whenever it is read (reporters, the
  * JSON writer), not stored: at a million findings the message strings alone were a third of the heap.
  * `message` is an own enumerable property in its usual place, so `JSON.stringify`, spreads and
- * `Object.keys` see exactly what they saw when it was a string; the template is a non-enumerable
- * symbol property that no output carries.
+ * `Object.keys` see exactly what they saw when it was a string; the templates are a non-enumerable
+ * symbol property that no output carries. `fixTemplate`: the same for `fix`, which `withLazyFix` puts in
+ * its place later.
  */
-export function lazyMessageFinding(head: Pick<Finding, 'ruleId' | 'severity'>, template: string): Finding {
+export function lazyMessageFinding(head: Pick<Finding, 'ruleId' | 'severity'>, template: string, fixTemplate?: string): Finding {
   const f = head as Finding
   Object.defineProperty(f, 'message', MESSAGE_ACCESSOR)
-  TEMPLATE_PROPERTY.value = compile(template)
-  Object.defineProperty(f, TEMPLATE, TEMPLATE_PROPERTY)
+  TEMPLATES_PROPERTY.value = templates(template, fixTemplate)
+  Object.defineProperty(f, TEMPLATES, TEMPLATES_PROPERTY)
   return f
+}
+
+/** `fix` rendered from the rule's fix template and `data` when read, as `message` (see `lazyMessageFinding`). */
+function withLazyFix(f: Finding): void {
+  Object.defineProperty(f, 'fix', FIX_ACCESSOR)
 }
 
 /** A 12-digit AWS account ID (IaC inventories use pseudo accounts such as `iac:<file>`). */
@@ -167,6 +202,8 @@ function toFinding(inst: RuleInstance, rule: RuleModule, r: RuleReport, p: Princ
   if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown messageId ${r.messageId}`)
   const subject: Subject = r.subject ?? (p ? principalSubject(p, rule.meta.locus) : { kind: 'org' })
   if (r.tagKey !== undefined) subject.tagKey = r.tagKey
+  // A rule's fix template, when it has one for this message and the report gives no fix of its own.
+  const fixTemplate = r.fix === undefined ? rule.meta.fixes?.[r.messageId] : undefined
   const f = lazyMessageFinding(
     {
       ruleId: inst.id,
@@ -174,6 +211,7 @@ function toFinding(inst: RuleInstance, rule: RuleModule, r: RuleReport, p: Princ
       severity: r.severity !== undefined && SEVERITY_RANK[r.severity] < SEVERITY_RANK[inst.severity] ? r.severity : inst.severity,
     },
     template,
+    fixTemplate,
   )
   f.messageId = r.messageId
   f.data = r.data
@@ -183,6 +221,7 @@ function toFinding(inst: RuleInstance, rule: RuleModule, r: RuleReport, p: Princ
   const principalArn = p?.arn ?? (subject.kind === 'user' || subject.kind === 'role' ? subject.arn : undefined)
   if (principalArn) f.principalArn = principalArn
   if (r.fix) f.fix = r.fix
+  else if (fixTemplate !== undefined) withLazyFix(f)
   if (r.spend) f.spend = r.spend
   // Inline suppressions written next to an IaC resource.
   const inline = (p?.origin?.suppressions ?? r.suppressions)?.find((x) => x.rule === inst.id || x.rule === inst.base)

@@ -43,6 +43,12 @@ export interface RuleMeta<MessageIds extends string = string, OptionName extends
   appliesTo: SubjectKind[]
   /** messageId → template with `{placeholders}`. */
   messages: Record<MessageIds, string>
+  /**
+   * messageId → the finding's `fix` as a template like `messages` (rendered when read, never stored:
+   * a fix that is a function of `data` costs no memory per finding). `{key|bare}` is a value without the
+   * backticks of a code span around it. A report's own `fix` wins.
+   */
+  fixes?: Partial<Record<MessageIds, string>>
   /** SARIF `properties.tags`. */
   tags: string[]
   precision: 'very-high' | 'high' | 'medium' | 'low'

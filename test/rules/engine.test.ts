@@ -78,8 +78,19 @@ const orgBoom: OrgRule = {
   },
 }
 
+/** A fix from the rule's fix template (the command the message shows as code), or the report's own. */
+const fixing: PrincipalRule = {
+  scope: 'principal',
+  meta: { ...meta('fixing', { run: '{name}: run `{command}`', code: '{name}: run {command}' }), fixes: { run: '{command}', code: '{command|bare}' } },
+  check: (p) => [
+    { messageId: 'run', data: { name: p.name, command: `tag ${p.name}` }, spend: { total: 1, unattributed: 1, currency: 'USD', period: { start: '2026-08-01', end: '2026-09-01' } } },
+    { messageId: 'code', data: { name: p.name, command: `\`tag '${p.name}\`'\`` } },
+    { messageId: 'run', data: { name: p.name, command: 'not this' }, fix: 'its own' },
+  ],
+}
+
 const REGISTRY: ReadonlyMap<string, RuleModule> = new Map(
-  [probe, perKey, fragile, unknownMessage, orgBoom].map((r) => [r.meta.id, r] as [string, RuleModule]),
+  [probe, perKey, fragile, unknownMessage, orgBoom, fixing].map((r) => [r.meta.id, r] as [string, RuleModule]),
 )
 
 function principal(accountId: string, name: string, extra: Partial<PrincipalFacts> = {}): PrincipalFacts {
@@ -181,6 +192,21 @@ describe('rule instances', () => {
       ['probe-strict', 'note', 'role chat-lambda seen with ["cost-center"]'],
     ])
     expect(r.findings[0]!.fingerprint).not.toBe(r.findings[1]!.fingerprint)
+  })
+
+  it('renders a fix from the rule’s fix template when read, in the place a stored fix had, unless the report gives its own', () => {
+    const r = runRules(FACTS.slice(0, 1), emptyIndex(), config([instance('fixing')]), REGISTRY)
+    expect(r.findings.map((f) => f.fix)).toEqual(['tag chat-lambda', "tag 'chat-lambda`'", 'its own'])
+    const stored = (f: Finding): string => JSON.stringify({ ...JSON.parse(JSON.stringify(f)) })
+    const [lazy] = r.findings
+    // The keys in the order a stored fix gave them: after principalArn, before spend.
+    expect(Object.keys(lazy!)).toEqual(['ruleId', 'severity', 'message', 'messageId', 'data', 'subject', 'evidence', 'fingerprint', 'principalArn', 'fix', 'spend'])
+    expect(JSON.stringify(lazy)).toBe(stored(lazy!))
+    expect(JSON.parse(JSON.stringify(lazy)).fix).toBe('tag chat-lambda')
+    // A later writer (IaC fix hints) replaces it with a stored string.
+    lazy!.fix = 'replaced'
+    expect(lazy!.fix).toBe('replaced')
+    expect(Object.keys(lazy!).indexOf('fix')).toBe(9)
   })
 
   it('lists an instance whose base rule does not exist as not evaluated', () => {

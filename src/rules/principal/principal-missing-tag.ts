@@ -26,6 +26,8 @@ export const principalMissingTag = defineRule<Options, MessageIds>({
       missing:
         '{kind} {name} can run Bedrock inference ({actions}) but {problem}, so its Bedrock spend cannot be attributed by `{tagKey}`. To fix: {command}.',
     },
+    // The command the message shows (rendered when read, not stored per finding).
+    fixes: { missing: '{command|bare}' },
     tags: ['cost-attribution', 'tagging', 'bedrock'],
     precision: 'very-high',
     iacFix: 'add-tag',
@@ -66,7 +68,6 @@ export const principalMissingTag = defineRule<Options, MessageIds>({
           ...(s.state === 'missing' && s.nearMiss ? { nearMiss: s.nearMiss.key } : {}),
           paths: p.paths,
         },
-        fix: tagCommand(p, key),
       })
     }
     return out

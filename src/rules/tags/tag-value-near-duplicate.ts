@@ -122,6 +122,8 @@ export const tagValueNearDuplicate = defineRule<Options, MessageIds>({
       nearDuplicate:
         '{kind} {name} has `{tagKey}` = `{value}`, a near-duplicate of the common value `{common}` ({valueCount} vs {commonCount}); cost allocation reports them as two values, so this Bedrock spend is missing from `{common}`. Retag it: `{command}`.',
     },
+    // The command the message shows (rendered when read, not stored per finding).
+    fixes: { nearDuplicate: '{command}' },
     tags: ['cost-attribution', 'tagging', 'bedrock', 'org'],
     precision: 'medium',
     options: {
@@ -174,7 +176,6 @@ export const tagValueNearDuplicate = defineRule<Options, MessageIds>({
               command: tagCommand(p, req.key, d.common),
             },
             evidence: { value: d.value, common: d.common, valueCount: d.valueCount, commonCount: d.commonCount, reason: d.reason },
-            fix: tagCommand(p, req.key, d.common),
           })
         }
       }

@@ -23,6 +23,8 @@ export const tagValueWhitespace = defineRule<Options, MessageIds>({
       whitespace:
         '{kind} {name} has `{tagKey}` = {quoted} with {where} whitespace; cost allocation compares values exactly, so its Bedrock spend is reported apart from `{trimmed}`. Re-tag it: `{command}`.',
     },
+    // The command the message shows (rendered when read, not stored per finding).
+    fixes: { whitespace: '{command}' },
     tags: ['cost-attribution', 'tagging', 'bedrock'],
     precision: 'very-high',
     options: {
@@ -56,7 +58,6 @@ export const tagValueWhitespace = defineRule<Options, MessageIds>({
           command: tagCommand(p, t.key, trimmed),
         },
         evidence: { ...capabilityEvidence(p), value: t.value },
-        fix: tagCommand(p, t.key, trimmed),
       })
     }
     return out
