@@ -14,7 +14,7 @@
  */
 import { spawn } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createGzip } from 'node:zlib'
 import { once } from 'node:events'
@@ -114,7 +114,8 @@ interface ChildResult {
   principals: number
 }
 
-type Reader = 'auto' | 'hyparquet'
+/** `duckdb` fails rather than fall back, so a DuckDB row is always DuckDB's. */
+type Reader = 'duckdb' | 'hyparquet'
 
 /** Reads DIR in a fresh process, so each peak RSS is its own. */
 function measure(dir: string, reader: Reader): Promise<ChildResult> {
@@ -179,10 +180,11 @@ export const curBenchmark: Benchmark = {
             log(`${format} ${rows.toLocaleString('en')} rows generated in ${((performance.now() - g0) / 1000).toFixed(1)} s`)
           }
           // Parquet side by side: DuckDB (the default where it loads) and hyparquet (the fallback).
-          for (const reader of format === 'parquet' ? (['auto', 'hyparquet'] as const) : (['hyparquet'] as const)) {
+          for (const reader of format === 'parquet' ? (['duckdb', 'hyparquet'] as const) : (['hyparquet'] as const)) {
+            const load = loadavg()[0]!
             const m = await measure(dir, reader)
-            const label = format === 'parquet' ? (reader === 'auto' ? ' (DuckDB)' : ' (hyparquet)') : ''
-            log(`${format}${label} ${rows.toLocaleString('en')} rows read in ${m.seconds.toFixed(1)} s (CPU ${m.cpuSeconds.toFixed(1)} s), peak RSS ${m.maxRssMb.toFixed(0)} MB`)
+            const label = format === 'parquet' ? (reader === 'duckdb' ? ' (DuckDB)' : ' (hyparquet)') : ''
+            log(`${format}${label} ${rows.toLocaleString('en')} rows read in ${m.seconds.toFixed(1)} s (CPU ${m.cpuSeconds.toFixed(1)} s), peak RSS ${m.maxRssMb.toFixed(0)} MB, load average ${load.toFixed(1)} before`)
             rowsOut.push({
               benchmark: 'cur',
               case: `${format} ${rows / 1e6}M rows${label}`,
@@ -194,6 +196,7 @@ export const curBenchmark: Benchmark = {
                 'bedrock rows': m.bedrockRows.toLocaleString('en'),
                 total: m.total.toFixed(2),
                 principals: m.principals,
+                'load average': load.toFixed(1),
               },
             })
           }
@@ -220,4 +223,4 @@ if (process.argv.includes('--generate')) {
   generateParquet(dir!, Number(rows))
   writeFileSync(join(dir!, '.complete'), '')
 }
-if (process.argv.includes('--child')) await child(process.argv[process.argv.indexOf('--child') + 1]!, (process.argv[process.argv.indexOf('--child') + 2] ?? 'auto') as Reader)
+if (process.argv.includes('--child')) await child(process.argv[process.argv.indexOf('--child') + 1]!, (process.argv[process.argv.indexOf('--child') + 2] ?? 'duckdb') as Reader)
