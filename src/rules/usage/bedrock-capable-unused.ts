@@ -2,6 +2,7 @@ import { defineRule } from '../types.js'
 import { capabilityEvidence } from '../evidence.js'
 import { summarizeActions } from '../tag-helpers.js'
 import { classifyUsage, describeUnused } from '../../usage/classify.js'
+import { permissionSetNameOfRole } from '../../analysis/identity-center.js'
 
 /**
  * A principal that may run Bedrock but never has: nothing to attribute yet, and a permission nobody
@@ -10,7 +11,7 @@ import { classifyUsage, describeUnused } from '../../usage/classify.js'
  * which already asks for their Bedrock permissions to go.
  */
 type Options = Record<never, never>
-type MessageIds = 'unused'
+type MessageIds = 'unused' | 'unusedPermissionSet'
 
 export const bedrockCapableUnused = defineRule<Options, MessageIds>({
   scope: 'principal',
@@ -25,6 +26,9 @@ export const bedrockCapableUnused = defineRule<Options, MessageIds>({
     appliesTo: ['user', 'role'],
     messages: {
       unused: '{kind} {name} can run Bedrock inference ({actions}) but {evidence}. Remove its Bedrock permissions (least privilege): an unused permission has no spend to attribute, only risk.',
+      // IAM refuses changes to permission-set roles (UnmodifiableEntity): the fix is in Identity Center.
+      unusedPermissionSet:
+        'Role {name} can run Bedrock inference ({actions}) but {evidence}. IAM Identity Center manages this role: remove the Bedrock permissions from permission set {permissionSet} (or its assignment to this account), not from the role.',
     },
     tags: ['least-privilege', 'bedrock', 'usage'],
     precision: 'high',
@@ -38,15 +42,13 @@ export const bedrockCapableUnused = defineRule<Options, MessageIds>({
     // `bedrockUsage` is set by `scan --usage` (Access Advisor) or CUR spend; absent otherwise.
     const usage = classifyUsage(p)
     if (usage.bedrock !== 'unused') return []
+    const permissionSet = p.kind === 'role' ? permissionSetNameOfRole(p.name, p.path) : undefined
+    const data = { name: p.name, actions: summarizeActions(p.capability.actions), evidence: describeUnused(usage) }
     return [
       {
-        messageId: 'unused',
-        data: {
-          kind: p.kind === 'user' ? 'IAM user' : 'Role',
-          name: p.name,
-          actions: summarizeActions(p.capability.actions),
-          evidence: describeUnused(usage),
-        },
+        ...(permissionSet !== undefined
+          ? { messageId: 'unusedPermissionSet' as const, data: { ...data, permissionSet } }
+          : { messageId: 'unused' as const, data: { ...data, kind: p.kind === 'user' ? 'IAM user' : 'Role' } }),
         evidence: {
           ...capabilityEvidence(p),
           usage: { state: usage.state, ...(usage.source ? { source: usage.source } : {}), ...(usage.lastUsed ? { lastUsed: usage.lastUsed } : {}), ...(usage.windowStart ? { windowStart: usage.windowStart } : {}) },
