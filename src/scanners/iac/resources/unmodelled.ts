@@ -10,6 +10,10 @@
  * - `AWS::IAM::InstanceProfile`, `AWS::IAM::AccessKey`, `AWS::Lambda::Permission`, bucket and queue policies:
  *   they hand out a role or user defined elsewhere (which is evaluated there) or grant access to one resource,
  *   never a Bedrock inference permission.
+ * - The roles and policies other SAM resources generate: `AWS::Serverless::Connector` grants only the permissions of
+ *   its profiles (samtranslator/model/connector_profiles/profiles.json: DynamoDB, EventBridge, Lambda, Location, S3,
+ *   SNS, SQS, Step Functions; no Bedrock), `AWS::Serverless::GraphQLApi` data-source roles only DynamoDB or Lambda,
+ *   event sources and `DeploymentPreference` only their own service's actions.
  */
 
 /**
