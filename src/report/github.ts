@@ -11,6 +11,7 @@ import type { Finding, ScanReport, Severity } from '../model/finding.js'
 import { compareFindings } from '../model/fingerprint.js'
 import type { ReportRule } from './report-rule.js'
 import { findingLocation, subjectLabel } from './locations.js'
+import { notEvaluatedLine } from './scope.js'
 
 export interface GithubOptions {
   /** Per annotation type and step (GitHub: 10). */
@@ -60,6 +61,18 @@ export function formatGithub(report: ScanReport, _rules: readonly ReportRule[], 
     queues.error.push(command('error', { title: `tagwarden input error: ${e.code}` }, `${e.message}${e.accountId ? ` (account ${e.accountId})` : ''}${e.hint ? `\nhint: ${e.hint}` : ''}`))
   }
   for (const f of gating) queues[COMMAND[f.severity]].push(findingCommand(f, opts))
+  // Never a silent clean: one notice (first in its queue) says what was not evaluated.
+  const notEvaluated = report.summary.notEvaluated ?? []
+  if (notEvaluated.length > 0) {
+    const first = notEvaluatedLine(notEvaluated[0]!)
+    queues.notice.unshift(
+      command(
+        'notice',
+        { title: 'tagwarden: not evaluated' },
+        `${notEvaluated.length === 1 ? '1 item was' : `${notEvaluated.length} items were`} not evaluated, so the result does not cover ${notEvaluated.length === 1 ? 'it' : 'them'}: ${first}${notEvaluated.length > 1 ? ` (and ${notEvaluated.length - 1} more)` : ''}. The step summary and the JSON output (summary.notEvaluated) list them; --strict fails the gate on them.`,
+      ),
+    )
+  }
 
   const available = queues.error.length + queues.warning.length + queues.notice.length
   const fitsAll = (['error', 'warning', 'notice'] as const).every((k) => queues[k].length <= perType) && available <= total

@@ -16,13 +16,14 @@
  *   them the lowest-severity results are dropped with a warning, never an invalid file.
  */
 import { gzipSync } from 'node:zlib'
-import type { Finding, ScanReport, Severity } from '../model/finding.js'
+import type { Finding, NotEvaluatedEntry, ScanReport, Severity } from '../model/finding.js'
 import { ruleDocUrl, ruleHelpMarkdown, ruleHelpText } from '../rules/docs.js'
 import { compareFindings } from '../model/fingerprint.js'
 import { mdCode } from './markdown-text.js'
 import type { ReportRule } from './report-rule.js'
 import { jsonChunks } from './json.js'
 import { findingLocation } from './locations.js'
+import { notEvaluatedLine } from './scope.js'
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json'
 export const TOOL_INFORMATION_URI = 'https://github.com/tagwarden/tagwarden'
@@ -196,6 +197,15 @@ export function sarifFindings(findings: readonly Finding[], opts: SarifOptions =
     .sort(compareFindings)
 }
 
+/** Not-evaluated entries shown to a SARIF reader (code scanning's tool status), capped, never silently. */
+const MAX_NOT_EVALUATED_NOTIFICATIONS = 100
+
+function notEvaluatedNotifications(entries: readonly NotEvaluatedEntry[]): Array<{ level: 'note'; message: { text: string } }> {
+  const shown = entries.slice(0, MAX_NOT_EVALUATED_NOTIFICATIONS).map((n) => ({ level: 'note' as const, message: { text: `not evaluated: ${notEvaluatedLine(n)}` } }))
+  const left = entries.length - shown.length
+  return left > 0 ? [...shown, { level: 'note', message: { text: `not evaluated: ${left} more entries in summary.notEvaluated of the JSON output` } }] : shown
+}
+
 function buildRun(report: ScanReport, rules: readonly ReportRule[], findings: readonly Finding[], opts: SarifOptions, notices: string[]): SarifRun {
   const descriptors = sarifRules(rules)
   const index = new Map(descriptors.map((d, i) => [d.id, i]))
@@ -212,6 +222,7 @@ function buildRun(report: ScanReport, rules: readonly ReportRule[], findings: re
   const notifications: NonNullable<SarifRun['invocations'][number]['toolExecutionNotifications']> = [
     ...report.errors.map((e) => ({ level: 'error' as const, message: { text: `${e.code}: ${e.message}${e.accountId ? ` (account ${e.accountId})` : ''}` } })),
     ...notices.map((n) => ({ level: 'warning' as const, message: { text: n } })),
+    ...notEvaluatedNotifications(report.summary.notEvaluated ?? []),
   ]
   const run: SarifRun = {
     tool: {

@@ -213,11 +213,16 @@ describe('junit', () => {
 })
 
 describe('github workflow commands', () => {
+  // The demo scan leaves two Identity Center roles not evaluated; these tests are about findings.
+  const evaluated = (findings: ScanReport['findings'], errors: ScanReport['errors'] = []): ScanReport => {
+    const r = reportWith(demo, findings, errors)
+    return { ...r, summary: { ...r.summary, notEvaluated: [] } }
+  }
   const role = (i: number, severity: 'error' | 'warning' | 'note') =>
     finding({ severity, message: `m${i}`, subject: { kind: 'role', arn: `arn:aws:iam::111111111111:role/r${i}`, accountId: '111111111111', name: `r${i}` } })
 
   it('writes one annotation per finding, errors first, without file= for live subjects', () => {
-    const out = formatGithub(demo, rules).trimEnd().split('\n')
+    const out = formatGithub(evaluated(demo.findings), rules).trimEnd().split('\n')
     expect(out).toHaveLength(demo.findings.length)
     const kinds = out.map((l) => /^::(\w+)/.exec(l)![1])
     expect(kinds).toEqual([...kinds].sort((a, b) => ['error', 'warning', 'notice'].indexOf(a!) - ['error', 'warning', 'notice'].indexOf(b!)))
@@ -228,12 +233,12 @@ describe('github workflow commands', () => {
 
   it('uses file=, line= and col= for template findings', () => {
     const iac = finding({ subject: { kind: 'iac-resource', file: 'infra/a,b.yaml', line: 4, column: 3, logicalId: 'R' }, message: 'line1\nline2 100%' })
-    expect(formatGithub(reportWith(demo, [iac]), rules)).toBe('::error file=infra/a%2Cb.yaml,line=4,col=3,title=principal-missing-tag::line1%0Aline2 100%25\n')
+    expect(formatGithub(evaluated([iac]), rules)).toBe('::error file=infra/a%2Cb.yaml,line=4,col=3,title=principal-missing-tag::line1%0Aline2 100%25\n')
   })
 
   it('keeps within 10 per type and 50 per job, and closes with a note when truncated', () => {
     const many = [...Array.from({ length: 15 }, (_, i) => role(i, 'error')), ...Array.from({ length: 12 }, (_, i) => role(100 + i, 'warning')), ...Array.from({ length: 30 }, (_, i) => role(200 + i, 'note'))]
-    const out = formatGithub(reportWith(demo, many), rules).trimEnd().split('\n')
+    const out = formatGithub(evaluated(many), rules).trimEnd().split('\n')
     const count = (k: string): number => out.filter((l) => l.startsWith(`::${k}`)).length
     expect(count('error')).toBe(10)
     expect(count('warning')).toBe(10)
@@ -247,7 +252,7 @@ describe('github workflow commands', () => {
 
   it('respects a lower per-job budget', () => {
     const many = Array.from({ length: 8 }, (_, i) => role(i, 'error')).concat(Array.from({ length: 8 }, (_, i) => role(50 + i, 'warning')))
-    const out = formatGithub(reportWith(demo, many), rules, { maxTotal: 10 }).trimEnd().split('\n')
+    const out = formatGithub(evaluated(many), rules, { maxTotal: 10 }).trimEnd().split('\n')
     expect(out).toHaveLength(10)
     expect(out.filter((l) => l.startsWith('::error'))).toHaveLength(8)
     expect(out.at(-1)).toMatch(/^::notice/)
@@ -255,7 +260,7 @@ describe('github workflow commands', () => {
 
   it('leaves out suppressed and baselined findings and puts input errors first', () => {
     const [a, b, c] = demo.findings
-    const r = reportWith(demo, [{ ...a!, suppressed: { kind: 'exception', reason: 'x' } }, { ...b!, baselineState: 'unchanged' }, { ...c!, baselineState: 'new' }], [{ source: 's.json', code: 'bad-json', message: 'oops' }])
+    const r = evaluated([{ ...a!, suppressed: { kind: 'exception', reason: 'x' } }, { ...b!, baselineState: 'unchanged' }, { ...c!, baselineState: 'new' }], [{ source: 's.json', code: 'bad-json', message: 'oops' }])
     const out = formatGithub(r, rules).trimEnd().split('\n')
     expect(out).toHaveLength(2)
     expect(out[0]).toBe('::error title=tagwarden input error%3A bad-json::oops')
@@ -268,7 +273,16 @@ describe('github workflow commands', () => {
   })
 
   it('writes nothing for a clean report', () => {
-    expect(formatGithub(reportWith(demo, []), rules)).toBe('')
+    expect(formatGithub(evaluated([]), rules)).toBe('')
+  })
+
+  it('says in one notice, first among the notices, what was not evaluated: no clean-looking run without it', () => {
+    const r = evaluated([])
+    const one: ScanReport = { ...r, summary: { ...r.summary, notEvaluated: [{ file: 't.yaml', resource: 'R\n::error::x', reason: 'Custom::X is not modelled' }] } }
+    expect(formatGithub(one, rules)).toBe('::notice title=tagwarden%3A not evaluated::1 item was not evaluated, so the result does not cover it: t.yaml R%0A::error::x: Custom::X is not modelled. The step summary and the JSON output (summary.notEvaluated) list them; --strict fails the gate on them.\n')
+    const lines = formatGithub(demo, rules).trimEnd().split('\n')
+    expect(lines.filter((l) => l.startsWith('::notice title=tagwarden%3A not evaluated::2 items were not evaluated'))).toHaveLength(1)
+    expect(lines).toHaveLength(demo.findings.length + 1)
   })
 
   it('matches the golden file', async () => {

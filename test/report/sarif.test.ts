@@ -235,6 +235,19 @@ describe('SARIF results', () => {
     expect(inv.executionSuccessful).toBe(false)
     expect(inv.toolExecutionNotifications?.[0]).toEqual({ level: 'error', message: { text: 'bad-json: Unexpected token' } })
   })
+
+  it('records what was not evaluated as note notifications (at most 100, then how many more), the run still successful', () => {
+    const base = reportWith(demo, [])
+    const entries = Array.from({ length: 102 }, (_, i) => ({ file: `t${i}.yaml`, resource: 'R', reason: 'Custom::X is not modelled' }))
+    const inv = parse(renderSarif({ ...base, summary: { ...base.summary, notEvaluated: entries } }, rules).text).runs[0]!.invocations[0]!
+    expect(inv.executionSuccessful).toBe(true)
+    const notes = inv.toolExecutionNotifications ?? []
+    expect(notes).toHaveLength(101)
+    expect(notes[0]).toEqual({ level: 'note', message: { text: 'not evaluated: t0.yaml R: Custom::X is not modelled' } })
+    expect(notes[100]).toEqual({ level: 'note', message: { text: 'not evaluated: 2 more entries in summary.notEvaluated of the JSON output' } })
+    const none = parse(renderSarif({ ...base, summary: { ...base.summary, notEvaluated: [] } }, rules).text).runs[0]!.invocations[0]!
+    expect(none.toolExecutionNotifications).toBeUndefined()
+  })
 })
 
 describe('SARIF rules', () => {
