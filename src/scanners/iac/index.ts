@@ -109,10 +109,11 @@ function mapKeys(node: CNode | undefined): Map<string, CNode> {
   return new Map(node?.t === 'map' ? node.entries.map((e) => [e.key, e.value]) : [])
 }
 
-/** A parsed document is a template when its `Resources` mapping has entries with a `Type`. */
+/** A parsed document is a template when its `Resources` mapping has entries with a `Type` (or that a transform fills in). */
 export function isTemplateDocument(root: CNode): boolean {
   const res = mapKeys(root).get('Resources')
-  return res?.t === 'map' && res.entries.some((e) => mapKeys(e.value).has('Type'))
+  // `Fn::Transform` (AWS::Include) and `Fn::ForEach::…` entries stand for resources added at deploy time (cfn/transforms.ts).
+  return res?.t === 'map' && res.entries.some((e) => mapKeys(e.value).has('Type') || e.key === 'Fn::Transform' || e.key.startsWith('Fn::ForEach::'))
 }
 
 /** Looks like a template that does not parse: the parse error is then reported, not the file skipped. */

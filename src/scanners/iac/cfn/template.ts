@@ -18,6 +18,7 @@ import { Unknown, concat, display, fromJson, isRecord, isUnknown, unknownPiece, 
 import { child, entry, type CEntry, type CNode } from './parse.js'
 import { TemplateResolver } from './resolve.js'
 import { SAM_ROLE_KINDS, samRole, type SamContext } from './sam.js'
+import { transformGaps } from './transforms.js'
 
 export interface TemplateInput {
   root: CNode
@@ -126,6 +127,7 @@ class CfnTemplate {
       }
     }
     this.byId = new Map(written.map((r) => [r.logicalId, r]))
+    for (const g of transformGaps(input.root)) this.notEvaluated(g.resource, g.reason)
     this.resolver.hooks = {
       ref: (id) => {
         const r = this.iamResource(id)
@@ -160,8 +162,8 @@ class CfnTemplate {
   }
 
   /** What something of the template was not evaluated for (`summary.notEvaluated`). */
-  notEvaluated(resource: string, reason: string, statement?: string): void {
-    ;(this.inv.notEvaluated ??= []).push({ file: this.input.file, resource, ...(statement !== undefined ? { statement } : {}), reason })
+  notEvaluated(resource: string | undefined, reason: string, statement?: string): void {
+    ;(this.inv.notEvaluated ??= []).push({ file: this.input.file, ...(resource !== undefined ? { resource } : {}), ...(statement !== undefined ? { statement } : {}), reason })
   }
 
   /** The role SAM generates for a function or state machine, as an `AWS::IAM::Role` resource of its own. */
