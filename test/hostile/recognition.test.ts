@@ -43,3 +43,44 @@ describe('hostile input: recognition by parsing', () => {
     expect((JSON.parse(named.stdout) as { errors: Array<{ code: string }> }).errors.map((e) => e.code)).toEqual(['iac-not-scannable'])
   })
 })
+
+interface NotEvaluatedReport {
+  findings: unknown[]
+  errors: Array<{ code: string; source: string }>
+  summary: { notEvaluated: Array<{ file?: string; resource?: string; reason: string }> }
+}
+
+describe('hostile input: what a transform adds at deploy time', () => {
+  it.each([
+    ['an AWS::Include in place of resources', 'Resources:\n  B: {Type: AWS::S3::Bucket}\n  Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://b/roles.yaml}}\n', 'Fn::Transform'],
+    ['only an AWS::Include', 'Resources:\n  Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://b/roles.yaml}}\n', 'Fn::Transform'],
+    ['a Fn::ForEach loop', "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Roles: [N, [a, b], {'${N}Role': {Type: AWS::IAM::Role}}]\n", 'Fn::ForEach::Roles'],
+    ['a macro', 'Transform: [AWS::Serverless-2016-10-31, MyMacro]\nResources:\n  B: {Type: AWS::S3::Bucket}\n', undefined],
+  ])('%s is a notEvaluated entry, in a folder walk too (exit 2 with --strict)', async (_what, text, resource) => {
+    const dir = tempTree({ 't/x.yaml': text, 't/clean.yaml': CLEAN_TEMPLATE })
+    const r = await runCli(['scan', '--iac', 't', '--format', 'json'], { cwd: dir })
+    expect(r.status).toBe(0)
+    const entries = (JSON.parse(r.stdout) as NotEvaluatedReport).summary.notEvaluated
+    expect(entries).toEqual([expect.objectContaining({ file: 't/x.yaml', ...(resource ? { resource } : {}) })])
+    expect((await runCli(['scan', '--iac', 't', '--strict'], { cwd: dir })).status).toBe(2)
+  })
+})
+
+describe('hostile input: Terraform plans that are not whole', () => {
+  const plan = (extra: string): string => `{"format_version":"1.2","terraform_version":"1.9.0","resource_changes":[]${extra}}`
+
+  it('a plan that errored is an input error (exit 2), whatever else was found', async () => {
+    const dir = tempTree({ 'plan.json': plan(',"errored":true'), 'clean.yaml': CLEAN_TEMPLATE })
+    const r = await runCli(['scan', '--iac', 'plan.json', 'clean.yaml', '--format', 'json'], { cwd: dir })
+    expect(r.status).toBe(2)
+    expect((JSON.parse(r.stdout) as NotEvaluatedReport).errors.map((e) => [e.code, e.source])).toEqual([['iac-unsupported-plan-format', 'plan.json']])
+  })
+
+  it('a plan with deferred changes (complete: false) is a notEvaluated entry (exit 2 with --strict)', async () => {
+    const dir = tempTree({ 'plan.json': plan(',"complete":false') })
+    const r = await runCli(['scan', '--iac', 'plan.json', '--format', 'json'], { cwd: dir })
+    expect(r.status).toBe(0)
+    expect((JSON.parse(r.stdout) as NotEvaluatedReport).summary.notEvaluated).toEqual([expect.objectContaining({ file: 'plan.json' })])
+    expect((await runCli(['scan', '--iac', 'plan.json', '--strict'], { cwd: dir })).status).toBe(2)
+  })
+})

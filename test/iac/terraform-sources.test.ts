@@ -111,7 +111,7 @@ describe('Terraform plan reader', () => {
     if (!pretty.ok || !compact.ok) return
     expect(compact.members).toEqual(pretty.members)
     expect(pretty.members.keys).toEqual(expect.arrayContaining(['prior_state', 'planned_values', 'resource_changes', 'configuration']))
-    expect(Object.keys(pretty.members).sort()).toEqual(['configuration', 'format_version', 'keys', 'resource_changes', 'terraform_version'])
+    expect(Object.keys(pretty.members).sort()).toEqual(['complete', 'configuration', 'errored', 'format_version', 'keys', 'resource_changes', 'terraform_version'])
   })
 
   it('reports where a plan is cut off or broken, also in the parts it skips', () => {

@@ -33,6 +33,7 @@ export const IAC_HINTS = {
     'CloudFormation rejects templates over 1 MB (51,200 bytes when passed inline); split the stack into nested stacks. tagwarden scanned the other files.',
   planFormat:
     'Produce the plan with a Terraform release that writes format_version 1.x: `terraform plan -out=plan.out && terraform show -json plan.out > plan.json`.',
+  planErrored: 'Fix what `terraform plan` reports, then write the plan again with `terraform show -json plan.out > plan.json`; a gate must not pass on a plan that failed.',
   planParse: 'Write the plan with `terraform show -json plan.out > plan.json` (not the human-readable `terraform show`), and check the file is complete.',
   invalidPolicy: 'IAM would reject this policy document at deploy time; fix it in the template. The principal was analysed without it.',
   unreadable: 'Check that the path exists and is readable by the user running tagwarden.',

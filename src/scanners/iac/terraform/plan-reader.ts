@@ -2,12 +2,12 @@
  * Stream a `terraform show -json` plan and keep only the top-level members tagwarden reads. Plans of large
  * estates run to tens of megabytes, most of it `prior_state`, `planned_values` and `resource_drift`; those
  * are scanned character by character (checked for JSON syntax, never materialised) and only
- * `format_version`, `terraform_version`, `resource_changes` and `configuration` are parsed.
+ * `format_version`, `terraform_version`, `resource_changes`, `configuration`, `errored` and `complete` are parsed.
  */
 import { createReadStream } from 'node:fs'
 import { jsonErrorPosition } from '../../../iam/policy-document.js'
 
-export const WANTED_MEMBERS = ['format_version', 'terraform_version', 'resource_changes', 'configuration'] as const
+export const WANTED_MEMBERS = ['format_version', 'terraform_version', 'resource_changes', 'configuration', 'errored', 'complete'] as const
 
 export type PlanMembers = Partial<Record<(typeof WANTED_MEMBERS)[number], unknown>> & {
   /** Top-level keys seen, wanted or not (to tell a plan from a state file). */

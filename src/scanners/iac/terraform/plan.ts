@@ -162,7 +162,15 @@ export async function planToInventory(input: PlanInput): Promise<PlanResult> {
     )
     return { errors }
   }
+  // Terraform 1.5+ marks a plan that failed part-way (`errored`): the resources after the error are missing
+  // and the plan cannot be applied. https://developer.hashicorp.com/terraform/internals/json-format
+  if (members.errored === true) {
+    errors.push(iacError(IacErrorCode.UnsupportedPlanFormat, file, undefined, 'the plan errored (`errored: true`): Terraform stopped planning, so resources are missing from it', IAC_HINTS.planErrored))
+    return { errors }
+  }
   const inv = newIacInventory(input.key, 'terraform', file)
+  // Deferred changes (Terraform 1.8+, `complete: false`) are planned only in a later run.
+  if (members.complete === false) (inv.notEvaluated ??= []).push({ file, reason: 'the plan is not complete (`complete: false`): deferred changes are planned in a later run and are not evaluated' })
   const config = (isObj(members.configuration) ? members.configuration : {}) as Configuration
   const allChanges = (Array.isArray(members.resource_changes) ? members.resource_changes : []).filter(
     (r): r is ResourceChange => isObj(r) && typeof r.address === 'string' && typeof r.type === 'string' && isObj(r.change),
