@@ -80,6 +80,14 @@ describe.skipIf(!duckLoads)('the DuckDB Parquet reader', () => {
     expect(duckAll).toBe(hyparquetAll)
   })
 
+  it('gives exactly what hyparquet gives for exports without the optional columns', async () => {
+    for (const omit of [['line_item_usage_end_date'], ['product'], ['line_item_usage_type', 'line_item_currency_code']]) {
+      writeCurParquet(join(tmp, `${omit[0]}.parquet`), mixedRows(), { omit })
+      const [duck, hyparquet] = await both(join(tmp, `${omit[0]}.parquet`))
+      expect(duck).toBe(hyparquet)
+    }
+  })
+
   it('leaves a file with a row it would skip, or a path DuckDB would read as a pattern, to hyparquet', async () => {
     const ok: CurFixtureRow = { account: A1, principal: `arn:aws:iam::${A1}:user/alice`, cost: 1, start: '2026-07-22T00:00:00Z', tags: {} }
     writeCurParquet(join(tmp, 'bad.parquet'), [ok, { ...ok, account: 'not-an-account' }, { ...ok, cost: Number.NaN }])

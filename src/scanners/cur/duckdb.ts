@@ -165,7 +165,7 @@ export function aggregateSql(from: string, columns: ReadonlySet<string>, opts: D
   const base = [
     `SELECT ${col(COL.account)} AS account, ${col(COL.principal)} AS principal, ${col(COL.currency)} AS currency, ${col(COL.usageType)} AS usage_type,`,
     `  ${code} AS code, ${name} AS name, ${ident(COL.lineItemType)} AS line_type, CAST(${ident(COL.cost)} AS DOUBLE) AS cost,`,
-    `  epoch_ms(${ident(COL.start)}) AS s, coalesce(epoch_ms(${col(COL.end)}), epoch_ms(${ident(COL.start)})) AS e,`,
+    `  epoch_ms(${ident(COL.start)}) AS s, ${columns.has(COL.end) ? `coalesce(epoch_ms(${ident(COL.end)}), epoch_ms(${ident(COL.start)}))` : `epoch_ms(${ident(COL.start)})`} AS e,`,
     `  file_index * 1099511627776 + file_row_number AS pos, ${ident(COL.tags)} AS tags`,
     `FROM ${from}`,
   ].join('\n')
