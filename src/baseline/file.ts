@@ -4,12 +4,15 @@
  * uses the fingerprint alone (rule + subject identity + tag key, no line numbers), so reordering
  * inputs or rescanning does not invalidate it. Entries are sorted for small, stable diffs.
  */
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { UsageError } from '../errors.js'
 import type { ScanReport } from '../model/finding.js'
 import { subjectLabel } from '../report/locations.js'
+import { readRegularTextSync } from '../util/read-file.js'
 
 export const BASELINE_VERSION = 1
+/** A baseline larger than this is refused (about a million findings). */
+export const BASELINE_MAX_BYTES = 256 * 1024 * 1024
 export const DEFAULT_BASELINE_PATH = '.tagwarden-baseline.json'
 
 export interface BaselineEntry {
@@ -97,7 +100,7 @@ export function readBaselineFile(path: string): BaselineFile {
   let text: string
   try {
     if (statSync(path).isDirectory()) throw bad(path, 'it is a directory')
-    text = readFileSync(path, 'utf8')
+    text = readRegularTextSync(path, BASELINE_MAX_BYTES)
   } catch (e) {
     if (e instanceof UsageError) throw e
     throw new UsageError('baseline-unreadable', `cannot read baseline ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'create it first with `tagwarden baseline create`')

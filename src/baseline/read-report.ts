@@ -1,7 +1,10 @@
 /** Reads a `scan --format json` result back (for `baseline create --from` and `diff`). */
-import { readFileSync } from 'node:fs'
 import { UsageError } from '../errors.js'
 import type { ScanReport } from '../model/finding.js'
+import { readRegularTextSync } from '../util/read-file.js'
+
+/** About the largest string V8 holds; a JSON result this large is refused, not read without end. */
+const REPORT_MAX_BYTES = 512 * 1024 * 1024
 
 function bad(path: string, what: string): UsageError {
   return new UsageError('report-invalid', `${path} is not a tagwarden JSON result: ${what}`, 'produce one with `tagwarden scan --format json --output results.json` (or --json-output results.json)')
@@ -36,7 +39,7 @@ export function parseReport(text: string, path: string): ScanReport {
 export function readReportFile(path: string): ScanReport {
   let text: string
   try {
-    text = readFileSync(path, 'utf8')
+    text = readRegularTextSync(path, REPORT_MAX_BYTES)
   } catch (e) {
     throw new UsageError('report-unreadable', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'give the path of a `tagwarden scan --format json` result')
   }

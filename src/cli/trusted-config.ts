@@ -4,15 +4,13 @@
  * the working tree, which the pull request controls. A file missing at REF means the bundled rules / no
  * baseline; a working-tree copy that differs is ignored and said to differ (docs/security.md).
  */
-import { lstatSync, readFileSync } from 'node:fs'
+import { lstatSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { parseBaseline, type BaselineFile } from '../baseline/file.js'
+import { BASELINE_MAX_BYTES, parseBaseline, type BaselineFile } from '../baseline/file.js'
 import { openGitRef, type GitRef, type RefBlob } from '../config/git-ref.js'
 import { DEFAULT_USER_RULES_FILE, RULES_MAX_BYTES, type RulesText } from '../config/load.js'
 import { describeRulesChange } from '../config/rules-change.js'
-
-/** A baseline read from a ref larger than this is refused (about a million findings). */
-export const BASELINE_MAX_BYTES = 256 * 1024 * 1024
+import { readRegularTextSync } from '../util/read-file.js'
 
 export interface TrustedConfig {
   ref: GitRef
@@ -31,7 +29,7 @@ function workingCopy(path: string, maxBytes: number): { text: string } | { reaso
     if (st.isSymbolicLink()) return { reason: 'a symbolic link' }
     if (!st.isFile()) return { reason: 'not a regular file' }
     if (st.size > maxBytes) return { reason: `${st.size} bytes, over the size limit` }
-    return { text: readFileSync(path, 'utf8') }
+    return { text: readRegularTextSync(path, maxBytes) }
   } catch {
     return undefined
   }

@@ -3,7 +3,7 @@
  * `./tagwarden.yaml` when present). YAML is parsed with positions so that every problem — syntax,
  * schema, or meaning — is reported as `file:line:column` with a plain explanation.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { resolve } from 'node:path'
 import type { ErrorObject } from 'ajv'
@@ -23,6 +23,7 @@ import type {
 import type { RuleMeta } from '../rules/types.js'
 import { suggest } from '../util/text.js'
 import { escapeControl, shellQuote } from '../util/escape.js'
+import { readRegularTextSync } from '../util/read-file.js'
 import { tagPatternProblem } from '../util/tag-pattern.js'
 import { firstAliasOffset, yamlOffsetOf } from '../util/yaml-position.js'
 import { decodePointer, isOptionsSchemaError, optionProblems } from '../rules/options.js'
@@ -89,9 +90,7 @@ export const RULES_MAX_BYTES = 1024 * 1024
 function parseRulesFile(path: string): ParsedFile {
   let text: string
   try {
-    const size = statSync(path).size
-    if (size > RULES_MAX_BYTES) throw new Error(`the file is ${size} bytes; rules files are limited to ${RULES_MAX_BYTES} bytes`)
-    text = readFileSync(path, 'utf8')
+    text = readRegularTextSync(path, RULES_MAX_BYTES)
   } catch (e) {
     throw new ConfigError('rules-file-unreadable', `cannot read rules file ${path}: ${(e as Error).message}`, {
       hint: 'check the path given to --rules',
@@ -241,8 +240,7 @@ const PROBLEM_CODES: Record<string, string> = {
 function refuseProblems(path: string, builtins: ReadonlyMap<string, RuleMeta>): void {
   let text: string
   try {
-    if (statSync(path).size > RULES_MAX_BYTES) return // parseRulesFile says why
-    text = readFileSync(path, 'utf8')
+    text = readRegularTextSync(path, RULES_MAX_BYTES)
   } catch {
     return // parseRulesFile says why
   }

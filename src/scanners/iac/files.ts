@@ -3,8 +3,9 @@
  * every file is read only when it is a regular file within its size limit, and paths taken from file contents
  * (CDK manifests) or from symlinks are resolved with realpath and must stay inside the folder they belong to.
  */
-import { open, realpath } from 'node:fs/promises'
+import { realpath } from 'node:fs/promises'
 import { isAbsolute, relative, sep } from 'node:path'
+import { openNonBlocking } from '../../util/read-file.js'
 
 /** CloudFormation's own limit for a template (also the largest YAML/JSON file parsed to recognise it). */
 export const CFN_MAX_BYTES = 1024 * 1024
@@ -28,7 +29,7 @@ export function megabytes(n: number): string {
 export async function readBounded(file: string, max: number): Promise<ReadBounded> {
   let handle
   try {
-    handle = await open(file, 'r')
+    handle = await openNonBlocking(file)
     const st = await handle.stat()
     if (!st.isFile()) return { ok: false, reason: 'not-regular', message: 'not a regular file' }
     if (st.size > max) return { ok: false, reason: 'too-large', message: `${megabytes(st.size)}, over the ${megabytes(max)} limit`, size: st.size }

@@ -3,9 +3,9 @@
  * writes for `aws … > file.json`), cheap prefix reads for planning, and JSON parsing that reports
  * line:column instead of throwing.
  */
-import { open, readFile } from 'node:fs/promises'
 import { jsonErrorPosition } from '../../iam/policy-document.js'
 import { findJsonErrorOffset, offsetToLineColumn as lineColumn } from '../../util/json-error.js'
+import { openNonBlocking } from '../../util/read-file.js'
 
 export { findJsonErrorOffset }
 
@@ -39,10 +39,16 @@ function describeFsError(e: unknown): string {
 
 /** Whole file as text. Never throws. */
 export async function readText(file: string): Promise<ReadResult> {
+  let handle
   try {
-    return { ok: true, text: decodeText(await readFile(file)) }
+    // Non-blocking and regular files only: a FIFO would block the open, /dev/zero never end.
+    handle = await openNonBlocking(file)
+    if (!(await handle.stat()).isFile()) return { ok: false, message: 'not a regular file' }
+    return { ok: true, text: decodeText(await handle.readFile()) }
   } catch (e) {
     return { ok: false, message: describeFsError(e) }
+  } finally {
+    await handle?.close()
   }
 }
 
@@ -56,8 +62,10 @@ export async function readPrefix(
 ): Promise<{ ok: true; text: string; complete: boolean } | { ok: false; message: string }> {
   let handle
   try {
-    handle = await open(file, 'r')
-    const size = (await handle.stat()).size
+    handle = await openNonBlocking(file)
+    const st = await handle.stat()
+    if (!st.isFile()) return { ok: false, message: 'not a regular file' }
+    const size = st.size
     const length = Math.min(size, maxBytes)
     const buf = Buffer.alloc(length)
     let filled = 0
