@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js'
 import { resolveNow } from './clock.js'
 import { scanExitCode, type FailOn } from './exit.js'
 import { planOutputs, terminalWidth, writeOutput, writeOutputChunks, writeSplitSarif } from './outputs.js'
-import { noteLine, writeErrors } from './stderr.js'
+import { noteLine, strictErrorLines, writeErrors } from './stderr.js'
 import { scanProgress, type ScanProgress, type ScanProgressOptions } from './scan-progress.js'
 import { escapeControl } from '../util/escape.js'
 import type { ReportFormat } from '../report/formats.js'
@@ -330,6 +330,9 @@ export async function runScanCommand(i: ScanCommandInput): Promise<number> {
   if (report.summary.baseline && !textOnStdout) stderr(baselineNote(report.summary.baseline))
   // Whatever --format and --output say, the CI log shows every input error.
   writeErrors(report.errors, stderr)
+  // --strict fails on what was not evaluated: said on stderr too when stdout is not the text that lists it.
+  const notEvaluated = report.summary.notEvaluated ?? []
+  if (i.strict && notEvaluated.length > 0 && !textOnStdout) stderr(strictErrorLines(notEvaluated))
   return scanExitCode(report, { failOn: i.failOn, failOnRules: i.failOnRules ?? [], allowPartial: i.live?.['allow-partial'] ?? false, strict: i.strict ?? false })
 }
 
