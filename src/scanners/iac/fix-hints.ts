@@ -5,6 +5,7 @@
  */
 import { stringify } from 'yaml'
 import type { IacFixKind } from '../../model/finding.js'
+import { escapeControl } from '../../util/escape.js'
 import type { IacOrigin } from './model.js'
 
 /** Which rules get which kind is each rule's `meta.iacFix`. */
@@ -19,10 +20,12 @@ export interface FixInput {
   principal?: { type: 'Federated' | 'AWS'; value: string }
 }
 
+/** The resource and its file, control characters shown escaped: a file name or logical ID with a line break
+ * would otherwise start a line of the hint (and a workflow command on stdout). */
 function where(o: IacOrigin): string {
   const at = o.file ? `${o.file}${o.line ? `:${o.line}` : ''}` : ''
   const id = o.constructPath ?? o.logicalId ?? o.address ?? ''
-  return [id, at ? `(${at})` : ''].filter(Boolean).join(' ')
+  return escapeControl([id, at ? `(${at})` : ''].filter(Boolean).join(' '))
 }
 
 function trustStatements(kind: FixKind, input: FixInput, keys: string[]): Array<Record<string, unknown>> {
@@ -70,8 +73,9 @@ function indent(text: string, spaces: number): string {
     .join('\n')
 }
 
+/** YAML with every string on one line (double-quoted with escapes, never a block scalar that data could end). */
 function yaml(v: unknown): string {
-  return stringify(v, { lineWidth: 0 }).trimEnd()
+  return stringify(v, { lineWidth: 0, blockQuote: false }).trimEnd()
 }
 
 /** HCL object syntax (as inside `jsonencode(...)`). */
@@ -93,8 +97,15 @@ function constructVar(o: IacOrigin): string {
   return last.charAt(0).toLowerCase() + last.slice(1).replace(/[^A-Za-z0-9_$]/g, '')
 }
 
-/** The snippet that fixes a finding of `kind` on the IaC principal described by `origin`. */
+/**
+ * The snippet that fixes a finding of `kind` on the IaC principal described by `origin`. Its line breaks are
+ * its own; what data is left unescaped on a line (CR, ESC, U+2028 in a value) is shown escaped.
+ */
 export function iacFixHint(kind: FixKind, origin: IacOrigin, input: FixInput = {}): string {
+  return fixHint(kind, origin, input).split('\n').map(escapeControl).join('\n')
+}
+
+function fixHint(kind: FixKind, origin: IacOrigin, input: FixInput): string {
   const keys = input.tagKeys && input.tagKeys.length > 0 ? input.tagKeys : ['team']
   const value = input.tagValue ?? '<value>'
   const w = where(origin)
@@ -113,11 +124,12 @@ export function iacFixHint(kind: FixKind, origin: IacOrigin, input: FixInput = {
     if (origin.resourceType.startsWith('AWS::Serverless::')) {
       // SAM: Tags is a map on the function (or state machine), and SAM copies it to the role it generates.
       const sam = yaml(Object.fromEntries(keys.map((k) => [k, value])))
-      const owner = `${origin.logicalId?.replace(/Role$/, '') ?? w} (${origin.resourceType}, whose generated role is ${origin.logicalId ?? 'generated'})`
+      const id = origin.logicalId !== undefined ? escapeControl(origin.logicalId) : undefined
+      const owner = `${id?.replace(/Role$/, '') ?? w} (${origin.resourceType}, whose generated role is ${id ?? 'generated'})`
       return origin.tagsAt ? `Add to Tags of ${owner}:\n${indent(sam, 8)}` : `Add under Properties of ${owner}:\n${indent(`Tags:\n${indent(sam, 2)}`, 6)}`
     }
     if (origin.format === 'cdk' && origin.constructPath) {
-      return `In the CDK app, tag the construct ${origin.constructPath.replace(/\/Resource$/, '')}:\n${keys.map((k) => `cdk.Tags.of(${constructVar(origin)}).add(${JSON.stringify(k)}, ${JSON.stringify(value)})`).join('\n')}`
+      return `In the CDK app, tag the construct ${escapeControl(origin.constructPath.replace(/\/Resource$/, ''))}:\n${keys.map((k) => `cdk.Tags.of(${constructVar(origin)}).add(${JSON.stringify(k)}, ${JSON.stringify(value)})`).join('\n')}`
     }
     const entries = yaml(keys.map((k) => ({ Key: k, Value: value })))
     return origin.tagsAt
@@ -139,7 +151,7 @@ export function iacFixHint(kind: FixKind, origin: IacOrigin, input: FixInput = {
       (s) =>
         `${v}.assumeRolePolicy?.addStatements(new iam.PolicyStatement({\n  actions: [${JSON.stringify(s.Action)}],\n  principals: [new iam.${(s.Principal as Record<string, string>).Federated ? `FederatedPrincipal(${JSON.stringify(input.principal?.value ?? '<provider-arn>')}, {}, 'sts:TagSession')` : `ArnPrincipal(${JSON.stringify(input.principal?.value ?? '<gateway-role-arn>')})`}],\n  conditions: ${JSON.stringify(s.Condition)},\n}))`,
     )
-    return `In the CDK app, on ${origin.constructPath?.replace(/\/Resource$/, '') ?? w}:\n${ts.join('\n')}` + (assume ? `\nand require on the gateway's AssumeRole statement: ${JSON.stringify(assume)}` : '')
+    return `In the CDK app, on ${origin.constructPath !== undefined ? escapeControl(origin.constructPath.replace(/\/Resource$/, '')) : w}:\n${ts.join('\n')}` + (assume ? `\nand require on the gateway's AssumeRole statement: ${JSON.stringify(assume)}` : '')
   }
   const stmtYaml = yaml(statements)
   return (
