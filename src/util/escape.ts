@@ -34,12 +34,23 @@ export function hasControl(s: string): boolean {
   return HAS_CONTROL.test(s)
 }
 
-/** Text for HTML element content and double-quoted attribute values. */
+/**
+ * Text for HTML element content and double-quoted attribute values. Line breaks become character references
+ * (rendered the same), so an HTML report written to stdout has no line that data begins: the Actions runner
+ * reads workflow commands there and ends a line at CR or LF. NEL and U+2028/U+2029, which some readers take as
+ * line breaks, likewise.
+ */
 export function escapeHtml(s: string): string {
   // Control characters other than tab and line breaks are not allowed in HTML text: replaced.
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => {
+  return s.replace(/[&<>"'\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/g, (c) => {
     switch (c) {
+      case '\n':
+      case '\r':
+      case '\u0085':
+      case '\u2028':
+      case '\u2029':
+        return `&#x${c.charCodeAt(0).toString(16)};`
       case '&':
         return '&amp;'
       case '<':
