@@ -54,14 +54,31 @@ describe('hostile input: escaping', () => {
     expect(tagCli({ kind: 'role', name: 'r;id' }, 'team', 'x')).toBe("aws iam tag-role --role-name 'r;id' --tags Key=team,Value=x")
   })
 
-  it('a hostile role name and tag value stay inert in text, stderr, Markdown, GitHub and JUnit output', async () => {
+  it('a hostile role name and tag value stay inert in text, stderr, Markdown, GitHub, JUnit, SARIF, JSON and HTML output', async () => {
     const dir = tempTree({ 't.yaml': TEMPLATE, 'tagwarden.yaml': RULES })
-    for (const format of ['text', 'markdown', 'github', 'junit', 'sarif']) {
+    for (const format of ['text', 'markdown', 'github', 'junit', 'sarif', 'json', 'html']) {
       const r = await runCli(['scan', '--iac', 't.yaml', '--format', format, '--verbose'], { cwd: dir })
       expect(r.status).toBe(1)
       assertInert(r.stdout, format === 'github')
       assertInert(r.stderr)
       if (format === 'markdown') expect(r.stdout).not.toMatch(/<img/)
+    }
+  })
+
+  it('a file name with CR, LF, ESC, a workflow command and HTML stays inert in every format and on stderr', async () => {
+    const name = 'd\u001b[2J/t\r\n::add-mask::x<img src=x>'
+    const dir = tempTree({ [`${name}.yaml`]: TEMPLATE, [`${name}-broken.json`]: '{"Resources": {"R": {"Type": "AWS::IAM::Role"', 'tagwarden.yaml': RULES })
+    for (const format of ['text', 'markdown', 'github', 'junit', 'sarif', 'json', 'html']) {
+      const r = await runCli(['scan', '--iac', '.', '--format', format, '--verbose'], { cwd: dir })
+      expect(r.status).toBe(2)
+      for (const out of [r.stdout, r.stderr]) {
+        for (const line of out.split('\n')) expect(line.trimStart()).not.toMatch(/^(::add-mask|::error file=x|##\[)/)
+        // eslint-disable-next-line no-control-regex -- looking for raw control characters
+        expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/)
+      }
+      // In Markdown only inside a code span (literal text there); the name holds no backtick to end one.
+      if (format === 'markdown') expect(r.stdout.replace(/`[^`\n]*`/g, '')).not.toMatch(/<img/)
+      if (format === 'html') expect(r.stdout).not.toMatch(/<img/)
     }
   })
 
