@@ -53,3 +53,29 @@ describe('hostile input: nothing unevaluated is silent', () => {
     expect(strict.stdout).toContain('Not evaluated (2)')
   })
 })
+
+describe('hostile input: a condition false only for the parameter defaults', () => {
+  const template = (allowed: string): string => `Parameters:
+  Env: {Type: String, Default: dev${allowed}}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Condition: IsProd
+    Properties:
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: 'sts:AssumeRole'}]}
+      Policies: [{PolicyName: p, PolicyDocument: {Statement: [{Effect: Allow, Action: 'bedrock:InvokeModel', Resource: '*'}]}}]
+`
+
+  it('does not hide the resource: deployed with Env=prod it exists, so it is evaluated (exit 1)', async () => {
+    const r = await runCli(['scan', '--iac', 't.yaml', '--format', 'json'], { cwd: tempTree({ 't.yaml': template('') }) })
+    expect(r.status).toBe(1)
+    expect((JSON.parse(r.stdout) as Report).findings.map((f) => [f.ruleId, f.subject.logicalId])).toContainEqual(['principal-missing-tag', 'Role'])
+  })
+
+  it('drops it when AllowedValues leave only the default (exit 0)', async () => {
+    const r = await runCli(['scan', '--iac', 't.yaml', '--format', 'json'], { cwd: tempTree({ 't.yaml': template(', AllowedValues: [dev]') }) })
+    expect(r.status).toBe(0)
+  })
+})

@@ -48,6 +48,8 @@ export class TemplateResolver {
   private readonly mappings: CNode | undefined
   private readonly conditionMemo = new Map<string, boolean | Unknown>()
   private readonly conditionStack = new Set<string>()
+  /** Parameters read as unknown unless AllowedValues leaves one value (see conditionWhateverParameters). */
+  private overridable = false
   hooks: ResolveHooks = { ref: () => undefined, getAtt: () => undefined }
 
   constructor(template: CNode) {
@@ -93,6 +95,24 @@ export class TemplateResolver {
     return result
   }
 
+  /**
+   * A condition whatever values the parameters are given at deploy time: a default can be overridden
+   * (`--parameter-overrides`), so a resource whose condition is false only for the defaults may still be
+   * created. A parameter whose AllowedValues hold a single value keeps it.
+   */
+  conditionWhateverParameters(name: string): boolean | Unknown {
+    const saved = new Map(this.conditionMemo)
+    this.conditionMemo.clear()
+    this.overridable = true
+    try {
+      return this.condition(name)
+    } finally {
+      this.overridable = false
+      this.conditionMemo.clear()
+      for (const [k, v] of saved) this.conditionMemo.set(k, v)
+    }
+  }
+
   private evalCondition(node: CNode, depth: number): boolean | Unknown {
     const v = this.resolve(node, depth + 1)
     if (typeof v === 'boolean') return v
@@ -105,7 +125,8 @@ export class TemplateResolver {
     if (!p) return new Unknown(name)
     const type = child(p, 'Type')
     const typeName = type?.t === 'scalar' ? String(type.v) : 'String'
-    const def = child(p, 'Default')
+    const allowed = child(p, 'AllowedValues')
+    const def = this.overridable ? (allowed?.t === 'seq' && allowed.items.length === 1 ? allowed.items[0] : undefined) : child(p, 'Default')
     // SSM parameter types hold the parameter's name as default, not its value.
     if (!def || typeName.startsWith('AWS::SSM::Parameter') || this.evaluating.has(name)) return new Unknown(`parameter ${name}`)
     this.evaluating.add(name)

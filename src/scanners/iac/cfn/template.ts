@@ -155,7 +155,8 @@ class CfnTemplate {
     const cond = child(e.value, 'Condition')
     if (cond?.t === 'scalar' && typeof cond.v === 'string') {
       const c = this.resolver.condition(cond.v)
-      if (c === false) return undefined
+      // False for the parameter defaults only: deployed with other values, the resource is created.
+      if (c === false && this.resolver.conditionWhateverParameters(cond.v) === false) return undefined
       if (c !== true) r.conditional = cond.v
     }
     return r
