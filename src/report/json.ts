@@ -5,8 +5,13 @@ export function formatJson(report: ScanReport): string {
   return `${JSON.stringify(report, null, 2)}\n`
 }
 
-/** Elements rendered per JSON.stringify call: few enough to keep pieces small, many enough to be fast. */
-const BLOCK = 64
+/**
+ * Elements rendered per JSON.stringify call: few enough to keep pieces small, many enough to be fast. 16, not 64:
+ * a fresh long `JSON.stringify` result behaves as a rope in V8: cutting the wrapper off a 64-finding block (~150 KB)
+ * flattened it at a cost of about 40 % of the report write (10k finding-heavy findings, 29.5 MB: 0.55–0.60 s
+ * written with blocks of 64, 0.31–0.34 s with 16, the same as without the cut; docs/performance.md).
+ */
+const BLOCK = 16
 /** Containers down to this depth are written member by member; deeper ones with one JSON.stringify. */
 const MAX_DEPTH = 4
 
@@ -26,7 +31,7 @@ const omitted = (v: unknown): boolean => v === undefined || typeof v === 'functi
 
 /**
  * `JSON.stringify(value, null, 2)` in pieces of about `chunkChars` characters (a piece may overshoot by
- * one block of 64 array elements): objects and arrays near the top are written member by member, and
+ * one block of array elements): objects and arrays near the top are written member by member, and
  * long arrays a block of elements at a time, so neither the whole text nor a copy of a long array ever
  * exists at once. A million-principal report is larger than the longest string V8 can hold (~512 MB).
  * The bytes are exactly `JSON.stringify`'s: tests compare them.

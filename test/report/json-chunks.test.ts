@@ -39,6 +39,15 @@ describe('jsonReportChunks', () => {
     ['no findings', report([])],
     ['undefined and function members left out, as JSON.stringify does', report([finding(1)], { absent: undefined, fn: () => 1 })],
     ['an empty report', {} as ScanReport],
+    // Arrays longer than a block (16 elements) at every depth the writer walks: the cut-off wrappers.
+    ['a long findings array, written in blocks', report(Array.from({ length: 1000 }, (_, i) => finding(i)))],
+    [
+      'long arrays nested two and three deep',
+      report([finding(1)], {
+        nested: { rows: Array.from({ length: 40 }, (_, i) => ({ i, s: `v\n${i}`, l: [i, { z: [] }] })), deeper: { list: Array.from({ length: 33 }, (_, i) => [i, `x${i}`]) } },
+        strings: Array.from({ length: 17 }, (_, i) => `s${i}`),
+      }),
+    ],
   ])('gives exactly the text of formatJson: %s', (_name, r) => {
     for (const size of [1, 64, 4096, 1 << 20]) expect([...jsonReportChunks(r, size)].join('')).toBe(formatJson(r))
   })
@@ -47,7 +56,7 @@ describe('jsonReportChunks', () => {
     const r = report(Array.from({ length: 1000 }, (_, i) => finding(i)))
     const chunks = [...jsonReportChunks(r, 2000)]
     expect(chunks.length).toBeGreaterThan(10)
-    // A piece is given out as soon as it reaches the size: it overshoots by at most one block of 64 findings.
-    for (const c of chunks) expect(c.split('"ruleId"').length - 1).toBeLessThanOrEqual(64)
+    // A piece is given out as soon as it reaches the size: it overshoots by at most one block of 16 findings.
+    for (const c of chunks) expect(c.split('"ruleId"').length - 1).toBeLessThanOrEqual(16)
   })
 })
