@@ -211,8 +211,9 @@ export async function planIac(paths: readonly string[], opts: IacScanOptions = {
     if (read.ok) kind = recognise(decodeText(read.buf), name)
     else {
       // Too large to parse whole: a plan is streamed; a JSON object's top-level keys still tell a template.
+      // Only the keys: loadPlan parses the members it reads (resource_changes, configuration) once, later.
       const st = await stat(abs)
-      const plan = st.size <= PLAN_MAX_BYTES ? await readPlanFile(abs) : undefined
+      const plan = st.size <= PLAN_MAX_BYTES ? await readPlanFile(abs, []) : undefined
       if (plan?.ok && plan.members.keys.includes('format_version') && PLAN_KEYS.some((k) => plan.members.keys.includes(k))) kind = 'terraform-plan'
       else if (plan?.ok && plan.members.keys.includes('Resources')) {
         counts.skippedTooLarge++

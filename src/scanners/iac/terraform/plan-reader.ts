@@ -167,9 +167,12 @@ class TopLevelScanner {
   }
 }
 
-/** Read the wanted members of a plan file without holding the rest in memory. Never throws. */
-export async function readPlanFile(file: string): Promise<PlanReadResult> {
-  const scanner = new TopLevelScanner(new Set(WANTED_MEMBERS))
+/**
+ * Read the wanted members of a plan file without holding the rest in memory. Never throws. `wanted: []`
+ * only checks the syntax and lists the top-level keys (recognising a file, without materialising its members).
+ */
+export async function readPlanFile(file: string, wanted: readonly string[] = WANTED_MEMBERS): Promise<PlanReadResult> {
+  const scanner = new TopLevelScanner(new Set(wanted))
   try {
     const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })
     let first = true
