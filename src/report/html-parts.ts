@@ -10,7 +10,7 @@ import type { Ledger, LedgerCauseEntry } from '../model/ledger.js'
 import { formatAmount, formatMoney } from '../spend/model.js'
 import { escapeHtml } from '../util/escape.js'
 import type { LedgerTable } from './ledger-tables.js'
-import { causeLabel, ledgerHeadline, topCauses } from './reading-order.js'
+import { causeLabel, ledgerHeadline, pct, topCauses } from './reading-order.js'
 
 export const e = escapeHtml
 
@@ -53,8 +53,6 @@ export function htmlDocument(title: string, body: readonly string[], script?: st
     '',
   ].join('\n')
 }
-
-export const pct = (part: number, whole: number): string => (whole > 0 ? `${((part / whole) * 100).toFixed(1)}%` : 'n/a')
 
 /** A headline figure; `data-ledger` and `data-value` let tests (and scripts) read it back. */
 export function kpi(id: string, label: string, value: string, raw?: number): string {

@@ -46,7 +46,8 @@ export function findingSpendCell(f: Finding): string {
   return s.unattributed > 0 ? `${formatMoney(s.unattributed, s.currency)} billed, recovered by another finding's fix` : ''
 }
 
-const pct = (part: number, whole: number): string => (whole > 0 ? `${((part / whole) * 100).toFixed(1)}%` : 'n/a')
+/** `part` as a share of `whole`, `12.3%` (`n/a` when `whole` is not positive). */
+export const pct = (part: number, whole: number): string => (whole > 0 ? `${((part / whole) * 100).toFixed(1)}%` : 'n/a')
 
 /** One line: `USD 10,807.30: 7,255.08 attributed (67.1%), 2,171.27 unattributed, 1,380.95 misattributed`. */
 export function ledgerHeadline(l: Ledger): string {
