@@ -7,6 +7,7 @@ import { BEDROCK_PRODUCT_CODES, MARKETPLACE_BEDROCK_SUFFIX, USAGE_LINE_ITEM_TYPE
 import type { CurGroup } from '../../spend/cur-model.js'
 import { COL } from './columns.js'
 import { timeOf } from './rows.js'
+import { quoteIdent, sqlString } from './sql.js'
 import type { SpendPeriod } from '../../model/spend.js'
 
 export interface AthenaTarget {
@@ -48,9 +49,7 @@ export function parseAthenaSpec(spec: string): AthenaTarget {
   return t
 }
 
-const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`
 const sqlTimestamp = (day: string): string => `TIMESTAMP ${sqlString(`${day} 00:00:00`)}`
-const quoteIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`
 
 /** First day of the month of `day` (`YYYY-MM-DD`). */
 const monthOf = (day: string): string => `${day.slice(0, 7)}-01`

@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BEDROCK_PRODUCT_CODES, MARKETPLACE_BEDROCK_SUFFIX, USAGE_LINE_ITEM_TYPES } from '../../spend/cur-aggregate.js'
 import { COL, PRODUCT_NAME_KEY } from './columns.js'
+import { quoteIdent as ident, sqlString } from './sql.js'
 
 /** The part of `@duckdb/node-api` used here (loaded on demand: it is an optional accelerator). */
 interface DuckChunk {
@@ -85,8 +86,6 @@ export interface DuckReader {
 /** Characters DuckDB's file readers treat as glob syntax: such a path is left to hyparquet. */
 const GLOB_CHARS = /[*?[\]{}]/
 
-const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`
-const ident = (s: string): string => `"${s.replace(/"/g, '""')}"`
 
 /** What `String.prototype.trim` removes (WhiteSpace and LineTerminator), for DuckDB's `trim(s, chars)`. */
 const JS_WHITESPACE = sqlString('\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff')
