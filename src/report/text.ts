@@ -67,8 +67,8 @@ export function formatText(report: ScanReport, opts: TextOptions): string {
   }
   const baseline = report.summary.baseline
   if (baseline) {
-    lines.push('', c('bold', `Baseline ${baseline.file}: ${baseline.new} new, ${baseline.unchanged} unchanged, ${baseline.fixed.length} fixed`))
-    for (const e of baseline.fixed.slice(0, 50)) lines.push(`  ${c('green', 'fixed')}  ${e.ruleId}  ${e.subject}`)
+    lines.push('', c('bold', `Baseline ${x(baseline.file)}: ${baseline.new} new, ${baseline.unchanged} unchanged, ${baseline.fixed.length} fixed`))
+    for (const e of baseline.fixed.slice(0, 50)) lines.push(`  ${c('green', 'fixed')}  ${x(e.ruleId)}  ${x(e.subject)}`)
     if (baseline.fixed.length > 50) lines.push(`  ${c('dim', `… ${baseline.fixed.length - 50} more in summary.baseline.fixed of the JSON output`)}`)
     if (baseline.fixed.length > 0) lines.push(`  ${c('dim', 'shrink the baseline: `tagwarden baseline create --from results.json` (or rerun it with --input)')}`)
   }

@@ -9,6 +9,7 @@ import { findingSpendCell } from '../../src/report/reading-order.js'
 import { formatMarkdown, renderMarkdown } from '../../src/report/markdown.js'
 import { mdText } from '../../src/report/markdown-text.js'
 import { formatHtml, HTML_MAX_ROWS } from '../../src/report/html.js'
+import { formatText } from '../../src/report/text.js'
 import { finding, reportWith, scanDemo } from './helpers.js'
 
 let demo: ScanReport
@@ -110,6 +111,16 @@ describe('markdown', () => {
     expect(topRow).toContain(a!.subject.arn!)
     expect(md).toContain('Baseline entries now fixed (1)')
     expect(md).toContain('arn:aws:iam::1:role/gone')
+  })
+
+  it('shows a baseline file name and its fixed entries escaped in the text report (the baseline is committed, so hostile)', () => {
+    const r: ScanReport = {
+      ...demo,
+      summary: { ...demo.summary, baseline: { file: 'b\n::add-mask::x.json', new: 0, unchanged: 0, fixed: [{ fingerprint: 'f'.repeat(32), ruleId: 'principal-missing-tag', subject: 'arn:aws:iam::1:role/gone\n::error::pwned' }] } },
+    }
+    const text = formatText(r, { color: false })
+    expect(text).toContain('fixed  principal-missing-tag  arn:aws:iam::1:role/gone\\n::error::pwned')
+    expect(text.split('\n').some((l) => l.startsWith('::'))).toBe(false)
   })
 
   it('stays under the byte budget and says what it left out', () => {
