@@ -87,16 +87,18 @@ function fmt(p: Position): string {
 /** A rules file larger than this is refused (the bundled one is a few KB). */
 export const RULES_MAX_BYTES = 1024 * 1024
 
-function parseRulesFile(path: string): ParsedFile {
-  let text: string
+function readRulesFile(path: string): string {
   try {
-    text = readRegularTextSync(path, RULES_MAX_BYTES)
+    return readRegularTextSync(path, RULES_MAX_BYTES)
   } catch (e) {
     throw new ConfigError('rules-file-unreadable', `cannot read rules file ${path}: ${(e as Error).message}`, {
       hint: 'check the path given to --rules',
     })
   }
-  return parseRulesText(text, path)
+}
+
+function parseRulesFile(path: string): ParsedFile {
+  return parseRulesText(readRulesFile(path), path)
 }
 
 /** Parse and validate rules-file text; `path` names it in messages (`origin/main:tagwarden.yaml` for a git ref). */
@@ -214,8 +216,10 @@ export function loadRulesConfig(opts: LoadRulesOptions): ResolvedConfig {
     if (existsSync(candidate)) userPath = candidate
   }
   if (userPath !== undefined) {
-    refuseProblems(userPath, opts.builtins)
-    addUserFile(files, parseRulesFile(userPath))
+    // Read once: the checks and the parse see the same text.
+    const text = readRulesFile(userPath)
+    refuseProblemsIn(text, userPath, opts.builtins)
+    addUserFile(files, parseRulesText(text, userPath))
   }
   return resolveFiles(files, opts.builtins)
 }
@@ -237,16 +241,6 @@ const PROBLEM_CODES: Record<string, string> = {
  * The user's rules file with every problem `rules validate` would report, in file order, in one error (a
  * scan should not make the user fix one problem per run). The bundled file is tagwarden's own.
  */
-function refuseProblems(path: string, builtins: ReadonlyMap<string, RuleMeta>): void {
-  let text: string
-  try {
-    text = readRegularTextSync(path, RULES_MAX_BYTES)
-  } catch {
-    return // parseRulesFile says why
-  }
-  refuseProblemsIn(text, path, builtins)
-}
-
 function refuseProblemsIn(text: string, path: string, builtins: ReadonlyMap<string, RuleMeta>, hint = `\`tagwarden rules validate ${path}\` checks the file on its own`): void {
   const { problems } = checkRulesText(text, path, builtins)
   if (problems.length === 0) return
