@@ -6,13 +6,14 @@
  * actual inventory: scope and gateway globs, accounts and exception targets that match nothing, and
  * exceptions that suppress no finding. Exit 0 valid, 1 problems, 2 usage error.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { isTagwardenError, UsageError } from '../errors.js'
 import { globMatch } from '../iam/glob.js'
-import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../config/load.js'
+import { BUNDLED_RULES_PATH, RULES_MAX_BYTES, loadRulesConfigFromFiles } from '../config/load.js'
 import { checkRulesText, inFileOrder, type Located, type RulesFileProblem } from '../config/problems.js'
 import { isObject } from '../util/json.js'
+import { readRegularTextSync } from '../util/read-file.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { RULE_META } from '../rules/index.js'
 import type { RuleMeta } from '../rules/types.js'
@@ -128,7 +129,14 @@ export async function validateRulesFile(file: string, opts: ValidateOptions = {}
   const builtins = opts.builtins ?? RULE_META
   if (!existsSync(file)) throw new UsageError('no-such-path', `${file}: no such file`, 'give the rules file to validate, e.g. tagwarden.yaml')
   const shown = opts.displayPath ?? file
-  const checked = checkRulesText(readFileSync(file, 'utf8'), shown, builtins)
+  let text: string
+  try {
+    // Bounded, like the loader's read: a FIFO or a link to /dev/zero named as the rules file is refused, not read forever.
+    text = readRegularTextSync(file, RULES_MAX_BYTES)
+  } catch (e) {
+    throw new UsageError('rules-file-unreadable', `cannot read rules file ${file}: ${(e as Error).message}`, 'give the path of a regular rules file, e.g. tagwarden.yaml')
+  }
+  const checked = checkRulesText(text, shown, builtins)
   const { raw, at } = checked
   const result: ValidationResult = { file: shown, problems: checked.problems, inputErrors: [] }
   if (!raw) return result

@@ -261,8 +261,3 @@ export function checkRulesText(text: string, shown: string, builtins: ReadonlyMa
   const problems = [...schemaProblems(raw, at), ...semanticProblems(raw, at, builtins)].map((p) => ({ ...p, message: escapeControl(p.message) }))
   return { raw, at, problems: inFileOrder(problems) }
 }
-
-/** Reads and checks a rules file (see `checkRulesText`). */
-export function checkRulesFile(path: string, shown: string, builtins: ReadonlyMap<string, RuleMeta>): CheckedRulesText {
-  return checkRulesText(readFileSync(path, 'utf8'), shown, builtins)
-}

@@ -47,6 +47,7 @@ const CASES: Case[] = [
   { kind: 'Terraform sources', what: 'a folder whose only .tf links to /dev/zero', special: { 'tf/main.tf': 'zero' }, args: ['scan', '--iac', 'tf'] },
   { kind: 'rules file', what: 'a FIFO given to --rules', special: { 'rules.yaml': 'fifo' }, files: CLEAN, args: [...IAC, '--rules', 'rules.yaml'] },
   { kind: 'rules file', what: 'the default tagwarden.yaml linking to /dev/zero', special: { 'tagwarden.yaml': 'zero' }, files: CLEAN, args: IAC },
+  { kind: 'rules file', what: 'a FIFO given to rules validate', special: { 'rules.yaml': 'fifo' }, args: ['rules', 'validate', 'rules.yaml'] },
   { kind: 'baseline', what: 'a FIFO', special: { 'baseline.json': 'fifo' }, files: CLEAN, args: [...IAC, '--baseline', 'baseline.json'] },
   { kind: 'baseline', what: 'a link to /dev/zero', special: { 'baseline.json': 'zero' }, files: CLEAN, args: [...IAC, '--baseline', 'baseline.json'] },
   { kind: 'baseline', what: 'JSON that is no baseline', files: { 'baseline.json': '{"findings": []}', ...CLEAN }, args: [...IAC, '--baseline', 'baseline.json'] },
