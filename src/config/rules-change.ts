@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util'
 import { parseDocument } from 'yaml'
+import { isObject } from '../util/json.js'
 import { RULES_MAX_ALIAS_COUNT } from './problems.js'
 
 /** Sections whose entries are named one by one (`rules.principal-missing-tag`, `settings.gateways`). */
@@ -16,10 +17,8 @@ function parsed(text: string): Record<string, unknown> | undefined {
   const doc = parseDocument(text, { prettyErrors: false })
   if (doc.errors.length > 0) return undefined
   const v = doc.toJS({ maxAliasCount: RULES_MAX_ALIAS_COUNT }) as unknown
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+  return isObject(v) ? v : undefined
 }
-
-const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** A key as shown: long ones cut (they come from the pull request). */
 function keyName(k: string): string {
@@ -49,7 +48,7 @@ export function describeRulesChange(baseText: string, headText: string): string 
       if (!inA) out.added.push(name)
       else if (!inB) out.removed.push(name)
       else if (isDeepStrictEqual(a[k], b[k])) continue
-      else if (depth === 0 && NAMED_ENTRIES.has(k) && isMap(a[k]) && isMap(b[k])) compare(a[k], b[k], `${name}.`, 1)
+      else if (depth === 0 && NAMED_ENTRIES.has(k) && isObject(a[k]) && isObject(b[k])) compare(a[k], b[k], `${name}.`, 1)
       else out.changed.push(name)
     }
   }
