@@ -2,7 +2,7 @@
  * Terraform without a plan: `.tf` sources parsed and evaluated into the same IAM graph, findings, lines and
  * fingerprints as the plan path.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -190,6 +190,13 @@ resource "aws_iam_role" "untagged" {
       'heredoc.tf:2:7 heredoc.tf: unterminated heredoc: no line `EOT` closes the `<<EOT` opened here',
       expect.stringMatching(/^bomb\.tf:\d+:\d+ bomb\.tf: the configuration is too expensive to evaluate \(a string grows beyond 1000000 characters\); the root module is not scanned$/),
     ])
+  })
+
+  it('reads tfvars bounded: a terraform.tfvars linked to /dev/zero is an error, not an endless read', async () => {
+    const dir = tempTree({ 'main.tf': 'variable "env" {\n  default = "dev"\n}\nresource "aws_iam_user" "u" {\n  name = var.env\n}\n' })
+    symlinkSync('/dev/zero', join(dir, 'terraform.tfvars'))
+    const r = await scanIac([dir], { basePath: dir })
+    expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/terraform\.tfvars: not a regular file/)])
   })
 
   it('reads a reusable module scanned on its own without a false finding: the default_tags of its caller are unknown', async () => {

@@ -3,11 +3,12 @@
  * `*.auto.tfvars`, `--var-file`, `TF_VAR_*`), module folders (local paths, and registry modules that
  * `terraform init` put in `.terraform/modules`), then every resource instance evaluated.
  */
-import { readFile, realpath } from 'node:fs/promises'
+import { realpath } from 'node:fs/promises'
 import { basename, join, relative, resolve as resolvePath, isAbsolute } from 'node:path'
 import { readdir } from 'node:fs/promises'
 import { HclError, parseHcl, type Body } from './hcl.js'
-import { loadModule, type ModuleCallConfig, type ModuleConfig, type SourceProblem } from './config.js'
+import { decodeText, readBounded } from '../../files.js'
+import { MAX_TF_FILE_BYTES, loadModule, type ModuleCallConfig, type ModuleConfig, type SourceProblem } from './config.js'
 import { EvalError, EvalLimitError, Evaluator, Budget } from './eval.js'
 import { ModuleInstance, SourceRun, type EvalNote, type ResourceInstance } from './instances.js'
 import { Unknown, type Value } from '../../values.js'
@@ -48,13 +49,13 @@ function literalEvaluator(): Evaluator {
 
 async function readTfvars(file: string, problems: SourceProblem[], files: string[]): Promise<Map<string, Value>> {
   const out = new Map<string, Value>()
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (e) {
-    problems.push({ file, message: `${basename(file)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message}` })
+  // Bounded like the .tf files: a committed `terraform.tfvars` can be a FIFO or a link to /dev/zero.
+  const read = await readBounded(file, MAX_TF_FILE_BYTES)
+  if (!read.ok) {
+    problems.push({ file, message: `${basename(file)}: ${read.message}` })
     return out
   }
+  const text = decodeText(read.buf)
   files.push(file)
   if (file.endsWith('.json')) {
     try {
@@ -118,7 +119,8 @@ export async function evaluateRoot(opts: RootOptions): Promise<RootResult> {
   // registry modules installed by `terraform init`
   let installed: Array<{ Key?: string; Dir?: string; Source?: string }> = []
   try {
-    const raw = JSON.parse(await readFile(join(opts.dir, '.terraform', 'modules', 'modules.json'), 'utf8')) as { Modules?: unknown }
+    const read = await readBounded(join(opts.dir, '.terraform', 'modules', 'modules.json'), MAX_TF_FILE_BYTES)
+    const raw = (read.ok ? JSON.parse(decodeText(read.buf)) : {}) as { Modules?: unknown }
     if (Array.isArray(raw.Modules)) installed = raw.Modules as typeof installed
   } catch {
     // not initialised
