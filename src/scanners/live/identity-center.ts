@@ -34,8 +34,6 @@ const CONCURRENCY = 4
 export interface IdentityCenterReadContext {
   region: string
   redactor: Redactor
-  /** Said once (the CLI prints it on stderr). */
-  notice?: (message: string) => void
 }
 
 function rawError(e: unknown, redactor: Redactor): RawError {
