@@ -5,17 +5,13 @@
  * not make tagwarden read the runner's files), and files are bounded in size.
  */
 import { readFileSync, realpathSync, statSync } from 'node:fs'
-import { isAbsolute, relative, resolve } from 'node:path'
+import { resolve } from 'node:path'
+import { isInside } from '../../files.js'
 import { Unknown, display, hasUnknownPiece, isRecord, isUnknown, type Value } from '../../values.js'
 import { EvalError, Evaluator, type Budget, type FunctionTable } from './eval.js'
 import { parseTemplateString, type Pos } from './hcl.js'
 
 export const MAX_FUNCTION_FILE_BYTES = 1024 * 1024
-
-function inside(base: string, p: string): boolean {
-  const r = relative(base, p)
-  return r === '' || (!r.startsWith('..') && !isAbsolute(r))
-}
 
 export function fileFunctions(rootDir: string, basePath: string, budget: Budget): FunctionTable {
   let baseReal: string | undefined
@@ -32,7 +28,7 @@ export function fileFunctions(rootDir: string, basePath: string, budget: Budget)
       throw new EvalError(`${name}(): no file ${v}`, pos)
     }
     baseReal ??= realpathSync(basePath)
-    if (!inside(baseReal, real)) throw new EvalError(`${name}(): ${v} is outside ${basePath}, which tagwarden does not read`, pos)
+    if (!isInside(baseReal, real)) throw new EvalError(`${name}(): ${v} is outside ${basePath}, which tagwarden does not read`, pos)
     return real
   }
   const read = (v: Value | undefined, name: string, pos: Pos): string | Unknown => {

@@ -4,10 +4,10 @@
  * `terraform init` put in `.terraform/modules`), then every resource instance evaluated.
  */
 import { realpath } from 'node:fs/promises'
-import { basename, join, relative, resolve as resolvePath, isAbsolute } from 'node:path'
+import { basename, join, relative, resolve as resolvePath } from 'node:path'
 import { readdir } from 'node:fs/promises'
 import { HclError, parseHcl, type Body } from './hcl.js'
-import { decodeText, readBounded } from '../../files.js'
+import { decodeText, isInside, readBounded } from '../../files.js'
 import { MAX_TF_FILE_BYTES, loadModule, type ModuleCallConfig, type ModuleConfig, type SourceProblem } from './config.js'
 import { EvalError, EvalLimitError, Evaluator, Budget } from './eval.js'
 import { ModuleInstance, SourceRun, type EvalNote, type ResourceInstance } from './instances.js'
@@ -35,11 +35,6 @@ export interface RootResult {
 
 function isLocalSource(s: string): boolean {
   return s.startsWith('./') || s.startsWith('../')
-}
-
-function within(base: string, p: string): boolean {
-  const r = relative(base, p)
-  return r === '' || (!r.startsWith('..') && !isAbsolute(r))
 }
 
 /** Literal-only evaluation for tfvars files. */
@@ -142,7 +137,7 @@ export async function evaluateRoot(opts: RootOptions): Promise<RootResult> {
         else return { reason: `source ${JSON.stringify(src)} is not downloaded (run \`terraform init -backend=false\`, which needs no credentials, so .terraform/modules holds it)` }
         const real = await realpath(dir).catch(() => undefined)
         if (!real) return { reason: `its folder ${relative(opts.basePath, dir) || dir} does not exist` }
-        if (!within(baseReal, real)) return { reason: `its folder is outside ${opts.basePath}, which tagwarden does not read` }
+        if (!isInside(baseReal, real)) return { reason: `its folder is outside ${opts.basePath}, which tagwarden does not read` }
         return { dir: real }
       },
       load,
