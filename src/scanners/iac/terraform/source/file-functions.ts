@@ -4,8 +4,9 @@
  * module folder, where `terraform` runs); nothing outside the base path is read (pull request content must
  * not make tagwarden read the runner's files), and files are bounded in size.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs'
+import { realpathSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { readRegularTextSync } from '../../../../util/read-file.js'
 import { isInside } from '../../files.js'
 import { Unknown, display, hasUnknownPiece, isRecord, isUnknown, type Value } from '../../values.js'
 import { EvalError, Evaluator, type Budget, type FunctionTable } from './eval.js'
@@ -34,9 +35,12 @@ export function fileFunctions(rootDir: string, basePath: string, budget: Budget)
   const read = (v: Value | undefined, name: string, pos: Pos): string | Unknown => {
     const real = locate(v, name, pos)
     if (isUnknown(real)) return real
-    if (!statSync(real).isFile()) throw new EvalError(`${name}(): ${String(v)} is not a file`, pos)
-    if (statSync(real).size > MAX_FUNCTION_FILE_BYTES) throw new EvalError(`${name}(): ${String(v)} is larger than ${MAX_FUNCTION_FILE_BYTES} bytes`, pos)
-    return readFileSync(real, 'utf8')
+    // Checked on the open descriptor (a regular file within the limit), not by a stat before the read.
+    try {
+      return readRegularTextSync(real, MAX_FUNCTION_FILE_BYTES)
+    } catch (e) {
+      throw new EvalError(`${name}(): ${String(v)}: ${(e as Error).message}`, pos)
+    }
   }
   return {
     file: (args, { pos }) => read(args[0], 'file', pos),
