@@ -1,10 +1,13 @@
 /** What `tagwarden merge` does: read the shard aggregates, run phase two once, then output like scan. */
-import { readFileSync } from 'node:fs'
+import { readRegularTextSync } from '../util/read-file.js'
 import { UsageError } from '../errors.js'
 import { resolveNow } from './clock.js'
 import { curSourceFromFlag, runScanCommand, selectRules, type ScanCommandInput } from './scan-command.js'
 import { scanProgress, type ScanProgress } from './scan-progress.js'
 import { loadRulesConfig } from '../config/load.js'
+
+/** A shard aggregate is JSON text: no larger than the longest string V8 can hold (about 512 MiB). */
+const AGGREGATE_MAX_BYTES = 512 * 1024 * 1024
 import { RULE_META } from '../rules/index.js'
 
 export async function runMergeCommand(i: Omit<ScanCommandInput, 'inputs' | 'obtain'> & { files: string[] }): Promise<number> {
@@ -25,7 +28,8 @@ export async function runMergeCommand(i: Omit<ScanCommandInput, 'inputs' | 'obta
       const aggregates = i.files.map((f) => {
         let text: string
         try {
-          text = readFileSync(f, 'utf8')
+          // Regular files only (a FIFO would hang the merge), at most what one JavaScript string can hold.
+          text = readRegularTextSync(f, AGGREGATE_MAX_BYTES)
         } catch (e) {
           throw new UsageError('merge-input-unreadable', `cannot read ${f}: ${(e as Error).message}`, 'pass the files written by `tagwarden scan --shard K/N --aggregate-output FILE`')
         }

@@ -8,15 +8,19 @@
  * the linter and the organization's tag policy cannot drift. `aws` reads it live: one account's
  * effective policy with `--account`, else every tag policy of the organization.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { UsageError } from '../errors.js'
+import { readRegularTextSync } from '../util/read-file.js'
 import { BUNDLED_RULES_PATH, DEFAULT_USER_RULES_FILE, loadRulesConfigFromFiles } from '../config/load.js'
 import type { TagRequirement } from '../config/types.js'
 import { RULE_META } from '../rules/index.js'
 import { mergeTagPolicies, parseTagPolicy, tagPolicyDocumentsFromFile, TagPolicyError, type TagPolicyDocument } from '../tag-policy/parse.js'
 import type { FetchTagPolicyOptions } from '../tag-policy/fetch.js'
+
+/** Tag policies are a few KB (AWS Organizations caps a policy document far below this). */
+const TAG_POLICY_MAX_BYTES = 1024 * 1024
 import { DEFAULT_STARTER, renderStarterRulesFile, renderTagPolicyRulesFile, type StarterAnswers } from './rules-file-template.js'
 
 /** Reads tag policies live; injectable so tests never touch AWS. */
@@ -119,7 +123,14 @@ export async function rulesFromTagPolicy(i: InitInput, command: string): Promise
     if (i.account !== undefined || (i.policyIds?.length ?? 0) > 0) throw new UsageError('live-flag-without-aws', '--account and --policy-id need `--from-tag-policy aws`', 'a tag policy file is used as it is')
     const path = resolve(cwd, source)
     if (!existsSync(path)) throw new UsageError('no-such-path', `--from-tag-policy ${source}: no such file`, `give the JSON of a tag policy, or \`${LIVE_TAG_POLICY}\` to read it from AWS Organizations`)
-    docs = tagPolicyDocumentsFromFile(readFileSync(path, 'utf8'), relative(cwd, path) || source)
+    let text: string
+    try {
+      // A tag policy is a few KB; regular files only, so a FIFO or a link to /dev/zero cannot hang `init`.
+      text = readRegularTextSync(path, TAG_POLICY_MAX_BYTES)
+    } catch (e) {
+      throw new UsageError('tag-policy-unreadable', `--from-tag-policy ${source}: cannot read it: ${(e as Error).message}`, 'give the JSON of a tag policy (`aws organizations describe-effective-policy --policy-type TAG_POLICY`)')
+    }
+    docs = tagPolicyDocumentsFromFile(text, relative(cwd, path) || source)
   }
   const parsed = docs.map(parseTagPolicy)
   const merged = mergeTagPolicies(parsed)

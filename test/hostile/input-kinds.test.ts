@@ -54,6 +54,8 @@ const CASES: Case[] = [
   { kind: 'snapshot JSON', what: 'an empty file', files: { '111111111111/auth.json': '' }, args: ['scan', '-i', '111111111111/auth.json'] },
   { kind: 'snapshot JSON', what: 'JSON that is no AWS export', files: { '111111111111/auth.json': '{}' }, args: ['scan', '-i', '111111111111/auth.json'] },
   { kind: 'snapshot JSON', what: 'a FIFO', special: { '111111111111/auth.json': 'fifo' }, args: ['scan', '-i', '111111111111/auth.json'] },
+  { kind: 'shard aggregate', what: 'a FIFO given to merge', special: { 'shard-1.json': 'fifo' }, args: ['merge', 'shard-1.json'] },
+  { kind: 'shard aggregate', what: 'a link to /dev/zero given to merge', special: { 'shard-1.json': 'zero' }, args: ['merge', 'shard-1.json'] },
 ]
 
 function tree(c: Case): string {
@@ -74,9 +76,17 @@ describe.runIf(process.platform === 'linux')('hostile input: a named input that 
     expect(r.stderr).toMatch(/error/)
   })
 
+  // `init` writes a rules file and has no --format: its own case.
+  it.each(['fifo', 'zero'] as const)('tag policy given to init --from-tag-policy: a %s is exit 2, said on stderr', async (kind) => {
+    const dir = tree({ kind: 'tag policy', what: kind, special: { 'tag-policy.json': kind }, args: [] })
+    const r = await runCli(['init', '--from-tag-policy', 'tag-policy.json', '-o', '-'], { cwd: dir })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/cannot read it: not a regular file/)
+  })
+
   it('covers every input kind', () => {
     expect(new Set(CASES.map((c) => c.kind))).toEqual(
-      new Set(['CloudFormation YAML', 'CloudFormation JSON', 'SAM', 'CDK cdk.out', 'Terraform plan', 'Terraform sources', 'rules file', 'baseline', 'snapshot JSON']),
+      new Set(['CloudFormation YAML', 'CloudFormation JSON', 'SAM', 'CDK cdk.out', 'Terraform plan', 'Terraform sources', 'rules file', 'baseline', 'snapshot JSON', 'shard aggregate']),
     )
   })
 })
