@@ -251,6 +251,23 @@ describe('Identity Center, saved AWS CLI outputs', () => {
     })
   })
 
+  it('reports a collect envelope that names no instance or permission set instead of dropping it', async () => {
+    await withTempDir(async (dir) => {
+      await put(dir, 'sso/instances.json', { Instances: [{ InstanceArn: INSTANCE_ARN, OwnerAccountId: MGMT }] })
+      const env = (operation: string, request: Record<string, string>) => ({ TagwardenEnvelope: { formatVersion: 1, operation, request }, Error: { Code: 'AccessDeniedException', Message: 'denied' } })
+      await put(dir, 'sso/abac.json', env('sso:DescribeInstanceAccessControlAttributeConfiguration', {}))
+      await put(dir, 'sso/ps.json', env('sso:DescribePermissionSet', { InstanceArn: INSTANCE_ARN }))
+      const index = emptyIndex()
+      const { errors } = await snapshotSource([dir]).prepare(index)
+      expect(errors.map((e) => [e.code, e.source])).toEqual([
+        ['identity-center-output-unplaced', join(dir, 'sso/abac.json')],
+        ['identity-center-output-unplaced', join(dir, 'sso/ps.json')],
+      ])
+      expect(errors[0]!.message).toMatch(/names no InstanceArn/)
+      expect(errors[1]!.message).toMatch(/names no PermissionSetArn/)
+    })
+  })
+
   it('leaves Identity Center unknown when no sso-admin output is among the inputs', async () => {
     await withTempDir(async (dir) => {
       await put(dir, `${MGMT}/auth.json`, { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] })

@@ -117,7 +117,8 @@ export async function loadIdentityCenterFiles(
   const deferred: Loaded[] = []
   for (const l of sorted) {
     if (l.kind === 'tagwarden-envelope') {
-      placeEnvelope(l, raw, instance, permissionSet, pushPage)
+      const why = placeEnvelope(l, raw, instance, permissionSet, pushPage)
+      if (why) errors.push({ source: l.file, code: 'identity-center-output-unplaced', message: `${l.file}: a tagwarden collect envelope that ${why}; it was not read`, hint: 'collect it again with `tagwarden collect` (its envelopes name what they are about)' })
       continue
     }
     switch (l.kind) {
@@ -205,13 +206,14 @@ function rawErrorOf(obj: JsonObject): RawError | undefined {
   return { code: e.Code, message: typeof e.Message === 'string' ? e.Message : '' }
 }
 
+/** Puts a `collect` envelope in its place; otherwise says why it could not be placed (never a silent skip). */
 function placeEnvelope(
   l: Loaded,
   raw: RawIdentityCenter,
   instance: (arn: string) => RawInstance,
   permissionSet: (arn: string, file?: string) => RawPermissionSet,
   pushPage: (p: RawPermissionSet, key: keyof RawPermissionSet, value: unknown) => void,
-): void {
+): string | undefined {
   const env = l.obj.TagwardenEnvelope as JsonObject
   const request = isJsonObject(env.request) ? env.request : {}
   const op = env.operation as string
@@ -225,7 +227,7 @@ function placeEnvelope(
     else if (response !== undefined) raw.listInstances.push(response)
     return
   }
-  if (!instArn) return
+  if (!instArn) return `names no InstanceArn in its ${op} request`
   if (op === ENVELOPE_OPERATIONS.Abac) {
     const inst = instance(instArn)
     inst.abacFile = l.file
@@ -239,7 +241,7 @@ function placeEnvelope(
     else (inst.listPermissionSets ??= []).push(response)
     return
   }
-  if (!psArn) return
+  if (!psArn) return `names no PermissionSetArn in its ${op} request`
   const p = permissionSet(psArn, l.file)
   const opName = op.slice('sso:'.length)
   if (error) {
@@ -257,7 +259,9 @@ function placeEnvelope(
     [ENVELOPE_OPERATIONS.AccountAssignments]: 'accountAssignments',
   }
   const k = key[op]
-  if (k) pushPage(p, k, response)
+  if (!k) return `holds ${op}, which tagwarden does not read`
+  pushPage(p, k, response)
+  return undefined
 }
 
 function commonDir(files: string[]): string {
