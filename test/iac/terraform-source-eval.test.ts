@@ -199,6 +199,13 @@ resource "aws_iam_role" "untagged" {
     expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/terraform\.tfvars: not a regular file/)])
   })
 
+  it('reads .tf files bounded: one linked to /dev/zero is an error naming it, not a skip or an endless read', async () => {
+    const dir = tempTree({ 'main.tf': 'resource "aws_iam_user" "u" {\n  name = "u"\n}\n' })
+    symlinkSync('/dev/zero', join(dir, 'zero.tf'))
+    const r = await scanIac([dir], { basePath: dir })
+    expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/zero\.tf: not a regular file; not read/)])
+  })
+
   it('reads a reusable module scanned on its own without a false finding: the default_tags of its caller are unknown', async () => {
     const r = await scanIac([join(EXAMPLES, 'terraform/modules/team-bedrock-role')])
     expect(r.errors).toEqual([])

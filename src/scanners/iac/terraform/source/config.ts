@@ -2,8 +2,9 @@
  * A Terraform module folder read from its sources: the `variable`, `locals`, `output`, `resource`, `data`,
  * `module` and `provider` blocks of its `.tf` files (`.tf.json` too), with their positions.
  */
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { decodeText, readBounded } from '../../files.js'
 import { HclError, parseHcl, type Attribute, type Block, type Body, type Comment, type Expr, type Pos } from './hcl.js'
 
 export interface SourceProblem {
@@ -224,19 +225,19 @@ export async function loadModule(dir: string, parseJson: (text: string, file: st
       m.notes.push(`${name} is an override file; tagwarden does not merge override files, so its settings are not evaluated`)
       continue
     }
-    let text: string
-    try {
-      const s = await stat(file)
-      if (!s.isFile()) continue
-      if (s.size > MAX_TF_FILE_BYTES) {
-        m.problems.push({ file, message: `${name} is ${(s.size / 1024 / 1024).toFixed(1)} MB; tagwarden reads Terraform files up to ${MAX_TF_FILE_BYTES / 1024 / 1024} MB` })
-        continue
-      }
-      text = await readFile(file, 'utf8')
-    } catch (e) {
-      m.problems.push({ file, message: `${name}: ${(e as Error).message}` })
+    // Checked on the open descriptor: a committed `.tf` can be a link to a FIFO or a device.
+    const read = await readBounded(file, MAX_TF_FILE_BYTES)
+    if (!read.ok) {
+      m.problems.push({
+        file,
+        message:
+          read.reason === 'too-large' && read.size !== undefined
+            ? `${name} is ${(read.size / 1024 / 1024).toFixed(1)} MB; tagwarden reads Terraform files up to ${MAX_TF_FILE_BYTES / 1024 / 1024} MB`
+            : `${name}: ${read.message}; not read`,
+      })
       continue
     }
+    const text = decodeText(read.buf)
     m.files.push(file)
     try {
       if (name.endsWith('.json')) addFile(m, file, parseJson(text, file))
