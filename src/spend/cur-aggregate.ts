@@ -113,6 +113,9 @@ interface PrincipalAcc {
   models: Map<string, Omit<LedgerModelCell, 'p'>>
 }
 
+/** The key of a ledger line's values (exact keys and their other spellings) within a cell map. */
+const lineKey = (values: readonly string[], caseValues: readonly string[]): string => JSON.stringify([values, caseValues])
+
 /** Cost → integer micro-units: the ledger adds these exactly. */
 export function toMicro(cost: number): number {
   return Math.round(cost * 1e6)
@@ -147,8 +150,10 @@ export class CurSpendAccumulator {
     const micro = toMicro(g.cost)
     const values = this.tagKeys.map((_, i) => g.values[i] ?? '')
     const caseValues = this.tagKeys.map((_, i) => g.caseValues?.[i] ?? '')
-    this.cell(p, g.first ?? '', values, caseValues, micro)
-    this.model(p, g.usageType ?? '', values, caseValues, micro)
+    // The line values' key, made once for both cells (this runs for every row the row reader reads).
+    const line = lineKey(values, caseValues)
+    this.cell(p, g.first ?? '', values, caseValues, micro, line)
+    this.model(p, g.usageType ?? '', values, caseValues, micro, line)
   }
 
   /**
@@ -225,15 +230,15 @@ export class CurSpendAccumulator {
     this.model(this.record(this.caller(principal, accountId), accountId), usageType, values, caseValues, micro)
   }
 
-  private cell(p: PrincipalAcc, day: string, values: string[], caseValues: string[], micro: number): void {
-    const cellKey = `${day}\u0000${JSON.stringify([values, caseValues])}`
+  private cell(p: PrincipalAcc, day: string, values: string[], caseValues: string[], micro: number, line = lineKey(values, caseValues)): void {
+    const cellKey = `${day}\u0000${line}`
     const cell = p.cells.get(cellKey)
     if (cell) cell.micro += micro
     else p.cells.set(cellKey, { day, values, caseValues, micro })
   }
 
-  private model(p: PrincipalAcc, usageType: string, values: string[], caseValues: string[], micro: number): void {
-    const modelKey = `${usageType}\u0000${JSON.stringify([values, caseValues])}`
+  private model(p: PrincipalAcc, usageType: string, values: string[], caseValues: string[], micro: number, line = lineKey(values, caseValues)): void {
+    const modelKey = `${usageType}\u0000${line}`
     const model = p.models.get(modelKey)
     if (model) model.micro += micro
     else p.models.set(modelKey, { usageType, values, caseValues, micro })
