@@ -4,6 +4,7 @@
  */
 import type { Ledger } from '../model/ledger.js'
 import { formatAmount } from '../spend/model.js'
+import { escapeControl } from '../util/escape.js'
 import { causeLabel, ledgerHeadline } from './reading-order.js'
 
 export interface LedgerTable {
@@ -46,11 +47,15 @@ export function ledgerTables(l: Ledger, opts: { topModels?: number } = {}): Ledg
   return out
 }
 
-/** The tables as aligned text. */
+/**
+ * The tables as aligned text. Tag values, principal ARNs and usage types come from the bill (anyone who
+ * may tag a principal sets them): control characters are shown escaped, so no line can begin a workflow command.
+ */
 export function ledgerText(l: Ledger): string[] {
   const lines = ['', `Spend ledger ${l.period.start} to ${l.period.end} (end exclusive): ${ledgerHeadline(l)}`]
-  for (const n of l.notes) lines.push(`  note: ${n}`)
-  for (const t of ledgerTables(l)) {
+  for (const n of l.notes) lines.push(`  note: ${escapeControl(n)}`)
+  for (const table of ledgerTables(l)) {
+    const t = { title: escapeControl(table.title), head: table.head.map(escapeControl), rows: table.rows.map((r) => r.map(escapeControl)) }
     const widths = t.head.map((h, i) => Math.max(h.length, ...t.rows.map((r) => (r[i] ?? '').length)))
     const fmt = (r: string[]) => `  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`.trimEnd()
     lines.push('', t.title, fmt(t.head), ...t.rows.map(fmt))
