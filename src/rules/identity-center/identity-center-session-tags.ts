@@ -2,6 +2,7 @@ import type { PermissionSetView } from '../../analysis/identity-center.js'
 import type { AbacAttribute, IcInstance } from '../../model/identity-center.js'
 import type { FindingSpend, Subject } from '../../model/finding.js'
 import { defineRule, type RuleReport } from '../types.js'
+import { shellQuote } from '../../util/escape.js'
 
 /**
  * IAM Identity Center passes a user's attributes as session tags (`aws:PrincipalTag/<key>`, which become
@@ -33,16 +34,16 @@ function attributeJson(attributes: readonly AbacAttribute[]): string {
 
 /** The CLI command that leaves the instance with `key` mapped (the update call replaces the whole list). */
 function fixCommand(instance: IcInstance, key: string, replacing?: string): string {
-  const region = instance.region ? ` --region ${instance.region}` : ''
+  const region = instance.region ? ` --region ${shellQuote(instance.region)}` : ''
   const wanted: AbacAttribute = { key, sources: [suggestedSource(key)] }
   if (instance.abac.state === 'unusable' && instance.abac.why === 'not-found') {
-    return `aws sso-admin create-instance-access-control-attribute-configuration${region} --instance-arn ${instance.arn} --instance-access-control-attribute-configuration '${attributeJson([wanted])}'`
+    return `aws sso-admin create-instance-access-control-attribute-configuration${region} --instance-arn ${shellQuote(instance.arn)} --instance-access-control-attribute-configuration ${shellQuote(attributeJson([wanted]))}`
   }
   const current = instance.abac.state === 'not-captured' ? [] : instance.abac.attributes
   // Session tag keys are unique regardless of case: a near miss is renamed, not joined by a second spelling.
   const kept = current.filter((a) => a.key !== replacing)
   const next = [...kept, replacing ? { key, sources: current.find((a) => a.key === replacing)?.sources ?? wanted.sources } : wanted]
-  return `aws sso-admin update-instance-access-control-attribute-configuration${region} --instance-arn ${instance.arn} --instance-access-control-attribute-configuration '${attributeJson(next)}'`
+  return `aws sso-admin update-instance-access-control-attribute-configuration${region} --instance-arn ${shellQuote(instance.arn)} --instance-access-control-attribute-configuration ${shellQuote(attributeJson(next))}`
 }
 
 /**
