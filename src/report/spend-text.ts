@@ -3,6 +3,7 @@
  * (attributed vs untagged, the threshold reached), notes and errors. Columns are plain spaces, so the
  * output is identical with and without colour apart from the escape codes.
  */
+import { escapeControl as x } from '../util/escape.js'
 import { ledgerText } from './ledger-tables.js'
 import { formatAmount, formatPeriod } from '../spend/model.js'
 import { periodDays } from '../spend/period.js'
@@ -27,7 +28,7 @@ export function formatSpendText(report: SpendReport, opts: SpendTextOptions = { 
   const s = report.spend
   const cur = s?.currency ?? 'USD'
   if (!s) {
-    out.push(c('bold', 'Bedrock spend: not checked'), `  ${report.coverage.reason ?? 'no Cost Explorer data'}`)
+    out.push(c('bold', 'Bedrock spend: not checked'), `  ${x(report.coverage.reason ?? 'no Cost Explorer data')}`)
   } else {
     const accounts = Object.keys(s.accounts).filter((a) => a !== '*').length
     out.push(c('bold', s.period ? `Bedrock spend, ${formatPeriod(s.period)} (${periodDays(s.period)} days)` : 'Bedrock spend'))
@@ -41,30 +42,30 @@ export function formatSpendText(report: SpendReport, opts: SpendTextOptions = { 
     }
     if (s.services) {
       out.push(`  services: ${s.services.included.join(', ') || 'none'}`)
-      for (const x of s.services.excluded) out.push(c('dim', `  left out: ${x.service} (${x.reason})`))
+      for (const e of s.services.excluded) out.push(c('dim', `  left out: ${x(e.service)} (${x(e.reason)})`))
     }
   }
 
   out.push('', c('bold', 'Tag activation (IAM-principal cost allocation tags)'))
-  const keyWidth = Math.max(...report.keys.map((k) => k.tagKey.length), 3)
+  const keyWidth = Math.max(...report.keys.map((k) => x(k.tagKey).length), 3)
   for (const k of report.keys) out.push(...activationLines(k, keyWidth, c))
 
   for (const k of report.keys) {
     if (!k.checked || k.total === undefined) {
-      if (k.reason) out.push('', c('bold', `Spend by ${k.tagKey}`), c('dim', `  ${k.reason}`))
+      if (k.reason) out.push('', c('bold', `Spend by ${x(k.tagKey)}`), c('dim', `  ${x(k.reason)}`))
       continue
     }
-    out.push('', c('bold', `Spend by ${k.tagKey} (${k.costKey ?? ''})`))
+    out.push('', c('bold', `Spend by ${x(k.tagKey)} (${x(k.costKey ?? '')})`))
     const rows = [['value', cur, 'share', '']]
-    for (const v of k.values) rows.push([valueLabel(v.value), formatAmount(v.amount), pct(v.share), v.untagged ? 'untagged' : v.allowed === false ? 'not an allowed value' : ''])
+    for (const v of k.values) rows.push([x(valueLabel(v.value)), formatAmount(v.amount), pct(v.share), v.untagged ? 'untagged' : v.allowed === false ? 'not an allowed value' : ''])
     rows.push(['untagged in total', formatAmount(k.untagged ?? 0), pct(k.share), k.level ? lv(k.level) : ''])
     out.push(...table(rows, [1, 2]).map((l) => `  ${l}`))
 
-    out.push('', c('bold', `Spend by account (${k.tagKey})`))
+    out.push('', c('bold', `Spend by account (${x(k.tagKey)})`))
     const arows = [['account', 'total', 'attributed', 'untagged', 'share', '']]
     for (const a of k.accounts) {
       const label = a.accountId === '*' ? 'all accounts (not grouped by account)' : `${a.accountId}${a.name ? ` ${a.name}` : ''}`
-      arows.push([label, formatAmount(a.total), formatAmount(a.total - a.untagged), formatAmount(a.untagged), pct(a.share), lv(a.level)])
+      arows.push([x(label), formatAmount(a.total), formatAmount(a.total - a.untagged), formatAmount(a.untagged), pct(a.share), lv(a.level)])
     }
     if (k.accounts.length > 1) arows.push(['all accounts', formatAmount(k.total), formatAmount(k.total - (k.untagged ?? 0)), formatAmount(k.untagged ?? 0), pct(k.share), lv(k.level)])
     out.push(...table(arows, [1, 2, 3, 4]).map((l) => `  ${l}`))
@@ -75,43 +76,43 @@ export function formatSpendText(report: SpendReport, opts: SpendTextOptions = { 
   const notes = s?.notes ?? []
   if (notes.length > 0) {
     out.push('', c('bold', 'Notes'))
-    for (const n of notes) out.push(`  - ${n}`)
+    for (const n of notes) out.push(`  - ${x(n)}`)
   }
   if (report.errors.length > 0) {
     out.push('', c('bold', c('red', `Errors (${report.errors.length})`)))
     for (const e of report.errors) {
-      out.push(`  ${c('red', e.code)}  ${e.message}`)
-      if (e.hint) out.push(c('dim', `    hint: ${e.hint}`))
+      out.push(`  ${c('red', x(e.code))}  ${x(e.message)}`)
+      if (e.hint) out.push(c('dim', `    hint: ${x(e.hint)}`))
     }
   }
   if (report.ledger) out.push(...ledgerText(report.ledger))
-  else if (report.ledgerReason) out.push('', `Spend ledger: none (${report.ledgerReason})`)
+  else if (report.ledgerReason) out.push('', `Spend ledger: none (${x(report.ledgerReason)})`)
   return `${out.join('\n')}\n`
 }
 
 function activationLines(k: KeyView, width: number, c: (s: Style, t: string) => string): string[] {
   const a = k.activation
-  const pad = k.tagKey.padEnd(width)
+  const pad = x(k.tagKey).padEnd(width)
   const lines: string[] = []
   const active = a.listed.find((t) => t.status.toLowerCase() === 'active')
   switch (a.state) {
     case 'active': {
       const when = [active?.lastUpdatedDate ? `activated ${active.lastUpdatedDate.slice(0, 10)}` : '', active?.lastUsedDate ? `last used ${active.lastUsedDate.slice(0, 10)}` : ''].filter(Boolean).join(', ')
-      lines.push(`  ${pad}  ${c('green', 'active')} as \`${a.costKey}\`${when ? ` (${when})` : ''}`)
+      lines.push(`  ${pad}  ${c('green', 'active')} as \`${x(String(a.costKey))}\`${when ? ` (${when})` : ''}`)
       break
     }
     case 'inactive':
-      lines.push(`  ${pad}  ${c('red', 'not active')}: \`${a.costKey}\` is listed as Inactive`)
+      lines.push(`  ${pad}  ${c('red', 'not active')}: \`${x(String(a.costKey))}\` is listed as Inactive`)
       break
     case 'not-listed':
-      lines.push(`  ${pad}  ${c('red', 'not active')}: AWS lists no \`iamPrincipal/${k.tagKey}\` key yet`)
+      lines.push(`  ${pad}  ${c('red', 'not active')}: AWS lists no \`iamPrincipal/${x(k.tagKey)}\` key yet`)
       break
     case 'unknown':
       lines.push(`  ${pad}  ${c('dim', 'unknown: no list-cost-allocation-tags output')}`)
   }
   const blank = ' '.repeat(width)
   const others = lookAlikes(k)
-  if (others) lines.push(`  ${blank}  ${a.state === 'active' ? 'also listed, not counted' : 'listed instead, not counted'}: ${others}`)
+  if (others) lines.push(`  ${blank}  ${a.state === 'active' ? 'also listed, not counted' : 'listed instead, not counted'}: ${x(others)}`)
   return lines
 }
 

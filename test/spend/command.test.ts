@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runSpendCommand, type SpendCommandInput } from '../../src/cli/spend-command.js'
 import { UsageError } from '../../src/errors.js'
 import { mermaidPie } from '../../src/report/spend-markdown.js'
-import type { KeyView } from '../../src/report/spend-model.js'
+import type { KeyView, SpendReport } from '../../src/report/spend-model.js'
+import { formatSpendText } from '../../src/report/spend-text.js'
 import { ceHarness, fakeCostExplorer, type CeHarness } from './helpers.js'
 
 const DEMO = fileURLToPath(new URL('../../examples/demo-org', import.meta.url))
@@ -76,6 +77,19 @@ describe('tagwarden spend --input (the demo)', () => {
       ['222222222222', 'error'],
       ['333333333333', 'warning'],
     ])
+  })
+
+  it('text: tag values, account names and notes from the data are shown with control characters escaped', async () => {
+    const { out } = await run({ inputs: [DEMO], rules: DEMO_RULES, format: 'json' })
+    const r = JSON.parse(out) as SpendReport
+    const evil = 'x\n::error::injected\u001b[2J'
+    r.keys[0]!.values[0]!.value = evil
+    r.keys[0]!.accounts[0]!.name = evil
+    r.spend!.notes = [evil]
+    const text = formatSpendText(r)
+    expect(text.split('\n').some((l) => l.startsWith('::'))).toBe(false)
+    expect(text).not.toContain('\u001b')
+    expect(text).toContain('x\\n::error::injected\\x1b[2J')
   })
 
   it('uses the thresholds of the rules file', async () => {
