@@ -21,8 +21,11 @@ export function fsMessage(e: unknown): string {
   return code === 'ENOENT' ? 'not found' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((e as Error)?.message ?? e)
 }
 
+/** A size for messages: whole megabytes as `1 MB` (limits), others with one decimal (`1.0 MB` for just over a limit). */
 export function megabytes(n: number): string {
-  return n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${n} bytes`
+  const mib = 1024 * 1024
+  if (n < mib) return `${n} bytes`
+  return n % mib === 0 ? `${n / mib} MB` : `${(n / mib).toFixed(1)} MB`
 }
 
 /** The whole file, when it is a regular file of at most `max` bytes (checked on the open handle). Never throws. */

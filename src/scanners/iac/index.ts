@@ -217,7 +217,7 @@ export async function planIac(paths: readonly string[], opts: IacScanOptions = {
       if (plan?.ok && plan.members.keys.includes('format_version') && PLAN_KEYS.some((k) => plan.members.keys.includes(k))) kind = 'terraform-plan'
       else if (plan?.ok && plan.members.keys.includes('Resources')) {
         counts.skippedTooLarge++
-        skipped(abs, true, IacErrorCode.TooLarge, `template ${rel(abs)} is ${(st.size / 1024 / 1024).toFixed(1)} MB; CloudFormation accepts at most ${megabytes(cfnMax)}`, IAC_HINTS.cfnTooLarge)
+        skipped(abs, true, IacErrorCode.TooLarge, `template ${rel(abs)} is ${megabytes(st.size)}; CloudFormation accepts at most ${megabytes(cfnMax)}`, IAC_HINTS.cfnTooLarge)
         return
       } else if (plan?.ok) kind = 'other'
       else {
@@ -440,7 +440,7 @@ async function loadTemplate(unit: IacUnit, opts: IacScanOptions): Promise<IacLoa
   if (!read.ok) {
     const error =
       read.reason === 'too-large'
-        ? iacError(IacErrorCode.TooLarge, unit.file, undefined, `template ${unit.file} is ${read.size !== undefined ? `${(read.size / 1024 / 1024).toFixed(1)} MB` : 'too large'}; CloudFormation accepts at most ${megabytes(max)}`, IAC_HINTS.cfnTooLarge)
+        ? iacError(IacErrorCode.TooLarge, unit.file, undefined, `template ${unit.file} is ${read.size !== undefined ? megabytes(read.size) : 'too large'}; CloudFormation accepts at most ${megabytes(max)}`, IAC_HINTS.cfnTooLarge)
         : iacError(IacErrorCode.Unreadable, unit.file, undefined, `${unit.file}: ${read.message}`, IAC_HINTS.unreadable)
     return [{ accountId, errors: [error] }]
   }

@@ -6,7 +6,7 @@
  */
 import { readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { loadModule, type ModuleConfig } from './source/config.js'
+import { isLocalModuleSource, loadModule, type ModuleConfig } from './source/config.js'
 import { parseTfJson } from './source/tf-json.js'
 
 export interface TerraformRoot {
@@ -14,10 +14,6 @@ export interface TerraformRoot {
   dir: string
   /** Every file the root's evaluation reads: its `.tf` files, those of its local modules, its tfvars. */
   files: string[]
-}
-
-function isLocal(source: string | undefined): source is string {
-  return source !== undefined && (source.startsWith('./') || source.startsWith('../'))
 }
 
 /** `candidates`: folder → named on the command line. `paired`: folders a plan covers. */
@@ -31,7 +27,7 @@ export async function terraformRoots(candidates: ReadonlyMap<string, boolean>, p
   const called = new Set<string>()
   for (const dir of candidates.keys()) {
     const m = await load(dir)
-    for (const c of m.moduleCalls.values()) if (isLocal(c.source)) called.add(resolve(dir, c.source))
+    for (const c of m.moduleCalls.values()) if (isLocalModuleSource(c.source)) called.add(resolve(dir, c.source))
   }
   const roots: TerraformRoot[] = []
   for (const [dir, explicit] of candidates) {
@@ -44,7 +40,7 @@ export async function terraformRoots(candidates: ReadonlyMap<string, boolean>, p
       const before = files.size
       for (const f of m.files) files.add(f)
       if (files.size === before && depth > 0) return
-      for (const c of m.moduleCalls.values()) if (isLocal(c.source)) await visit(resolve(d, c.source), depth + 1)
+      for (const c of m.moduleCalls.values()) if (isLocalModuleSource(c.source)) await visit(resolve(d, c.source), depth + 1)
     }
     await visit(dir, 0)
     try {

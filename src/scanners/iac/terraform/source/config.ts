@@ -4,7 +4,7 @@
  */
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { decodeText, readBounded } from '../../files.js'
+import { decodeText, megabytes, readBounded } from '../../files.js'
 import { HclError, parseHcl, type Attribute, type Block, type Body, type Comment, type Expr, type Pos } from './hcl.js'
 
 export interface SourceProblem {
@@ -217,6 +217,11 @@ export async function terraformFiles(dir: string): Promise<string[]> {
 }
 
 /** Read and parse one module folder. Never throws: problems are collected with their position. */
+/** A module `source` Terraform reads from the local file system (`./x`, `../x`), not a registry or a URL. */
+export function isLocalModuleSource(source: string | undefined): source is string {
+  return source !== undefined && (source.startsWith('./') || source.startsWith('../'))
+}
+
 export async function loadModule(dir: string, parseJson: (text: string, file: string) => Body): Promise<ModuleConfig> {
   const m = emptyModule(dir)
   for (const name of await terraformFiles(dir)) {
@@ -232,7 +237,7 @@ export async function loadModule(dir: string, parseJson: (text: string, file: st
         file,
         message:
           read.reason === 'too-large' && read.size !== undefined
-            ? `${name} is ${(read.size / 1024 / 1024).toFixed(1)} MB; tagwarden reads Terraform files up to ${MAX_TF_FILE_BYTES / 1024 / 1024} MB`
+            ? `${name} is ${megabytes(read.size)}; tagwarden reads Terraform files up to ${megabytes(MAX_TF_FILE_BYTES)}`
             : `${name}: ${read.message}; not read`,
       })
       continue

@@ -8,7 +8,7 @@ import { basename, join, relative, resolve as resolvePath } from 'node:path'
 import { readdir } from 'node:fs/promises'
 import { HclError, parseHcl, type Body } from './hcl.js'
 import { decodeText, isInside, readBounded } from '../../files.js'
-import { MAX_TF_FILE_BYTES, loadModule, type ModuleCallConfig, type ModuleConfig, type SourceProblem } from './config.js'
+import { MAX_TF_FILE_BYTES, isLocalModuleSource, loadModule, type ModuleCallConfig, type ModuleConfig, type SourceProblem } from './config.js'
 import { EvalError, EvalLimitError, Evaluator, Budget } from './eval.js'
 import { ModuleInstance, SourceRun, type EvalNote, type ResourceInstance } from './instances.js'
 import { Unknown, type Value } from '../../values.js'
@@ -31,10 +31,6 @@ export interface RootResult {
   notes: EvalNote[]
   /** Every file the evaluation read (module sources, tfvars), absolute. */
   files: string[]
-}
-
-function isLocalSource(s: string): boolean {
-  return s.startsWith('./') || s.startsWith('../')
 }
 
 /** Literal-only evaluation for tfvars files. */
@@ -133,7 +129,7 @@ export async function evaluateRoot(opts: RootOptions): Promise<RootResult> {
         const fromInit = installed.find((x) => x.Key === keyOf(parent, call))
         let dir: string | undefined
         if (fromInit?.Dir) dir = resolvePath(opts.dir, fromInit.Dir)
-        else if (isLocalSource(src)) dir = resolvePath(parent.config.dir, src)
+        else if (isLocalModuleSource(src)) dir = resolvePath(parent.config.dir, src)
         else return { reason: `source ${JSON.stringify(src)} is not downloaded (run \`terraform init -backend=false\`, which needs no credentials, so .terraform/modules holds it)` }
         const real = await realpath(dir).catch(() => undefined)
         if (!real) return { reason: `its folder ${relative(opts.basePath, dir) || dir} does not exist` }
