@@ -9,7 +9,7 @@
 import { posix, relative, resolve, sep } from 'node:path'
 import { UsageError } from '../errors.js'
 import { shellQuote } from '../util/escape.js'
-import { git, gitError } from '../util/git.js'
+import { git, gitError, repositoryRoot, resolveCommit } from '../util/git.js'
 
 /** A file read from the ref. */
 export interface RefBlob {
@@ -49,18 +49,13 @@ export function openGitRef(ref: string, cwd: string): GitRef {
   let top: string
   let prefix: string
   try {
-    top = git(cwd, ['rev-parse', '--show-toplevel']).trim()
+    top = repositoryRoot(cwd)
     prefix = git(cwd, ['rev-parse', '--show-prefix']).trim()
   } catch (e) {
     throw new UsageError('config-ref-no-git', `${FLAG} needs a git checkout: ${gitError(e)}`, 'run tagwarden in the repository whose base branch holds the rules file')
   }
-  let commit: string
-  try {
-    commit = git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).trim()
-  } catch {
-    commit = ''
-  }
-  if (!/^[0-9a-f]{40,64}$/.test(commit)) {
+  const commit = resolveCommit(top, ref)
+  if (commit === undefined) {
     throw new UsageError('config-ref-unavailable', `${FLAG} ${ref}: no such branch, tag or commit in ${top}`, fetchHint(ref))
   }
 

@@ -17,3 +17,24 @@ export function gitError(e: unknown): string {
   const text = (err.stderr || err.message || String(e)).trim().split('\n')[0] ?? ''
   return text.replace(/^fatal: /, '')
 }
+
+/** The top folder of the git checkout holding `cwd`; throws (see `gitError`) outside one. */
+export function repositoryRoot(cwd: string): string {
+  return git(cwd, ['rev-parse', '--show-toplevel']).trim()
+}
+
+/**
+ * The full hash of the commit `ref` names in the repository at `top`, or undefined when it names none here.
+ * A ref starting with `-` is refused (an option in disguise), and `--end-of-options` keeps git from reading
+ * it as one anyway.
+ */
+export function resolveCommit(top: string, ref: string): string | undefined {
+  if (ref.trim() === '' || ref.startsWith('-')) return undefined
+  let commit: string
+  try {
+    commit = git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).trim()
+  } catch {
+    return undefined
+  }
+  return /^[0-9a-f]{40,64}$/.test(commit) ? commit : undefined
+}

@@ -4,7 +4,7 @@
  * `plan.json`, usually git-ignored) always counts as changed: it cannot be compared.
  */
 import { resolve } from 'node:path'
-import { git, gitError } from '../../util/git.js'
+import { git, gitError, repositoryRoot, resolveCommit } from '../../util/git.js'
 
 export interface ChangeSet {
   /** Is the absolute path unchanged since the base? */
@@ -18,12 +18,15 @@ export function changedSince(baseRef: string, cwd: string, candidates: readonly 
   let top: string
   let base: string
   try {
-    top = git(cwd, ['rev-parse', '--show-toplevel']).trim()
+    top = repositoryRoot(cwd)
   } catch (e) {
     return { ok: false, message: `--changed-only needs a git checkout: ${gitError(e)}` }
   }
+  const baseCommit = resolveCommit(top, baseRef)
+  if (baseCommit === undefined) return { ok: false, message: `--changed-only ${baseRef}: no such branch, tag or commit in ${top}` }
   try {
-    base = git(top, ['merge-base', baseRef, 'HEAD']).trim()
+    // The verified hash, not the ref as given: nothing from the command line reaches git's option parser.
+    base = git(top, ['merge-base', baseCommit, 'HEAD']).trim()
   } catch (e) {
     return { ok: false, message: `--changed-only ${baseRef}: cannot find a merge base with HEAD (${gitError(e)}); fetch the base branch first, e.g. \`git fetch origin main\`` }
   }
@@ -51,14 +54,9 @@ export function baseRefProblem(baseRef: string, cwd: string): string | undefined
   if (baseRef === '' || baseRef.startsWith('-')) return `--changed-only ${baseRef}: not a git ref`
   let top: string
   try {
-    top = git(cwd, ['rev-parse', '--show-toplevel']).trim()
+    top = repositoryRoot(cwd)
   } catch (e) {
     return `--changed-only needs a git checkout: ${gitError(e)}`
   }
-  try {
-    git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${baseRef}^{commit}`])
-  } catch {
-    return `--changed-only ${baseRef}: no such branch, tag or commit in ${top}`
-  }
-  return undefined
+  return resolveCommit(top, baseRef) === undefined ? `--changed-only ${baseRef}: no such branch, tag or commit in ${top}` : undefined
 }
