@@ -273,4 +273,16 @@ describe.runIf(hasGit())('Terraform sources with --changed-only', () => {
     writeFileSync(join(dir, 'web/terraform.tfvars'), 'x = 1\n')
     expect(await kept()).toEqual(['web'])
   })
+
+  it('selects every root module read from sources when a --var-file changed, and none when it did not', async () => {
+    const dir = tempTree({ 'app/main.tf': 'locals {}\n', 'web/main.tf': 'locals {}\n', 'env/prod.tfvars': 'x = 1\n', 'template.yaml': 'Resources: {}\n' })
+    git(dir, 'init', '-q', '-b', 'main')
+    git(dir, 'add', '.')
+    git(dir, 'commit', '-q', '-m', 'base')
+    const varFiles = [join(dir, 'env/prod.tfvars')]
+    const kept = async (): Promise<string[]> => (await planIac([join(dir, 'app'), join(dir, 'web')], { basePath: dir, changedOnly: 'main', varFiles })).units.map((u) => u.file).sort()
+    expect(await kept()).toEqual([])
+    writeFileSync(varFiles[0]!, 'x = 2\n')
+    expect(await kept()).toEqual(['app', 'web'])
+  })
 })

@@ -371,11 +371,14 @@ export async function planIac(paths: readonly string[], opts: IacScanOptions = {
   let skippedUnchanged = 0
   let kept = units
   if (opts.changedOnly !== undefined) {
-    const cs = changedSince(opts.changedOnly, basePath, units.flatMap((u) => u.files ?? [u.absFile]))
+    // `--var-file` values feed every root module read from sources: a changed one changes them all.
+    const varFiles = (opts.varFiles ?? []).map((f) => resolve(f))
+    const filesOf = (u: IacUnit): readonly string[] => [...(u.files ?? [u.absFile]), ...(u.kind === 'terraform-sources' ? varFiles : [])]
+    const cs = changedSince(opts.changedOnly, basePath, [...new Set(units.flatMap(filesOf))])
     if (!cs.ok) errors.push(iacError(IacErrorCode.ChangedOnly, 'git', undefined, cs.message, 'Run tagwarden inside the repository checkout and pass a ref that exists there (a branch, tag or commit).'))
     else {
-      // A root module is checked when any file it reads changed (its own, a local module's, a tfvars file).
-      kept = units.filter((u) => (u.files ?? [u.absFile]).some((f) => !cs.changes.unchanged(f)))
+      // A root module is checked when any file it reads changed (its own, a local module's, a tfvars file, a --var-file).
+      kept = units.filter((u) => filesOf(u).some((f) => !cs.changes.unchanged(f)))
       skippedUnchanged = units.length - kept.length
     }
   }
