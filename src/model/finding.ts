@@ -129,7 +129,7 @@ export interface IacInputCounts {
   assemblies: number
   /** Files read that are not a template, plan or cloud assembly (including empty and unparsable ones). */
   notTemplates: number
-  /** Symlinks not followed because they lead out of the folder named on the command line. */
+  /** Symlinks not followed because they lead out of the folder named on the command line, or to nothing. */
   skippedSymlinks: number
   /** Files over their size limit, not read. */
   skippedTooLarge: number

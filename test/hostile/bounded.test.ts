@@ -74,6 +74,17 @@ describe('hostile input: confined files', () => {
     expect(report.summary.inputs.iac).toMatchObject({ templates: 2, skippedSymlinks: 2 })
   })
 
+  it('counts a dangling symlink and a symlink loop as skipped, never silently', async () => {
+    const dir = tempTree({ 'repo/ok.yaml': CLEAN_TEMPLATE })
+    symlinkSync(join(dir, 'repo/gone.yaml'), join(dir, 'repo/dangling.yaml'))
+    symlinkSync(join(dir, 'repo/loop-b'), join(dir, 'repo/loop-a'))
+    symlinkSync(join(dir, 'repo/loop-a'), join(dir, 'repo/loop-b'))
+    const r = await runCli(['scan', '--iac', 'repo', '--format', 'json'], { cwd: dir })
+    expect(r.status).toBe(0)
+    const report = JSON.parse(r.stdout) as { summary: { inputs: { iac: Record<string, number> } } }
+    expect(report.summary.inputs.iac).toMatchObject({ templates: 1, skippedSymlinks: 3 })
+  })
+
   it('an over-limit file named on the command line is exit 2; in a walk it is a notEvaluated entry', async () => {
     const big = `Metadata:\n  Pad: "${'x'.repeat(5 * 1024 * 1024)}"\n`
     const dir = tempTree({ 'big/big.yaml': big, 'big/ok.yaml': CLEAN_TEMPLATE })

@@ -36,6 +36,12 @@ describe('finding IaC in folders', () => {
     expect(recognise('{"format_version":"1.0","terraform_version":"1.11.4","values":{}}', 's.json')).toBe('terraform-plan')
     expect(recognise('{"name":"x"}', 'x.json')).toBe('other')
     expect(recognise(' \n', 'x.json')).toBe('empty')
+    // A template that does not parse is still recognised, so its parse error is reported…
+    expect(recognise('Resources:\n  A:\n    Type: AWS::SNS::Topic\n   bad: [\n', 'a.yml')).toBe('cloudformation')
+    expect(recognise('{"Resources": {"A": {"Type": "AWS::SNS::Topic"}', 'a.json')).toBe('cloudformation')
+    // …but unparsable YAML that only mentions the words (a Helm chart) is not a template.
+    const helm = '# Resources for the chart\napiVersion: v1\nkind: Service\nspec:\n  type: {{ .Values.service.Type }}\n  resources: {{- toYaml .Values.resources | nindent 4 }}\n  ports: [\n'
+    expect(recognise(helm, 'service.yaml')).toBe('unparsable')
   })
 
   it('rejects a template over CloudFormation’s 1 MB limit with a clear error, and scans the rest', async () => {

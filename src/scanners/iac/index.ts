@@ -116,9 +116,14 @@ export function isTemplateDocument(root: CNode): boolean {
   return res?.t === 'map' && res.entries.some((e) => mapKeys(e.value).has('Type') || e.key === 'Fn::Transform' || e.key.startsWith('Fn::ForEach::'))
 }
 
-/** Looks like a template that does not parse: the parse error is then reported, not the file skipped. */
+/**
+ * Looks like a template that does not parse: the parse error is then reported, not the file skipped. A
+ * top-level `Resources:` key (YAML at column 0, or a JSON member) with a resource type, a `Type:` key or the
+ * format version: the word anywhere (a Helm chart's comment, a Kubernetes `resources:`) is not enough.
+ */
 function looksLikeTemplate(text: string): boolean {
-  return /Resources/.test(text) && /(AWS|Custom|Alexa)::|AWSTemplateFormatVersion|Type/.test(text)
+  const resources = /^Resources\s*:/m.test(text) || /"Resources"\s*:/.test(text)
+  return resources && /\b(?:AWS|Custom|Alexa)::|AWSTemplateFormatVersion|^\s+Type\s*:|"Type"\s*:/m.test(text)
 }
 
 /** Recognise a file by parsing its text (YAML 1.2, which includes JSON). */
@@ -305,8 +310,8 @@ export async function planIac(paths: readonly string[], opts: IacScanOptions = {
       else if (e.isSymbolicLink()) {
         // Never out of the folder named on the command line: a symlink to `/` would walk the whole disk.
         const target = await realpath(p).catch(() => undefined)
-        if (target === undefined) continue
-        if (!isInside(root, target)) {
+        // A dangling link (or a loop) is skipped as one leading out: counted, never silent.
+        if (target === undefined || !isInside(root, target)) {
           counts.skippedSymlinks++
           continue
         }
