@@ -2,7 +2,8 @@
  * Hostile input, item 4: bounded parsing and confined files. The alias budget and the realpath checks are
  * tested as mechanisms (error codes, counts), never by timing.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseTemplateText } from '../../src/scanners/iac/cfn/parse.js'
@@ -72,6 +73,34 @@ describe('hostile input: confined files', () => {
     expect(r.status).toBe(0)
     const report = JSON.parse(r.stdout) as { summary: { inputs: { iac: Record<string, number> } } }
     expect(report.summary.inputs.iac).toMatchObject({ templates: 2, skippedSymlinks: 2 })
+  })
+
+  it('never reads a .tf file that links out of the repository (Terraform sources), and names it', async () => {
+    const dir = tempTree({
+      'repo/tf/main.tf': 'resource "aws_iam_role" "ok" {\n  name = "ok"\n  assume_role_policy = "{}"\n  tags = { team = "a" }\n}\n',
+      'outside/secret.tf': 'resource "aws_iam_user" "leak" {\n  name = "SECRET-CONTENT"\n}\n',
+    })
+    symlinkSync(join(dir, 'outside/secret.tf'), join(dir, 'repo/tf/secret.tf'))
+    const r = await runCli(['scan', '--iac', 'tf', '--format', 'json'], { cwd: join(dir, 'repo') })
+    expect(r.stdout + r.stderr).not.toMatch(/SECRET-CONTENT|leak/)
+    expect(r.stderr).toMatch(/secret\.tf: a symbolic link leading outside .*repo.*; not read/)
+    expect(r.status).toBe(2)
+  })
+
+  it('a plan whose folder holds .tf files linked to /dev/zero and a FIFO, and a modules.json linked to /dev/zero, is scanned as without them', async () => {
+    const plan = readFileSync(new URL('../../examples/iac/terraform/plan.json', import.meta.url), 'utf8')
+    const clean = tempTree({ 'tf/plan.json': plan })
+    const hostile = tempTree({ 'tf/plan.json': plan })
+    symlinkSync('/dev/zero', join(hostile, 'tf/zero.tf'))
+    execFileSync('mkfifo', [join(hostile, 'tf/fifo.tf')])
+    mkdirSync(join(hostile, 'tf/.terraform/modules'), { recursive: true })
+    symlinkSync('/dev/zero', join(hostile, 'tf/.terraform/modules/modules.json'))
+    const run = async (dir: string): Promise<unknown> => {
+      const r = await runCli(['scan', '--iac', 'tf/plan.json', '--format', 'json'], { cwd: dir })
+      expect(r.status).toBe(1)
+      return (JSON.parse(r.stdout) as { findings: Array<{ fingerprint: string }> }).findings.map((f) => f.fingerprint)
+    }
+    expect(await run(hostile)).toEqual(await run(clean))
   })
 
   it('counts a dangling symlink and a symlink loop as skipped, never silently', async () => {

@@ -5,8 +5,10 @@
  * and `# tagwarden:ignore RULE reason` comments on or inside the block. It understands just enough HCL to
  * do that (strings with interpolation, heredocs, the three comment forms, braces); it evaluates nothing.
  */
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { decodeText, readBounded } from '../files.js'
+import { MAX_TF_FILE_BYTES } from './source/config.js'
 import type { SourcePosition } from '../model.js'
 
 export interface LocatedSuppression {
@@ -248,12 +250,11 @@ export async function indexTerraformDir(dir: string): Promise<ModuleIndex> {
   }
   for (const name of names) {
     const file = join(dir, name)
-    let text: string
-    try {
-      text = await readFile(file, 'utf8')
-    } catch {
-      continue
-    }
+    // Bounded and regular files only, like every other read: a `.tf` beside a plan can link to /dev/zero or a FIFO.
+    // Only line numbers come from here (the plan is what is evaluated), so a file not read loses its lines, nothing else.
+    const read = await readBounded(file, MAX_TF_FILE_BYTES)
+    if (!read.ok) continue
+    const text = decodeText(read.buf)
     for (const [k, v] of indexTerraformText(text, file)) if (!index.has(k)) index.set(k, v)
   }
   return index

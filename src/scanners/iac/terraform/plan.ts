@@ -8,7 +8,8 @@
  * `identifiers = [aws_iam_role.gw.arn]` and `for_each = aws_iam_role.y` still link the right instances.
  */
 import { dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path'
-import { readFile } from 'node:fs/promises'
+import { decodeText, readBounded } from '../files.js'
+import { MAX_TF_FILE_BYTES } from './source/config.js'
 import type { ScanErrorEntry } from '../../../model/finding.js'
 import type { InlinePolicy } from '../../../model/inventory.js'
 import type { PolicyDocument } from '../../../model/policy.js'
@@ -222,7 +223,9 @@ class PlanContext {
   async locateSources(): Promise<void> {
     let modulesJson: Array<{ Key?: string; Dir?: string }> = []
     try {
-      const raw = JSON.parse(await readFile(join(this.rootDir, '.terraform', 'modules', 'modules.json'), 'utf8')) as { Modules?: unknown }
+      // Bounded and regular files only (a link to /dev/zero must not hang the scan), as for Terraform sources.
+      const read = await readBounded(join(this.rootDir, '.terraform', 'modules', 'modules.json'), MAX_TF_FILE_BYTES)
+      const raw = (read.ok ? JSON.parse(decodeText(read.buf)) : {}) as { Modules?: unknown }
       if (Array.isArray(raw.Modules)) modulesJson = raw.Modules as typeof modulesJson
     } catch {
       // no `terraform init` output next to the sources: local module paths only
