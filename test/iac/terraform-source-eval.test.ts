@@ -2,6 +2,7 @@
  * Terraform without a plan: `.tf` sources parsed and evaluated into the same IAM graph, findings, lines and
  * fingerprints as the plan path.
  */
+import { execFileSync } from 'node:child_process'
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -199,11 +200,15 @@ resource "aws_iam_role" "untagged" {
     expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/terraform\.tfvars: not a regular file/)])
   })
 
-  it('reads .tf files bounded: one linked to /dev/zero is an error naming it, not a skip or an endless read', async () => {
+  it('reads .tf files bounded: one linked to /dev/zero or a FIFO is an error naming it, not a skip or an endless read', async () => {
     const dir = tempTree({ 'main.tf': 'resource "aws_iam_user" "u" {\n  name = "u"\n}\n' })
     symlinkSync('/dev/zero', join(dir, 'zero.tf'))
+    execFileSync('mkfifo', [join(dir, 'fifo.tf')])
     const r = await scanIac([dir], { basePath: dir })
-    expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/zero\.tf: not a regular file; not read/)])
+    expect(r.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/fifo\.tf: .*not a regular file; not read/),
+      expect.stringMatching(/zero\.tf: a symbolic link leading outside .*; not read/),
+    ])
   })
 
   it('reads a reusable module scanned on its own without a false finding: the default_tags of its caller are unknown', async () => {

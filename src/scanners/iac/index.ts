@@ -346,7 +346,7 @@ export async function planIac(paths: readonly string[], opts: IacScanOptions = {
   if (tfFolders.size > 0) {
     const paired = new Set(units.filter((u) => u.kind === 'terraform-plan').map((u) => dirname(u.absFile)))
     if (opts.tfDir !== undefined) paired.add(resolve(opts.tfDir))
-    for (const root of await terraformRoots(tfFolders, paired)) {
+    for (const root of await terraformRoots(tfFolders, paired, await realpath(basePath).catch(() => basePath))) {
       const unit: IacUnit = { kind: 'terraform-sources', absFile: root.dir, file: rel(root.dir) || '.', files: root.files }
       units.push(unit)
       tfUnits.push(unit)

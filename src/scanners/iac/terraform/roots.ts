@@ -16,12 +16,15 @@ export interface TerraformRoot {
   files: string[]
 }
 
-/** `candidates`: folder → named on the command line. `paired`: folders a plan covers. */
-export async function terraformRoots(candidates: ReadonlyMap<string, boolean>, paired: ReadonlySet<string>): Promise<TerraformRoot[]> {
+/**
+ * `candidates`: folder → named on the command line. `paired`: folders a plan covers. `confine`: the real
+ * path of the repository; `.tf` files resolving outside it are not read.
+ */
+export async function terraformRoots(candidates: ReadonlyMap<string, boolean>, paired: ReadonlySet<string>, confine?: string): Promise<TerraformRoot[]> {
   const configs = new Map<string, Promise<ModuleConfig>>()
   const load = (dir: string): Promise<ModuleConfig> => {
     let p = configs.get(dir)
-    if (!p) configs.set(dir, (p = loadModule(dir, parseTfJson)))
+    if (!p) configs.set(dir, (p = loadModule(dir, parseTfJson, confine)))
     return p
   }
   const called = new Set<string>()

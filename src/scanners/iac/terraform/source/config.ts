@@ -2,9 +2,9 @@
  * A Terraform module folder read from its sources: the `variable`, `locals`, `output`, `resource`, `data`,
  * `module` and `provider` blocks of its `.tf` files (`.tf.json` too), with their positions.
  */
-import { readdir } from 'node:fs/promises'
+import { readdir, realpath } from 'node:fs/promises'
 import { join } from 'node:path'
-import { decodeText, megabytes, readBounded } from '../../files.js'
+import { decodeText, isInside, megabytes, readBounded, realInside } from '../../files.js'
 import { HclError, parseHcl, type Attribute, type Block, type Body, type Comment, type Expr, type Pos } from './hcl.js'
 
 export interface SourceProblem {
@@ -208,7 +208,8 @@ export function emptyModule(dir: string): ModuleConfig {
 export async function terraformFiles(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir, { withFileTypes: true }))
-      .filter((e) => (e.isFile() || e.isSymbolicLink()) && isTerraformSource(e.name))
+      // Anything but a folder: a FIFO or device named `x.tf` is read bounded and reported, never skipped silently.
+      .filter((e) => !e.isDirectory() && isTerraformSource(e.name))
       .map((e) => e.name)
       .sort()
   } catch {
@@ -216,18 +217,29 @@ export async function terraformFiles(dir: string): Promise<string[]> {
   }
 }
 
-/** Read and parse one module folder. Never throws: problems are collected with their position. */
 /** A module `source` Terraform reads from the local file system (`./x`, `../x`), not a registry or a URL. */
 export function isLocalModuleSource(source: string | undefined): source is string {
   return source !== undefined && (source.startsWith('./') || source.startsWith('../'))
 }
 
-export async function loadModule(dir: string, parseJson: (text: string, file: string) => Body): Promise<ModuleConfig> {
+/**
+ * Read and parse one module folder. Never throws: problems are collected with their position. `confine`
+ * (a real path): a `.tf` file that resolves outside it — a symbolic link out of the repository a pull request
+ * controls — is a problem, not read.
+ */
+export async function loadModule(dir: string, parseJson: (text: string, file: string) => Body, confine?: string): Promise<ModuleConfig> {
   const m = emptyModule(dir)
+  // A folder outside the repository (`--iac ../infra` run from elsewhere) confines its files to itself.
+  const realDir = confine !== undefined ? await realpath(dir).catch(() => dir) : dir
+  const within = confine !== undefined && isInside(confine, realDir) ? confine : realDir
   for (const name of await terraformFiles(dir)) {
     const file = join(dir, name)
     if (/(^|_)override\.tf(\.json)?$/.test(name)) {
       m.notes.push(`${name} is an override file; tagwarden does not merge override files, so its settings are not evaluated`)
+      continue
+    }
+    if (confine !== undefined && (await realInside(within, file)) === undefined) {
+      m.problems.push({ file, message: `a symbolic link leading outside ${within}, or one that does not resolve; not read` })
       continue
     }
     // Checked on the open descriptor: a committed `.tf` can be a link to a FIFO or a device.

@@ -92,12 +92,13 @@ export async function evaluateRoot(opts: RootOptions): Promise<RootResult> {
   const problems: SourceProblem[] = []
   const files: string[] = []
   const cache = new Map<string, Promise<ModuleConfig>>()
+  const baseReal = await realpath(opts.basePath).catch(() => opts.basePath)
   const load = (dir: string): Promise<ModuleConfig> => {
     let p = cache.get(dir)
     if (!p)
       cache.set(
         dir,
-        (p = loadModule(dir, opts.parseJson).then((m) => {
+        (p = loadModule(dir, opts.parseJson, baseReal).then((m) => {
           problems.push(...m.problems)
           files.push(...m.files)
           return m
@@ -116,7 +117,6 @@ export async function evaluateRoot(opts: RootOptions): Promise<RootResult> {
   } catch {
     // not initialised
   }
-  const baseReal = await realpath(opts.basePath).catch(() => opts.basePath)
   const keyOf = (m: ModuleInstance, call: ModuleCallConfig): string => {
     const calls = [...m.address.matchAll(/module\.([A-Za-z0-9_-]+)/g)].map((x) => x[1])
     return [...calls, call.name].join('.')
