@@ -218,6 +218,18 @@ describe('SAM functions and state machines', () => {
     expect(found(report)).toEqual(['principal-missing-tag SummariseFunctionRole:16'])
   })
 
+  it('a function with its own deploy-time Condition and a deploy-time Role: !If keeps both conditions', async () => {
+    const head = HEAD.replace(
+      'Globals:',
+      'Conditions:\n  InRegion: !Equals [!Ref AWS::Region, eu-west-1]\n  UseShared: !Equals [!Ref AWS::AccountId, "123456789012"]\nGlobals:',
+    )
+    const props = '      Role: !If [UseShared, arn:aws:iam::123456789012:role/shared, !Ref AWS::NoValue]\n      Policies: AmazonBedrockFullAccess\n'
+    const report = await scan(fn(props).replace('    Type: AWS::Serverless::Function\n', '    Type: AWS::Serverless::Function\n    Condition: InRegion\n'), head)
+    expect(found(report)).toEqual(['principal-missing-tag SummariseFunctionRole:17'])
+    // Both decide whether the role exists: the function's own Condition and the one of its Role.
+    expect(report.findings[0]?.evidence.analysisNotes).toEqual(['created only when conditions InRegion and UseShared hold, which is known only at deploy time'])
+  })
+
   it('examples/iac/sam: only the function without a team tag is reported, on its own line', async () => {
     const report = await scanIac([join(EXAMPLES, 'sam')])
     expect(report.errors).toEqual([])

@@ -19,6 +19,7 @@ import { child, entry, type CEntry, type CNode } from './parse.js'
 import { TemplateResolver } from './resolve.js'
 import { SAM_ROLE_KINDS, samRole, type SamContext } from './sam.js'
 import { transformGaps } from './transforms.js'
+import { conditionHolds } from '../resources/bag.js'
 
 export interface TemplateInput {
   root: CNode
@@ -192,7 +193,8 @@ class CfnTemplate {
     if (g.tagsAt) generated.tagsAt = g.tagsAt
     if (g.trustAt) generated.trustAt = g.trustAt
     const role: Resource = { logicalId: g.logicalId, keyPos: r.keyPos, node: r.node, type: 'AWS::IAM::Role', props: g.props, generated }
-    const conditional = r.conditional ?? g.condition
+    // Both when both are deploy-time: the function's own Condition and the one deciding its Role.
+    const conditional = r.conditional !== undefined && g.condition !== undefined && r.conditional !== g.condition ? `${r.conditional} and ${g.condition}` : (r.conditional ?? g.condition)
     if (conditional !== undefined) role.conditional = conditional
     this.byId.set(role.logicalId, role)
     this.resolver.addResource(role.logicalId)
@@ -384,7 +386,7 @@ class CfnBag implements PropertyBag {
     if (trustAt) o.trustAt = trustAt
     const sup = suppressionsOf(r, file, t.inv.iac.suppressionWarnings)
     if (sup.length > 0) o.suppressions = sup
-    if (r.conditional) (o.notEvaluated ??= []).push(`created only when condition ${r.conditional} holds, which is known only at deploy time`)
+    if (r.conditional) (o.notEvaluated ??= []).push(`created only when ${conditionHolds(r.conditional)}, which is known only at deploy time`)
     return o
   }
 

@@ -4,6 +4,7 @@ import { asList } from '../values.js'
 import type { Holder, HolderType, IamGraph } from './graph.js'
 import { managedArns } from './principal.js'
 import type { Prop, PropertyBag, Step } from './types.js'
+import { conditionHolds } from './bag.js'
 
 /** Which neutral property names the principals of each kind. */
 export type Targets = ReadonlyArray<readonly [HolderType, Prop]>
@@ -28,7 +29,7 @@ export function inlinePolicyStep(targets: Targets): Step {
     const build = (): ReturnType<PropertyBag['policy']> => bag.policy('document', 'identity', `inline policy ${name}`)
     let p = graph.dialect.checksUnattachedPolicies ? build() : undefined
     if (bag.conditional) {
-      graph.templateNote(`policy ${name} (${bag.id}) exists only when condition ${bag.conditional} holds; it grants nothing here`)
+      graph.templateNote(`policy ${name} (${bag.id}) exists only when ${conditionHolds(bag.conditional)}; it grants nothing here`)
       return
     }
     for (const h of targetsOf(bag, graph, `policy ${name}`, targets)) {

@@ -56,7 +56,7 @@ export interface PropertyBag {
   readonly id: string
   /** The resource is created or updated by this change (Terraform plans; false for templates). */
   readonly changed: boolean
-  /** The resource exists only when this deploy-time condition holds (CloudFormation `Condition`). */
+  /** The resource exists only when this deploy-time condition holds (CloudFormation `Condition`; several joined by ` and `, see `conditionHolds`). */
   readonly conditional?: string
   /** Terraform reports an unset optional string as `""`: such a value means "not set". */
   readonly emptyIsUnset: boolean
@@ -76,4 +76,12 @@ export interface PropertyBag {
   scoped(note: string): string
   /** An input error (exit 2) at the property where the source sets `prop`, else at the resource. */
   inputError(prop: Prop, code: string, message: string, hint: string): void
+}
+
+/**
+ * `condition IsProd holds` / `conditions IsProd and NoRole hold`, for a bag's `conditional`: every condition
+ * the resource exists under (a SAM function's own `Condition` and the one of its `Role: !If`), joined by ` and `.
+ */
+export function conditionHolds(conditional: string): string {
+  return conditional.includes(' and ') ? `conditions ${conditional} hold` : `condition ${conditional} holds`
 }

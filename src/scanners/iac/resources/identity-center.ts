@@ -14,7 +14,7 @@ import type { ManagedPolicy } from '../../../model/inventory.js'
 import { normalisePath, resolveManagedArn } from '../common.js'
 import type { IacInventory } from '../model.js'
 import { asList, display, hasUnknownPiece, isRecord, isUnknown, type Value } from '../values.js'
-import type { PropertyBag } from './bag.js'
+import { conditionHolds, type PropertyBag } from './bag.js'
 
 interface PermissionSetNode {
   /** Logical ID or address of the permission set resource. */
@@ -118,7 +118,7 @@ export class IacIdentityCenter {
   }
 
   addAbac(bag: PropertyBag, instance: Value | undefined, state: AbacState, resource: AbacNode['resource']): void {
-    this.abac.push({ instance: instanceText(instance), state: bag.conditional ? { state: 'not-captured', reason: `${bag.id} exists only when condition ${bag.conditional} holds` } : state, changed: bag.changed, resource })
+    this.abac.push({ instance: instanceText(instance), state: bag.conditional ? { state: 'not-captured', reason: `${bag.id} exists only when ${conditionHolds(bag.conditional)}` } : state, changed: bag.changed, resource })
   }
 
   /** The instances of the template or plan with their permission sets; undefined when it defines none. */

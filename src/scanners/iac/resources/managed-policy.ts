@@ -1,5 +1,6 @@
 import { targetsOf } from './attach.js'
 import type { ResourceHandler } from './types.js'
+import { conditionHolds } from './bag.js'
 
 /** A customer managed policy; CloudFormation can also attach it to the principals it names. */
 export const managedPolicy: ResourceHandler = {
@@ -16,7 +17,7 @@ export const managedPolicy: ResourceHandler = {
       if (!id) return
       const p = bag.policy('document', 'identity', `managed policy ${id.name}`)
       for (const n of p.notes) graph.templateNote(bag.scoped(n))
-      if (bag.conditional) graph.templateNote(`managed policy ${id.name} exists only when condition ${bag.conditional} holds; it grants nothing here`)
+      if (bag.conditional) graph.templateNote(`managed policy ${id.name} exists only when ${conditionHolds(bag.conditional)}; it grants nothing here`)
       if (bag.changed) graph.changedPolicyArns.add(id.arn)
       if (!p.doc || bag.conditional) return
       graph.inv.managedPolicies.set(id.arn, { arn: id.arn, name: id.name, document: p.doc })

@@ -7,6 +7,7 @@ import type { IcPermissionSet } from '../../../model/identity-center.js'
 import { asList, display } from '../values.js'
 import { awsManagedArns, boundaryOf, policyRef } from './identity-center.js'
 import type { ResourceHandler } from './types.js'
+import { conditionHolds } from './bag.js'
 
 export const permissionSet: ResourceHandler = {
   cfnType: 'AWS::SSO::PermissionSet',
@@ -45,7 +46,7 @@ export const permissionSet: ResourceHandler = {
       }
       const boundary = boundaryOf(bag.value('boundary'), policies, notes)
       if (boundary) ps.boundary = boundary
-      if (bag.conditional) notes.push(`created only when condition ${bag.conditional} holds, which is known only at deploy time`)
+      if (bag.conditional) notes.push(`created only when ${conditionHolds(bag.conditional)}, which is known only at deploy time`)
       const full = graph.identityCenter.addPermissionSet(bag, ps, bag.value('instance'), bag.has('arn') ? bag.value('arn') : undefined)
       full.origin = bag.origin({ kind: 'policy', name, displayName: name, nameKnown, path: '/', arn: full.arn })
     },
