@@ -15,17 +15,21 @@ export function subjectIdentity(s: Subject): string {
 }
 
 export function fingerprintOf(ruleId: string, subject: Subject, tagKey?: string, extra?: string): string {
+  // The first 16 bytes as 32 hex digits, encoded directly: `digest('hex').slice(0, 32)` kept each finding's
+  // 64-digit string alive behind a slice (107 B per finding against 48 B, measured in a heap snapshot of
+  // /tmp/org100k-fh: 12.7 MB for 118,746 findings).
   return createHash('sha256')
     .update(`${ruleId}\u0000${subjectIdentity(subject)}\u0000${tagKey ?? ''}${extra ? `\u0000${extra}` : ''}`)
-    .digest('hex')
-    .slice(0, 32)
+    .digest()
+    .toString('hex', 0, 16)
 }
 
 /** Deterministic order: severity, then rule, account, subject, tag key. */
+const SEVERITY_ORDER = { error: 0, warning: 1, note: 2 } as const
+
 export function compareFindings(a: Finding, b: Finding): number {
-  const sev = { error: 0, warning: 1, note: 2 }
   return (
-    sev[a.severity] - sev[b.severity] ||
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
     cmp(a.ruleId, b.ruleId) ||
     cmp(a.subject.accountId ?? '', b.subject.accountId ?? '') ||
     cmp(subjectIdentity(a.subject), subjectIdentity(b.subject)) ||
