@@ -11,7 +11,7 @@ import type { PrincipalFacts } from '../../src/analysis/facts.js'
 import { emptyIndex, type OrgIndex } from '../../src/analysis/org-index.js'
 import type { ResolvedConfig, RuleInstance, RuleScope } from '../../src/config/types.js'
 import { BUNDLED_RULES_PATH, loadRulesConfigFromFiles } from '../../src/config/load.js'
-import { inScope, renderMessage, runRules } from '../../src/rules/engine.js'
+import { inScope, principalSubject, renderMessage, runRules } from '../../src/rules/engine.js'
 import { fingerprintOf } from '../../src/model/fingerprint.js'
 import { RULE_META } from '../../src/rules/index.js'
 import type { OrgRule, PrincipalRule, RuleMeta, RuleModule } from '../../src/rules/types.js'
@@ -279,6 +279,23 @@ describe('order and fingerprints', () => {
     const warn = runRules(FACTS, emptyIndex(), config([instance('probe', { severity: 'warning' })]), REGISTRY).findings
     const err = runRules(FACTS, emptyIndex(), config([instance('probe', { severity: 'error' })]), REGISTRY).findings
     expect(err.map((f) => f.fingerprint)).toEqual(warn.map((f) => f.fingerprint))
+  })
+})
+
+describe('finding subjects', () => {
+  it('build a principal subject whole, tag key last, in the key order of the report', () => {
+    const p = principal('111111111111', 'etl')
+    expect(Object.keys(principalSubject(p, undefined, 'team'))).toEqual(['kind', 'arn', 'name', 'accountId', 'tagKey'])
+    expect(principalSubject(p)).toEqual({ kind: 'role', arn: p.arn, name: 'etl', accountId: '111111111111' })
+    const iac = principal('iac:stack.yaml', 'Etl', { origin: { file: 'stack.yaml', line: 3, column: 5, logicalId: 'Etl', tagsAt: { line: 9, column: 7 } } })
+    expect(Object.keys(principalSubject(iac, 'tags', 'team'))).toEqual(['kind', 'arn', 'name', 'file', 'line', 'column', 'logicalId', 'tagKey'])
+    expect(principalSubject(iac, 'tags', 'team')).toMatchObject({ line: 9, column: 7 })
+  })
+
+  it('give each finding its tag key in its own subject', () => {
+    const fs = runRules(FACTS.slice(0, 1), emptyIndex(), config([instance('per-key')]), REGISTRY).findings
+    expect(fs.map((f) => f.subject.tagKey).sort()).toEqual(['cost-center', 'team'])
+    expect(fs[0]!.subject).not.toBe(fs[1]!.subject)
   })
 })
 
