@@ -114,6 +114,24 @@ describe('--used-within', () => {
     expect(marked[0]).toBe(findings[0])
   })
 
+  it('shares one frozen mark among the findings of principals with the same usage', () => {
+    const same = [
+      finding('principal-missing-tag', 'arn:aws:iam::111111111111:role/idle'),
+      finding('bedrock-capable-unused', 'arn:aws:iam::111111111111:role/idle'),
+      finding('principal-missing-tag', 'arn:aws:iam::111111111111:role/not-in-facts'),
+      finding('principal-missing-tag', 'arn:aws:iam::111111111111:role/not-in-facts-either'),
+    ]
+    const marked = annotateUsage(same, usage)
+    expect(marked[1]!.usage).toBe(marked[0]!.usage)
+    expect(marked[3]!.usage).toBe(marked[2]!.usage)
+    expect(marked[2]!.usage).toEqual({ state: 'unknown' })
+    // Shared: writing into one finding's mark would change the others, so it throws (ESM is strict).
+    expect(Object.isFrozen(marked[0]!.usage)).toBe(true)
+    expect(() => {
+      marked[0]!.usage!.state = 'bedrock-used'
+    }).toThrow(TypeError)
+  })
+
   it('keeps only principals with Bedrock use in the window, and org-level findings', () => {
     expect(filterUsedWithin(findings, usage, 90, now).map((f) => f.principalArn ?? f.ruleId)).toEqual(['arn:aws:iam::111111111111:role/recent', 'tag-key-case-drift'])
   })
