@@ -1,7 +1,7 @@
 import { isPermissionSetRole } from '../../analysis/identity-center.js'
 import { defineRule, type RuleReport } from '../types.js'
 import { describeTagProblem, tagCommand, tagState, summarizeActions } from '../tag-helpers.js'
-import { capabilityEvidence } from '../evidence.js'
+import { sharedCapabilityEvidence } from '../evidence.js'
 
 /**
  * A Bedrock-capable principal reachable by a workload, an IAM principal, or as an IAM user must carry
@@ -62,12 +62,11 @@ export const principalMissingTag = defineRule<Options, MessageIds>({
           tagKey: key,
           command: p.origin?.logicalId || p.origin?.address || p.origin?.constructPath ? tagCommand(p, key) : `\`${tagCommand(p, key)}\``,
         },
-        evidence: {
-          ...capabilityEvidence(p),
+        evidence: sharedCapabilityEvidence(p, {
           tagState: s.state,
           ...(s.state === 'missing' && s.nearMiss ? { nearMiss: s.nearMiss.key } : {}),
           paths: p.paths,
-        },
+        }),
       })
     }
     return out

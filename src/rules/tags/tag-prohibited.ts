@@ -83,7 +83,7 @@ export const tagProhibited = defineRule<Options, MessageIds>({
           reason: rule.reason ? ` — ${rule.reason}` : '',
           action,
         },
-        evidence: { ...capabilityEvidence(p), value: t.value, prohibited: rule.key, ...(replacement ? { replacement } : {}) },
+        evidence: capabilityEvidence(p, { value: t.value, prohibited: rule.key, ...(replacement ? { replacement } : {}) }),
         fix: steps.join(' && '),
       })
     }

@@ -58,7 +58,7 @@ export const tagValueNotAllowed = defineRule<Options, MessageIds>({
           suggestion: best ? didYouMean(best) : '.',
           allowed,
         },
-        evidence: { ...capabilityEvidence(p), value, ...(best ? { suggestion: best } : {}) },
+        evidence: capabilityEvidence(p, { value, ...(best ? { suggestion: best } : {}) }),
         fix: tagCommand(p, req.key, best ?? '<allowed-value>'),
       })
     }

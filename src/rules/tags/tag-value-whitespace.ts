@@ -57,7 +57,7 @@ export const tagValueWhitespace = defineRule<Options, MessageIds>({
           trimmed,
           command: tagCommand(p, t.key, trimmed),
         },
-        evidence: { ...capabilityEvidence(p), value: t.value },
+        evidence: capabilityEvidence(p, { value: t.value }),
       })
     }
     return out

@@ -43,7 +43,7 @@ export const federatedRoleSessionName = defineRule<Options, MessageIds>({
       {
         messageId: 'unconstrained',
         data: { name: p.name, providers: fed.providers.join(', ') || 'an identity provider' },
-        evidence: { ...capabilityEvidence(p), providers: fed.providers, otherPaths: p.paths.filter((x) => x !== 'federation') },
+        evidence: capabilityEvidence(p, { providers: fed.providers, otherPaths: p.paths.filter((x) => x !== 'federation') }),
         fix: `In the federated statement of ${escapeControl(p.name)}'s trust policy add:\n"StringLike": { "sts:RoleSessionName": "*@your-domain.example" }`,
       },
     ]

@@ -55,12 +55,11 @@ export const federatedRoleSessionTags = defineRule<Options, MessageIds>({
       {
         messageId: p.paths.includes('gateway') ? 'alsoGateway' : 'noTagSession',
         data: { name: p.name, providers: providers.join(', ') || 'an identity provider', missing: missing.map((k) => `\`${k}\``).join(', ') },
-        evidence: {
-          ...capabilityEvidence(p),
+        evidence: capabilityEvidence(p, {
           providers,
           missingTags: missing,
           trustStatements: p.trust.statements.filter((s) => s.path === 'federation').map((s) => ({ index: s.index, sid: s.sid ?? null, actions: s.assumeActions })),
-        },
+        }),
         fix: `Add to the trust policy of ${escapeControl(p.name)}:\n${tagSessionStatement({ Federated: providers[0] ?? '<provider-arn>' }, missing)}`,
       },
     ]

@@ -38,7 +38,7 @@ export const gatewayDirectInvoke = defineRule<Options, MessageIds>({
       {
         messageId: 'directInvoke',
         data: { name: p.name, reason: p.gateway.reason, actions: summarizeActions(p.capability.actions) },
-        evidence: { ...capabilityEvidence(p), gatewayReason: p.gateway.reason },
+        evidence: capabilityEvidence(p, { gatewayReason: p.gateway.reason }),
         fix: `Detach or remove the statements granting Bedrock inference from ${p.name} (see evidence.grants); grant it sts:AssumeRole, sts:TagSession and sts:SetSourceIdentity on the per-user Bedrock role instead.`,
       },
     ]

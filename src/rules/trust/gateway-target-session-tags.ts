@@ -58,11 +58,10 @@ export const gatewayTargetSessionTags = defineRule<Options, MessageIds>({
       {
         messageId: 'notRequired',
         data: { name: p.name, gateway: failing.map((x) => x.gateway.arn).join(', '), missing: m, problem: problems.join(' and ') },
-        evidence: {
-          ...capabilityEvidence(p),
+        evidence: capabilityEvidence(p, {
           missingTags: missing,
           gateways: failing.map((x) => ({ arn: x.gateway.arn, reason: x.gateway.reason, allowsTagSession: x.allowsTagSession, requiredTagKeysOnEveryAssume: x.requiredTagKeysOnEveryAssume, statements: x.statements })),
-        },
+        }),
         fix: `Add to the trust policy of ${escapeControl(p.name)}:\n${tagSessionStatement({ AWS: g.gateway.arn }, keys)}\nand to each statement allowing the gateway sts:AssumeRole:\n${requireOnAssumeCondition(keys, false)}`,
       },
     ]

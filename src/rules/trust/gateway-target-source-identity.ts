@@ -47,10 +47,9 @@ export const gatewayTargetSourceIdentity = defineRule<Options, MessageIds>({
       {
         messageId: 'notRequired',
         data: { name: p.name, gateway: failing.map((x) => x.gateway.arn).join(', '), problem: problems.join(' and ') },
-        evidence: {
-          ...capabilityEvidence(p),
+        evidence: capabilityEvidence(p, {
           gateways: failing.map((x) => ({ arn: x.gateway.arn, reason: x.gateway.reason, allowsSetSourceIdentity: x.allowsSetSourceIdentity, requiresSourceIdentityOnEveryAssume: x.requiresSourceIdentityOnEveryAssume, statements: x.statements })),
-        },
+        }),
         fix: `Add to the trust policy of ${escapeControl(p.name)}:\n${setSourceIdentityStatement({ AWS: g.gateway.arn })}\nand to each statement allowing the gateway sts:AssumeRole:\n${requireOnAssumeCondition([], true)}`,
       },
     ]
