@@ -129,6 +129,37 @@ describe('summary.notEvaluated for templates', () => {
     entries.forEach((e, i) => (typeof e === 'function' ? expect(e(got[i]!)).toBe(true) : expect(got[i]).toEqual(e)))
   })
 
+  it('a parameter default a deploy can override: said when the defaults grant no inference action but other values could', async () => {
+    const head = HEAD.replace(
+      'Resources:\n',
+      '  ReadAction:\n    Type: String\n    Default: s3:GetObject\n  FixedAction:\n    Type: String\n    Default: s3:GetObject\n    AllowedValues: [s3:GetObject]\nResources:\n',
+    )
+    const run = async (action: string): Promise<ScanReport> => {
+      const dir = tempTree({ 't.yaml': head + roleWith(action) })
+      return scanIac([join(dir, 't.yaml')], { basePath: dir })
+    }
+    const overridable = await run('!Ref ReadAction')
+    expect(overridable.findings).toEqual([])
+    expect(overridable.summary.notEvaluated).toEqual([
+      {
+        file: 't.yaml',
+        resource: 'Worker',
+        statement: 'inline policy invoke Statement[0]',
+        reason:
+          'judged on the parameter defaults, which a deploy can override: with other values, Action ${parameter ReadAction} is known only at deploy time and could be a Bedrock inference action; the Allow grants nothing through it here',
+      },
+    ])
+    // A single AllowedValues cannot be overridden; a default that already grants inference is judged (a finding).
+    expect((await run('!Ref FixedAction')).summary.notEvaluated).toEqual([])
+    const granting = await run('!Ref DefaultAction')
+    expect(granting.findings.map((f) => f.ruleId)).toEqual(['principal-missing-tag'])
+    expect(granting.summary.notEvaluated).toEqual([])
+    // --strict makes the override an exit 2, as every notEvaluated entry.
+    const dir = tempTree({ 't.yaml': head + roleWith('!Ref ReadAction') })
+    const strict = await runCli(['scan', '--iac', 't.yaml', '--strict', '--format', 'json'], { cwd: dir })
+    expect(strict.status).toBe(2)
+  })
+
   it('a Terraform plan: values known only after apply stay notes, not entries', async () => {
     const report = await scanIac([join(EXAMPLES, 'terraform', 'plan.json')])
     expect(report.summary.notEvaluated).toEqual([])

@@ -272,6 +272,11 @@ function namesInference(pattern: string): boolean {
   return DEFAULT_INFERENCE_ACTIONS.some((a) => actionMatches(pattern, a))
 }
 
+/** Whether an Allow of the document names a Bedrock inference action (or is a NotAction, which may). */
+export function allowsInference(doc: PolicyDocument | undefined): boolean {
+  return (doc?.statements ?? []).some((st) => st.effect === 'Allow' && (st.notAction !== undefined || (st.action ?? []).some(namesInference)))
+}
+
 /** An `Action` value that is dropped from an Allow and could stand for an inference action. */
 function unknownInferenceAction(v: Value): boolean {
   if (isUnknown(v)) return true

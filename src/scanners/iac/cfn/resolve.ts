@@ -101,11 +101,29 @@ export class TemplateResolver {
    * created. A parameter whose AllowedValues hold a single value keeps it.
    */
   conditionWhateverParameters(name: string): boolean | Unknown {
+    return this.whateverParameters(() => this.condition(name))
+  }
+
+  /** The value of a node whatever values the parameters are given at deploy time (see conditionWhateverParameters). */
+  valueWhateverParameters(node: CNode | undefined): Value | undefined {
+    return this.whateverParameters(() => this.value(node))
+  }
+
+  /** Whether some parameter has a default a deploy can override (a Default, and not a single AllowedValues). */
+  hasOverridableDefaults(): boolean {
+    for (const p of this.parameters.values()) {
+      const allowed = child(p, 'AllowedValues')
+      if (child(p, 'Default') !== undefined && !(allowed?.t === 'seq' && allowed.items.length === 1)) return true
+    }
+    return false
+  }
+
+  private whateverParameters<T>(evaluate: () => T): T {
     const saved = new Map(this.conditionMemo)
     this.conditionMemo.clear()
     this.overridable = true
     try {
-      return this.condition(name)
+      return evaluate()
     } finally {
       this.overridable = false
       this.conditionMemo.clear()

@@ -9,7 +9,7 @@ import type { ScanErrorEntry } from '../../../model/finding.js'
 import type { InlinePolicy } from '../../../model/inventory.js'
 import { IAC_HINTS, IacErrorCode, iacArn, iacError, location, newIacInventory, normalisePath, type TagEntry } from '../common.js'
 import type { IacInventory, IacOrigin, InlineSuppression, SourcePosition, SuppressionWarning } from '../model.js'
-import { buildPolicy, type BuiltPolicy, type PolicyKind } from '../policy.js'
+import { allowsInference, buildPolicy, type BuiltPolicy, type PolicyKind } from '../policy.js'
 import { IamGraph, type Dialect } from '../resources/graph.js'
 import { cfnHandler, runHandlers } from '../resources/registry.js'
 import type { IamKind, Identity, Prop, PropertyBag, ResourceHandler } from '../resources/types.js'
@@ -261,23 +261,35 @@ class CfnTemplate {
    */
   policyOf(node: CNode | undefined, kind: PolicyKind, label: string, where: SourcePosition, resource: string): { doc?: BuiltPolicy['document']; notes: string[] } {
     if (!node) return { notes: [] }
-    let value = this.resolver.value(node)
-    if (typeof value === 'string') {
-      // A policy given as a JSON string (CloudFormation accepts both).
-      try {
-        const parsed: unknown = JSON.parse(value)
-        if (typeof parsed === 'object' && parsed !== null) value = fromJson(parsed)
-      } catch {
-        // not JSON: buildPolicy reports it
+    const built = buildPolicy(policyValue(this.resolver.value(node)), kind, label)
+    for (const u of built.unresolved) this.notEvaluated(resource, u.reason, u.statement)
+    // The document is judged on the parameter defaults; a deploy can give other values (`--parameter-overrides`).
+    // When the defaults grant no inference action but other values could (`Action: !Ref P` with
+    // `Default: s3:GetObject`), that is said: never judged clean silently.
+    if (!allowsInference(built.document) && this.resolver.hasOverridableDefaults()) {
+      const said = new Set(built.unresolved.map((u) => u.statement))
+      for (const u of buildPolicy(policyValue(this.resolver.valueWhateverParameters(node)), kind, label).unresolved) {
+        if (!said.has(u.statement)) this.notEvaluated(resource, `judged on the parameter defaults, which a deploy can override: with other values, ${u.reason}`, u.statement)
       }
     }
-    const built = buildPolicy(value ?? null, kind, label)
-    for (const u of built.unresolved) this.notEvaluated(resource, u.reason, u.statement)
     if (built.error) {
       this.errors.push(iacError(IacErrorCode.InvalidPolicy, this.input.file, where, built.error, IAC_HINTS.invalidPolicy))
     }
     return built.document ? { doc: built.document, notes: built.notes } : { notes: built.notes }
   }
+}
+
+/** A policy given as a JSON string (CloudFormation accepts both) parsed; anything else as it is (buildPolicy reports it). */
+function policyValue(value: Value | undefined): Value {
+  if (typeof value === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(value)
+      if (typeof parsed === 'object' && parsed !== null) return fromJson(parsed)
+    } catch {
+      // not JSON: buildPolicy reports it
+    }
+  }
+  return value ?? null
 }
 
 function constructPath(r: Resource): string | undefined {
