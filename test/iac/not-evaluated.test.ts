@@ -160,6 +160,59 @@ describe('summary.notEvaluated for templates', () => {
     expect(strict.status).toBe(2)
   })
 
+  describe('Policies chosen with Fn::If', () => {
+    const IF_HEAD = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Stage: { Type: String, Default: prod }
+  Fixed: { Type: String, Default: prod, AllowedValues: [prod] }
+  Free: { Type: String }
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  NotProd: !Not [!Condition IsProd]
+  FixedNotProd: !Not [!Equals [!Ref Fixed, prod]]
+  Unknown: !Equals [!Ref Free, x]
+Resources:
+`
+    const POLICY = `PolicyName: invoke
+            PolicyDocument:
+              Statement:
+                - Effect: Allow
+                  Action: bedrock:InvokeModel
+                  Resource: '*'`
+    const role = (policies: string): string =>
+      `  Worker:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: lambda.amazonaws.com }\n            Action: sts:AssumeRole\n      Policies: ${policies}\n`
+    const listIf = (cond: string): string => `!If\n        - ${cond}\n        - - ${POLICY}\n        - !Ref AWS::NoValue`
+    const itemIf = (cond: string): string => `\n        - !If\n          - ${cond}\n          - ${POLICY}\n          - !Ref AWS::NoValue`
+    const run = async (policies: string): Promise<ScanReport> => {
+      const dir = tempTree({ 't.yaml': IF_HEAD + role(policies) })
+      return scanIac([join(dir, 't.yaml')], { basePath: dir })
+    }
+    const OVERRIDE = ne(
+      'Worker',
+      'judged on the parameter defaults, which a deploy can override: policy invoke is in Policies only when condition NotProd holds, false for the defaults, and it allows Bedrock inference actions',
+      'inline policy invoke',
+    )
+
+    it.each([
+      ['around the list, true for the defaults: evaluated (it was read as no policy: a silent clean)', listIf('IsProd'), ['principal-missing-tag'], []],
+      ['around an item, true for the defaults: evaluated', itemIf('IsProd'), ['principal-missing-tag'], []],
+      ['around the list, false for the defaults but not for other values: said', listIf('NotProd'), [], [OVERRIDE]],
+      ['around an item, false for the defaults but not for other values: said', itemIf('NotProd'), [], [OVERRIDE]],
+      ['false whatever the values (a single AllowedValues): nothing', listIf('FixedNotProd'), [], []],
+    ])('%s', async (_what, policies, rules, entries) => {
+      const report = await run(policies)
+      expect(report.errors).toEqual([])
+      expect(report.findings.map((f) => f.ruleId)).toEqual(rules)
+      expect(report.summary.notEvaluated).toEqual(entries.map((e) => ({ ...e, file: 't.yaml' })))
+    })
+
+    it('unknown at deploy time: evaluated as applying, with a note', async () => {
+      const report = await run(listIf('Unknown'))
+      expect(report.findings.map((f) => f.ruleId)).toEqual(['principal-missing-tag'])
+      expect(report.findings[0]?.evidence.analysisNotes).toContain('inline policy invoke applies only when condition Unknown holds, which is known only at deploy time; it is evaluated as applying')
+    })
+  })
+
   it('a Terraform plan: values known only after apply stay notes, not entries', async () => {
     const report = await scanIac([join(EXAMPLES, 'terraform', 'plan.json')])
     expect(report.summary.notEvaluated).toEqual([])

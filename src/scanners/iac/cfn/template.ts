@@ -279,6 +279,41 @@ class CfnTemplate {
   }
 }
 
+interface PolicyItem {
+  item: CNode
+  /** A deploy-time condition the item is chosen under (evaluated as present, with a note). */
+  condition?: string
+  /** Chosen only when this condition holds, which is false for the parameter defaults but can be true with others. */
+  onlyWhenOverridden?: string
+}
+
+/**
+ * The items of a `Policies` list as CloudFormation would see them, with `Fn::If` — around the list or an item —
+ * decided like the resolver does: by the condition for the parameter defaults, both branches when it is
+ * unknown, and `AWS::NoValue` dropped. An item read as a map without choosing its branch would name no policy.
+ */
+function policyItems(resolver: CfnTemplate['resolver'], node: CNode, condition?: string, onlyWhenOverridden?: string, depth = 0): PolicyItem[] {
+  if (depth > 20) return []
+  if (node.t === 'seq') return node.items.flatMap((i) => policyItems(resolver, i, condition, onlyWhenOverridden, depth + 1))
+  const only = node.t === 'map' && node.entries.length === 1 ? node.entries[0]! : undefined
+  if (only?.key === 'Ref' && only.value.t === 'scalar' && only.value.v === 'AWS::NoValue') return []
+  if (only?.key === 'Fn::If' && only.value.t === 'seq' && only.value.items.length === 3) {
+    const [condNode, a, b] = only.value.items as [CNode, CNode, CNode]
+    const name = condNode.t === 'scalar' ? String(condNode.v) : undefined
+    if (name === undefined) return [{ item: node, ...(condition ? { condition } : {}) }]
+    const c = resolver.condition(name)
+    const branch = (n: CNode, cond?: string, overridden?: string): PolicyItem[] => policyItems(resolver, n, cond, overridden, depth + 1)
+    if (c === true || c === false) {
+      const chosen = branch(c ? a : b, condition, onlyWhenOverridden)
+      // The other branch, when a deploy's parameter values can choose it.
+      const other = resolver.conditionWhateverParameters(name) === c ? [] : branch(c ? b : a, condition, onlyWhenOverridden ?? name)
+      return [...chosen, ...other]
+    }
+    return [...branch(a, condition ?? name, onlyWhenOverridden), ...branch(b, condition ?? name, onlyWhenOverridden)]
+  }
+  return [{ item: node, ...(condition ? { condition } : {}), ...(onlyWhenOverridden ? { onlyWhenOverridden } : {}) }]
+}
+
 /** A policy given as a JSON string (CloudFormation accepts both) parsed; anything else as it is (buildPolicy reports it). */
 function policyValue(value: Value | undefined): Value {
   if (typeof value === 'string') {
@@ -343,13 +378,24 @@ class CfnBag implements PropertyBag {
     const out: InlinePolicy[] = []
     const list = this.node('inlinePolicies')
     if (!list) return out
-    const items = list.t === 'seq' ? list.items : [list]
-    items.forEach((item, i) => {
+    policyItems(this.t.resolver, list).forEach(({ item, condition, onlyWhenOverridden }, i) => {
       const nameV = this.t.resolver.value(child(item, 'PolicyName'))
       const name = typeof nameV === 'string' ? display(nameV) : `Policies[${i}]`
       const docEntry = entry(item, 'PolicyDocument')
+      if (onlyWhenOverridden !== undefined) {
+        // Not part of the role for the defaults; said when it would grant inference with other values.
+        if (allowsInference(buildPolicy(policyValue(this.t.resolver.valueWhateverParameters(docEntry?.value)), 'identity', name).document)) {
+          this.t.notEvaluated(
+            this.source,
+            `judged on the parameter defaults, which a deploy can override: policy ${name} is in Policies only when condition ${onlyWhenOverridden} holds, false for the defaults, and it allows Bedrock inference actions`,
+            `inline policy ${name}`,
+          )
+        }
+        return
+      }
       const p = this.t.policyOf(docEntry?.value, 'identity', `inline policy ${name}`, docEntry?.keyPos ?? item.pos, this.source)
       notes.push(...p.notes)
+      if (condition !== undefined) notes.push(`inline policy ${name} applies only when condition ${condition} holds, which is known only at deploy time; it is evaluated as applying`)
       if (p.doc) out.push({ name, document: p.doc })
     })
     return out
