@@ -24,24 +24,34 @@ export interface SummaryInput {
 }
 
 export function buildSummary(i: SummaryInput): ScanSummary {
-  const capable = i.facts.filter((f) => f.capability.capable)
-  const byPath: Partial<Record<AttributionPath, number>> = {}
-  for (const f of capable) for (const p of f.paths) byPath[p] = (byPath[p] ?? 0) + 1
-  const active = i.findings.filter((f) => !f.suppressed)
-  const withFinding = new Set(active.filter((f) => f.severity !== 'note').map((f) => f.principalArn).filter(Boolean))
-  const attributable = capable.filter((f) => !withFinding.has(f.arn)).length
+  // One pass over the findings and one over the facts, no intermediate arrays: with a finding per principal
+  // (100k findings) the filter/map/filter chains were 2 % of a scan's CPU.
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, note: 0 }
   const byRule: Record<string, number> = {}
-  for (const f of active) {
+  const withFinding = new Set<string>()
+  let active = 0
+  for (const f of i.findings) {
+    if (f.suppressed) continue
+    active++
     bySeverity[f.severity]++
     byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1
+    if (f.severity !== 'note' && f.principalArn) withFinding.add(f.principalArn)
+  }
+  const byPath: Partial<Record<AttributionPath, number>> = {}
+  let capable = 0
+  let attributable = 0
+  for (const f of i.facts) {
+    if (!f.capability.capable) continue
+    capable++
+    for (const p of f.paths) byPath[p] = (byPath[p] ?? 0) + 1
+    if (!withFinding.has(f.arn)) attributable++
   }
   return {
     accounts: { scanned: i.accountsScanned.length, failed: i.accountsFailed, ids: [...i.accountsScanned].sort(), notCovered: [...i.accountsNotCovered].sort() },
     principals: i.counts,
-    bedrockCapable: { total: capable.length, byPath },
-    attributableShare: capable.length === 0 ? null : Math.round((attributable / capable.length) * 10_000) / 10_000,
-    findings: { total: active.length, bySeverity, byRule, suppressed: i.findings.length - active.length },
+    bedrockCapable: { total: capable, byPath },
+    attributableShare: capable === 0 ? null : Math.round((attributable / capable) * 10_000) / 10_000,
+    findings: { total: active, bySeverity, byRule, suppressed: i.findings.length - active },
     rulesNotEvaluated: i.rulesNotEvaluated,
     inputs: { files: i.files, errors: i.errors.length, ...(i.iac ? { iac: i.iac } : {}) },
     exceptions: i.exceptions,
