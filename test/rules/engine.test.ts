@@ -202,6 +202,9 @@ describe('rule instances', () => {
     // The keys in the order a stored fix gave them: after principalArn, before spend.
     expect(Object.keys(lazy!)).toEqual(['ruleId', 'severity', 'message', 'messageId', 'data', 'subject', 'evidence', 'fingerprint', 'principalArn', 'fix', 'spend'])
     expect(JSON.stringify(lazy)).toBe(stored(lazy!))
+    // Made by a constructor (fields in the object), still a plain object as a literal was.
+    expect(Object.getPrototypeOf(lazy)).toBe(Object.prototype)
+    expect(lazy).toStrictEqual(Object.defineProperties({}, Object.getOwnPropertyDescriptors(lazy)))
     expect(JSON.parse(JSON.stringify(lazy)).fix).toBe('tag chat-lambda')
     // A later writer (IaC fix hints) replaces it with a stored string.
     lazy!.fix = 'replaced'
