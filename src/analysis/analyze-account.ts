@@ -21,8 +21,11 @@ export interface AccountAnalysis {
   errors: ScanErrorEntry[]
 }
 
+/** What the analysis of one account reads from the settings (a phase-one worker thread gets just this). */
+export type AccountAnalysisSettings = Pick<ResolvedSettings, 'inferenceActions' | 'gateways'>
+
 export interface AnalyzeOptions {
-  settings: ResolvedSettings
+  settings: AccountAnalysisSettings
   cache: PolicyEvalCache
   index: OrgIndex
 }

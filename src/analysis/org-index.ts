@@ -77,3 +77,26 @@ export function countTagKeys(index: OrgIndex, accountId: string, tags: Tag[]): v
     v.accounts.add(accountId)
   }
 }
+
+/**
+ * Adds what one account contributed to a fresh index of its own (a phase-one worker thread's): the same
+ * index, in the same insertion order, as if the account had been analysed on `index` directly.
+ */
+export function addAccountIndex(index: OrgIndex, part: Pick<OrgIndex, 'scannedAccounts' | 'gatewaysByArn' | 'gatewaysById' | 'tagKeyVariants'>): void {
+  for (const [arn, g] of part.gatewaysByArn) index.gatewaysByArn.set(arn, g)
+  for (const [id, g] of part.gatewaysById) index.gatewaysById.set(id, g)
+  for (const [lower, variants] of part.tagKeyVariants) {
+    let into = index.tagKeyVariants.get(lower)
+    if (!into) index.tagKeyVariants.set(lower, (into = new Map()))
+    for (const [key, v] of variants) {
+      const have = into.get(key)
+      if (!have) {
+        into.set(key, v)
+        continue
+      }
+      have.principals += v.principals
+      for (const a of v.accounts) have.accounts.add(a)
+    }
+  }
+  for (const a of part.scannedAccounts) index.scannedAccounts.add(a)
+}

@@ -54,6 +54,8 @@ export interface ConfiguredScanInput {
   live?: LiveScanFlags
   /** `--used-within 90d`. */
   usedWithin?: string | undefined
+  /** `--jobs N`: worker threads for the snapshot accounts (1: in-thread; absent: automatic). */
+  jobs?: string | number | undefined
   debug?: boolean | undefined
   verbose?: boolean | undefined
   rules?: string | undefined
@@ -107,6 +109,13 @@ export async function curSourceFromFlag(
   })
 }
 
+/** `--jobs N`: a whole number of worker threads, 1–64. */
+export function parseJobs(value: string): number {
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN
+  if (!(n >= 1 && n <= 64)) throw new UsageError('invalid-jobs', `--jobs ${value}: expected a whole number of worker threads from 1 to 64`, 'e.g. --jobs 2 (--jobs 1 reads the accounts in the main thread)')
+  return n
+}
+
 /** Turns `--skip-rule` into disabled instances; rejects unknown IDs in `--skip-rule`/`--fail-on-rule`. */
 export function selectRules(config: ResolvedConfig, skip: readonly string[] = [], failOn: readonly string[] = []): ResolvedConfig {
   const ids = config.rules.map((r) => r.id)
@@ -143,6 +152,7 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
     const problem = baseRefProblem(i.iac.changedOnly, i.iac.basePath ?? i.cwd ?? process.cwd())
     if (problem) throw new UsageError('changed-only-ref', problem, 'pass a branch, tag or commit that exists in this checkout (in CI, fetch the base first: `git fetch origin main`)')
   }
+  const jobs = i.jobs === undefined ? undefined : parseJobs(String(i.jobs))
   const wantLive = isLiveScan(live) || !offline
   // Validate every flag before reading anything.
   const liveOptions = wantLive ? liveOptionsFromFlags(live) : undefined
@@ -246,6 +256,7 @@ export async function runConfiguredScan(i: ConfiguredScanInput): Promise<{ repor
         ...(spend ? { spend } : {}),
         ...(cur ? { cur: p ? { load: (ctx) => cur.load({ ...ctx, onProgress: (x) => p.onCur(x) }) } : cur } : {}),
         ...(usedWithinDays !== undefined ? { usedWithinDays } : {}),
+        threads: { ...(jobs !== undefined ? { jobs } : {}), ...(i.debug ? { debug: (line: string) => stderr(`tagwarden: debug: ${line}\n`) } : {}) },
       })
     }
   } finally {

@@ -45,6 +45,10 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
         'git fetch --depth=1 origin main && <%= config.bin %> <%= command.id %> --iac infra/ --config-from-ref origin/main --baseline .tagwarden-baseline.json --no-inline-suppressions',
     },
     {
+      description: 'Audit a large collected organization on 2 worker threads (--jobs 1: in the main thread)',
+      command: '<%= config.bin %> <%= command.id %> --input collected/ --jobs 2 --json-output results.json',
+    },
+    {
       description: 'Gate only on findings that are not in the baseline',
       command: '<%= config.bin %> baseline create --from results.json && <%= config.bin %> <%= command.id %> --input snap --baseline .tagwarden-baseline.json',
     },
@@ -80,6 +84,11 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
     'changed-only': Flags.string({ summary: IAC['changed-only'], helpValue: 'BASE_REF', helpGroup: 'IAC' }),
     'base-path': Flags.string({ summary: IAC['base-path'], helpValue: 'DIR', helpGroup: 'IAC' }),
     cur: curFlag('puts Bedrock spend on findings and adds the spend ledger'),
+    jobs: Flags.string({
+      summary:
+        'Worker threads that read and analyse the --input accounts (1–64). Default: one per core, at most 4, when a snapshot has several accounts and 16 MB or more of files (else the main thread); 1: the main thread only.',
+      helpValue: 'N',
+    }),
     'used-within': Flags.string({
       summary: 'Keep only findings about principals that used Bedrock within this window (e.g. 90d, 12w); needs Bedrock use evidence (--usage on a live scan).',
       helpValue: 'DURATION',
@@ -122,6 +131,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
       configFromRef: flags['config-from-ref'],
       inlineSuppressions: flags['inline-suppressions'],
       usedWithin: flags['used-within'],
+      jobs: flags.jobs,
       ...reportingOptions(flags),
     })
   }

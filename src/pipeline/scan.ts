@@ -11,7 +11,7 @@ import { finishLedger, type LedgerEvaluation } from '../spend/ledger.js'
 import type { Ledger } from '../model/ledger.js'
 import { analyzeAccount } from '../analysis/analyze-account.js'
 import type { PrincipalFacts } from '../analysis/facts.js'
-import { emptyIndex, type OrgIndex } from '../analysis/org-index.js'
+import { addAccountIndex, emptyIndex, type OrgIndex } from '../analysis/org-index.js'
 import { resolvePrincipalPaths } from '../analysis/org-phase.js'
 import { analyseIdentityCenter } from '../analysis/identity-center.js'
 import { serviceOfAction } from '../iam/actions.js'
@@ -28,7 +28,8 @@ import { toolVersion } from '../version.js'
 import { annotateUsage, filterUsedWithin, usageByPrincipal } from '../usage/window.js'
 import { spendCoverage, spendTagKeys } from '../spend/coverage.js'
 import type { SpendLoadResult, SpendSource } from '../spend/source.js'
-import type { AccountSource } from '../sources/account-source.js'
+import type { AccountSource, SnapshotAccountJob } from '../sources/account-source.js'
+import { phaseOneWorkerCount, startPhaseOnePool, type PhaseOnePool } from './phase-one-workers.js'
 import type { PrincipalSpendSummary, SpendPeriod } from '../model/spend.js'
 
 export interface ScanRunOptions {
@@ -46,6 +47,8 @@ export interface ScanRunOptions {
    * or the Cost Explorer API (`--cost-explorer`). Absent: spend is not part of the run, the summary is silent.
    */
   spend?: SpendSource
+  /** Worker threads for phase one (`scan --jobs`). */
+  threads?: PhaseOneThreads
 }
 
 /** Read and analyse every account (phase one), then resolve trust org-wide and run the rules (phase two). */
@@ -76,12 +79,49 @@ export interface PhaseOne {
   files: number
   /** IaC sources: what was read, recognised and skipped. */
   iac?: IacInputCounts
+  /** Worker threads that read the snapshot accounts (absent: in-thread), and the most accounts in flight. */
+  threads?: number
+  maxInFlight?: number
+}
+
+/**
+ * Worker threads for phase one (snapshot sources): `jobs` is `scan --jobs N` (1: in-thread; absent:
+ * automatic, see phaseOneWorkerCount); the rest is for tests.
+ */
+export interface PhaseOneThreads {
+  jobs?: number
+  /** `--debug`: says whether the accounts were read on worker threads. */
+  debug?: (line: string) => void
+  minBytes?: number
+  perWorker?: number
+  workerUrl?: URL
+}
+
+/** A started worker pool for the source's accounts, when the source has jobs and they are worth it. */
+async function accountsInWorkers(
+  source: AccountSource,
+  config: ResolvedConfig,
+  threads: PhaseOneThreads = {},
+): Promise<{ pool: PhaseOnePool; jobs: SnapshotAccountJob[]; threads: number } | undefined> {
+  if (!source.accountJobs || source.collectUsage) return undefined
+  const jobs = source.accountJobs()
+  const n = await phaseOneWorkerCount(jobs, { requested: threads.jobs, ...(threads.minBytes !== undefined ? { minBytes: threads.minBytes } : {}) })
+  if (n < 2) return undefined
+  const { inferenceActions, gateways } = config.settings
+  const pool = await startPhaseOnePool(
+    { settings: { inferenceActions, gateways } },
+    { workers: n, ...(threads.perWorker !== undefined ? { perWorker: threads.perWorker } : {}), ...(threads.workerUrl ? { workerUrl: threads.workerUrl } : {}) },
+  )
+  // A worker that cannot start (module missing, threads refused): the same scan in-thread.
+  threads.debug?.(pool ? `phase one: ${jobs.length} accounts on ${n} worker threads` : `phase one: worker threads could not start; ${jobs.length} accounts in the main thread`)
+  return pool ? { pool, jobs, threads: n } : undefined
 }
 
 export async function runPhaseOne(opts: {
   config: ResolvedConfig
   sources: AccountSource[]
   onAccount?: (accountId: string, ok: boolean) => void
+  threads?: PhaseOneThreads
 }): Promise<PhaseOne> {
   const index = emptyIndex()
   const cache = new PolicyEvalCache()
@@ -101,6 +141,33 @@ export async function runPhaseOne(opts: {
     const prepared = await source.prepare(index)
     append(p.errors, prepared.errors)
     if (prepared.notEvaluated) append(p.notEvaluated, prepared.notEvaluated)
+    const pooled = await accountsInWorkers(source, opts.config, opts.threads)
+    if (pooled) {
+      p.threads = pooled.threads
+      try {
+        for await (const a of pooled.pool.run(pooled.jobs)) {
+          // In the order and with the effect of the in-thread loop below.
+          append(p.errors, a.loadErrors)
+          if (a.notes) append(p.notes, a.notes)
+          if (a.notEvaluated) append(p.notEvaluated, a.notEvaluated)
+          addAccountIndex(index, a.index)
+          append(p.facts, a.facts)
+          append(p.errors, a.errors)
+          p.counts.users += a.counts.users
+          p.counts.roles += a.counts.roles
+          p.counts.skippedServiceLinked += a.counts.skippedServiceLinked
+          if (!scanned.has(a.accountId)) {
+            scanned.add(a.accountId)
+            p.scanned.push(a.accountId)
+          }
+          opts.onAccount?.(a.accountId, true)
+        }
+      } finally {
+        p.maxInFlight = pooled.pool.maxInFlight
+        await pooled.pool.close()
+      }
+      continue
+    }
     for await (const acct of source.accounts()) {
       append(p.errors, acct.errors)
       if (!acct.inventory) {

@@ -7,7 +7,8 @@
  * the snapshot scanner alone.
  */
 import type { ScanErrorEntry } from '../model/finding.js'
-import type { AccountSource } from './account-source.js'
+import type { AccountSource, SnapshotAccountJob } from './account-source.js'
+import type { AccountInventory } from '../model/inventory.js'
 import { addIdentityCenter } from '../analysis/org-index.js'
 import { loadIdentityCenterFiles } from '../scanners/identity-center/load.js'
 import { buildIdentityCenter } from '../scanners/identity-center/raw.js'
@@ -97,6 +98,16 @@ export async function loadCollectedOrg(plan: Pick<SnapshotPlan, 'otherFiles' | '
 }
 
 /**
+ * One account of a snapshot, as `snapshotSource().accounts()` reads it: what a phase-one worker thread runs
+ * for a `SnapshotAccountJob` (src/pipeline/phase-one-worker.ts).
+ */
+export async function loadSnapshotAccount(job: SnapshotAccountJob): Promise<{ inventory: AccountInventory; errors: ScanErrorEntry[] }> {
+  const loaded = await loadAccount(job, { recognisers: SNAPSHOT_RECOGNISERS })
+  if (job.scpLevels) loaded.inventory.scpLevels = job.scpLevels
+  return loaded
+}
+
+/**
  * A snapshot source that also understands `collect` folders: OU paths and SCP levels from the collected
  * Organizations outputs, accounts in scope from the manifest, and the manifest's AWS failures.
  */
@@ -104,6 +115,14 @@ export function snapshotSource(inputs: string[]): AccountSource {
   let plan: SnapshotPlan | undefined
   let org: CollectedOrg | undefined
   const options = { recognisers: SNAPSHOT_RECOGNISERS }
+  const jobs = (): SnapshotAccountJob[] => {
+    if (!plan || !org) throw new Error('snapshotSource: accounts read before prepare()')
+    const model = org.model
+    return plan.accounts.map(({ accountId, files }) => {
+      const levels = scpLevelsFor(model, accountId)
+      return levels ? { accountId, files, scpLevels: levels } : { accountId, files }
+    })
+  }
   return {
     async prepare(index) {
       plan = await planSnapshot(inputs, options)
@@ -138,14 +157,12 @@ export function snapshotSource(inputs: string[]): AccountSource {
       return { errors }
     },
     async *accounts() {
-      if (!plan || !org) throw new Error('snapshotSource.accounts() called before prepare()')
-      for (const entry of plan.accounts) {
-        const { inventory, errors } = await loadAccount(entry, options)
-        const levels = scpLevelsFor(org.model, entry.accountId)
-        if (levels) inventory.scpLevels = levels
-        yield { accountId: entry.accountId, inventory, errors }
+      for (const job of jobs()) {
+        const { inventory, errors } = await loadSnapshotAccount(job)
+        yield { accountId: job.accountId, inventory, errors }
       }
     },
+    accountJobs: jobs,
     accountTotal() {
       return plan?.accounts.length ?? 0
     },

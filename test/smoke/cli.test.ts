@@ -77,7 +77,7 @@ function npx(args: string[]): SpawnSyncReturns<string> {
 
 describe('the npm package', () => {
   it('contains the built CLI, its data, the docs and examples help points at (and the demo runs), and no sources or tests', () => {
-    for (const f of ['package.json', 'bin/run.js', 'dist/cli/main.js', 'dist/commands/index.js', 'rules.yaml', 'schemas/report.schema.json', 'schemas/rules.schema.json', 'data/aws-managed-policies.json', 'docs/live-scan.md', 'docs/cur.md', 'docs/iam/audit-role-stackset.yaml', 'examples/demo-org/tagwarden.yaml', 'examples/rules-test/tagwarden.yaml']) {
+    for (const f of ['package.json', 'bin/run.js', 'dist/cli/main.js', 'dist/commands/index.js', 'dist/pipeline/phase-one-worker.js', 'rules.yaml', 'schemas/report.schema.json', 'schemas/rules.schema.json', 'data/aws-managed-policies.json', 'docs/live-scan.md', 'docs/cur.md', 'docs/iam/audit-role-stackset.yaml', 'examples/demo-org/tagwarden.yaml', 'examples/rules-test/tagwarden.yaml']) {
       expect(packed, f).toContain(f)
     }
     expect(packed.some((f) => f.startsWith('examples/iac/'))).toBe(true)
@@ -103,6 +103,15 @@ describe('the npm package', () => {
     // Exactly what the demo must report with the bundled rules: a missing managed-policy catalog or spend reader would show here.
     expect(report.findings.map(demoFindingKey).sort()).toEqual(expectedDemoKeys({ demoRules: false, spend: true }))
     expect(report.summary.rulesFiles).toEqual(['<bundled>'])
+  })
+
+  it('reads the accounts on worker threads from the installed package (the worker module is found in dist/)', (ctx) => {
+    if (skipReason) ctx.skip(skipReason)
+    const one = npx(['scan', '--input', DEMO, '--format', 'json', '--jobs', '1', '--now', '2026-11-26'])
+    const two = npx(['scan', '--input', DEMO, '--format', 'json', '--jobs', '2', '--now', '2026-11-26', '--debug'])
+    expect(two.stderr).toContain('tagwarden: debug: phase one: 3 accounts on 2 worker threads')
+    expect(two.status, two.stderr).toBe(one.status)
+    expect(two.stdout).toBe(one.stdout)
   })
 
   it('runs `tagwarden demo` from the installed package: three labelled parts, next steps, reports in ./tagwarden-demo/', (ctx) => {
