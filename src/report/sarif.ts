@@ -103,8 +103,11 @@ export interface SarifLog {
 export interface SarifRender {
   /** The whole file as one string (joined from `chunks` on first use). */
   readonly text: string
-  /** The file in pieces of about 1 MB, the same bytes as `text`: what the CLI writes. */
-  chunks: string[]
+  /**
+   * The file in pieces, the same bytes as `text`: what the CLI writes. Written from `log` again on each
+   * iteration, so the text of a large run is never held whole.
+   */
+  chunks: Iterable<string>
   log: SarifLog
   warnings: string[]
   /** Results written, and findings left out because of GitHub's limits. */
@@ -244,28 +247,39 @@ function buildRun(report: ScanReport, rules: readonly ReportRule[], findings: re
   return run
 }
 
-/** `JSON.stringify(log, null, 2)` and a newline, in pieces: no string holds the whole file. */
-function serialise(log: SarifLog): string[] {
-  return [...jsonChunks(log)]
+/** `JSON.stringify(log, null, 2)` and a newline, in pieces made on each iteration: no string holds the whole file. */
+function serialise(log: SarifLog): Iterable<string> {
+  return { [Symbol.iterator]: () => jsonChunks(log) }
 }
+
+/** Characters compressed at a time for the gzipped-size bound (pieces gathered to this size, then dropped). */
+const GZIP_GROUP_CHARS = 1 << 20
 
 /**
  * The gzipped size of the joined pieces, or an upper bound of it when that is clearly under `limit`:
- * compressing each piece on its own never gains from the pieces before it, so the sum of their sizes is
- * at least the size of the whole (a margin of 2 % covers block-boundary effects of a few bytes per
- * piece). Only near or over the limit is the whole text compressed, as before.
+ * compressing each group of about 1 MB on its own never gains from the groups before it, so the sum of
+ * their sizes is at least the size of the whole (a margin of 2 % covers block-boundary effects of a few
+ * bytes per group). Only near or over the limit is the whole text compressed, as before.
  */
-function gzipSize(chunks: readonly string[], limit: number): number {
+function gzipSize(chunks: Iterable<string>, limit: number): number {
   let bound = 0
-  for (const c of chunks) bound += gzipSync(c).length
-  return bound <= limit * 0.98 ? bound : gzipSync(chunks.join('')).length
+  let group = ''
+  for (const c of chunks) {
+    group += c
+    if (group.length >= GZIP_GROUP_CHARS) {
+      bound += gzipSync(group).length
+      group = ''
+    }
+  }
+  if (group.length > 0) bound += gzipSync(group).length
+  return bound <= limit * 0.98 ? bound : gzipSync([...chunks].join('')).length
 }
 
-function render(chunks: string[], rest: Omit<SarifRender, 'text' | 'chunks'>): SarifRender {
+function render(chunks: Iterable<string>, rest: Omit<SarifRender, 'text' | 'chunks'>): SarifRender {
   let text: string | undefined
   return {
     get text() {
-      return (text ??= chunks.join(''))
+      return (text ??= [...chunks].join(''))
     },
     chunks,
     ...rest,

@@ -91,10 +91,24 @@ describe('findings rendered at output', () => {
     expect(out.text).toBe(expected)
   })
 
+  it('SARIF: many results stream in bounded pieces, written from the log again on each iteration', () => {
+    // 2,000 results: pieces of a block of results each, no string holding the file, the same bytes each time.
+    const findings = Array.from({ length: 2000 }, (_, i) => withFields(demo.findings[i % demo.findings.length]!, { fingerprint: i.toString(16).padStart(32, '0') }))
+    const r = renderSarif({ ...demo, findings }, rules)
+    expect(Array.isArray(r.chunks)).toBe(false)
+    const first = [...r.chunks]
+    expect(first.length).toBeGreaterThan(50)
+    for (const c of first) expect(c.length).toBeLessThan(1 << 17)
+    expect(first.join('')).toBe(`${JSON.stringify(r.log, null, 2)}\n`)
+    expect([...r.chunks].join('')).toBe(first.join(''))
+    expect(r.text).toBe(first.join(''))
+    expect(r.results).toBe(2000)
+  })
+
   it('SARIF: the streamed file is byte for byte JSON.stringify of the same log', () => {
     for (const opts of [{}, { includeSuppressed: true, category: 'c' }]) {
       const r = renderSarif(demo, rules, opts)
-      expect(r.chunks.join('')).toBe(`${JSON.stringify(r.log, null, 2)}\n`)
+      expect([...r.chunks].join('')).toBe(`${JSON.stringify(r.log, null, 2)}\n`)
       expect(r.text).toBe(renderSarif(materialised(demo), rules, opts).text)
     }
   })
