@@ -4,7 +4,7 @@
  * reason; expired exceptions stop applying and say so; unused exceptions are reported.
  */
 import { globMatch } from '../iam/glob.js'
-import type { ExceptionNotice, Finding } from '../model/finding.js'
+import type { ExceptionNotice, Finding, Suppression } from '../model/finding.js'
 import type { ExceptionRule } from '../config/types.js'
 
 export const EXPIRY_WARNING_DAYS = 14
@@ -46,8 +46,11 @@ export function applyExceptions(findings: Finding[], exceptions: readonly Except
       notices.push({ ...base, kind: 'unused', message: `exception for ${e.rules.join(', ')} on ${base.target} matched no finding; remove it (${location})` })
       continue
     }
+    // One frozen suppression per exception, shared by every finding it matches (an exception for a whole
+    // account can match thousands); nothing writes into a suppression, and a write would throw.
+    const suppression: Suppression = Object.freeze({ kind: 'exception', reason: e.reason, source: location, ...(e.expires ? { expires: e.expires } : {}) })
     for (const f of matched) {
-      if (!f.suppressed) f.suppressed = { kind: 'exception', reason: e.reason, source: location, ...(e.expires ? { expires: e.expires } : {}) }
+      if (!f.suppressed) f.suppressed = suppression
     }
     if (e.expires !== undefined && e.expires <= soon) {
       notices.push({

@@ -60,6 +60,14 @@ describe('what an exception matches', () => {
     expect(notices).toEqual([])
   })
 
+  it('gives the findings it matches one shared, frozen suppression', () => {
+    const fs = fresh()
+    applyExceptions(fs, [exception({ arn: 'arn:aws:iam::111111111111:role/legacy-*' })], NOW)
+    expect(fs[1]!.suppressed).toBe(fs[0]!.suppressed)
+    expect(Object.isFrozen(fs[0]!.suppressed)).toBe(true)
+    expect(JSON.stringify(fs[0]!.suppressed)).toBe(`{"kind":"exception","reason":"accepted for the test suite","source":"tagwarden.yaml:${line}:5"}`)
+  })
+
   it('an account', () => {
     const fs = fresh()
     applyExceptions(fs, [exception({ account: '222222222222' })], NOW)
