@@ -194,39 +194,53 @@ function inlinePolicies(raw: unknown, owner: string, pointer: string, ctx: Accou
   return out
 }
 
-function createDate(e: JsonObject): { createDate?: string } {
-  const d = isoDate(e.CreateDate)
-  return d !== undefined ? { createDate: d } : {}
-}
+const USER_KEYS = { name: 'UserName', id: 'UserId', inlinePolicies: 'UserPolicyList' }
+const ROLE_KEYS = { name: 'RoleName', id: 'RoleId', inlinePolicies: 'RolePolicyList' }
 
-function common(e: JsonObject, arn: string, parsed: EntityArn, nameKey: string, idKey: string, pointer: string, ctx: AccountReadContext) {
+/** What users and roles share: everything but the kind-specific fields. */
+type PrincipalFields = Omit<IamUser, 'kind' | 'groups'>
+
+/**
+ * The fields users and roles share, in the order the report has always listed them, assigned one by one:
+ * building a `common` object and spreading it into the principal (and spreading `{ id }`, `{ createDate }`…)
+ * copied every field of 100k principals twice (readRole + common were 2.6 % of a 100k scan's CPU profile).
+ * The caller assigns its own fields next, so the property order is unchanged.
+ */
+function principalFields<K extends 'user' | 'role'>(
+  kind: K,
+  e: JsonObject,
+  found: { arn: string; parsed: EntityArn },
+  keys: { name: string; id: string; inlinePolicies: string },
+  pointer: string,
+  ctx: AccountReadContext,
+): PrincipalFields & { kind: K } {
+  const { arn, parsed } = found
   const boundary = isJsonObject(e.PermissionsBoundary) ? str(e.PermissionsBoundary, 'PermissionsBoundaryArn') : undefined
-  const id = str(e, idKey)
-  return {
+  const id = str(e, keys.id)
+  const p: Partial<PrincipalFields> & { kind: K } = {
+    kind,
     accountId: ctx.accountId,
     partition: parsed.partition,
     arn,
-    name: str(e, nameKey) ?? parsed.name,
+    name: str(e, keys.name) ?? parsed.name,
     path: str(e, 'Path') ?? parsed.path,
-    ...(id !== undefined ? { id } : {}),
-    tags: tags(e.Tags, pointer, arn, ctx),
-    attachedPolicyArns: attachedArns(e.AttachedManagedPolicies),
-    ...(boundary !== undefined ? { permissionsBoundaryArn: boundary } : {}),
-    ...createDate(e),
-    origin: { file: ctx.file, pointer },
   }
+  if (id !== undefined) p.id = id
+  p.tags = tags(e.Tags, pointer, arn, ctx)
+  p.attachedPolicyArns = attachedArns(e.AttachedManagedPolicies)
+  if (boundary !== undefined) p.permissionsBoundaryArn = boundary
+  const createDate = isoDate(e.CreateDate)
+  if (createDate !== undefined) p.createDate = createDate
+  p.origin = { file: ctx.file, pointer }
+  p.inlinePolicies = inlinePolicies(e[keys.inlinePolicies], arn, `${pointer}/${keys.inlinePolicies}`, ctx)
+  return p as PrincipalFields & { kind: K }
 }
 
 function readUser(e: JsonObject, pointer: string, ctx: AccountReadContext): void {
   const found = entityArn(e, 'user', pointer, ctx)
   if (!found) return
   const groups = list(e, 'GroupList').filter((g): g is string => typeof g === 'string')
-  const user: IamUser = {
-    kind: 'user',
-    ...common(e, found.arn, found.parsed, 'UserName', 'UserId', pointer, ctx),
-    inlinePolicies: inlinePolicies(e.UserPolicyList, found.arn, `${pointer}/UserPolicyList`, ctx),
-    groups,
-  }
+  const user: IamUser = Object.assign(principalFields('user', e, found, USER_KEYS, pointer, ctx), { groups })
   ctx.inventory.users.push(user)
 }
 
@@ -252,17 +266,16 @@ function readRole(e: JsonObject, pointer: string, ctx: AccountReadContext): void
       return
     }
   }
-  const role: IamRole = {
-    kind: 'role',
-    ...common(e, found.arn, found.parsed, 'RoleName', 'RoleId', pointer, ctx),
-    inlinePolicies: inlinePolicies(e.RolePolicyList, found.arn, `${pointer}/RolePolicyList`, ctx),
-  }
+  const role: IamRole = principalFields('role', e, found, ROLE_KEYS, pointer, ctx)
   if (trustPolicy) role.trustPolicy = trustPolicy
   if (isJsonObject(e.RoleLastUsed)) {
     // `{}` is meaningful: IAM tracked the role and saw no use within its 400-day window.
+    const lastUsed: NonNullable<IamRole['lastUsed']> = {}
     const date = isoDate(e.RoleLastUsed.LastUsedDate)
+    if (date !== undefined) lastUsed.date = date
     const region = str(e.RoleLastUsed, 'Region')
-    role.lastUsed = { ...(date !== undefined ? { date } : {}), ...(region !== undefined ? { region } : {}) }
+    if (region !== undefined) lastUsed.region = region
+    role.lastUsed = lastUsed
   }
   ctx.inventory.roles.push(role)
 }
