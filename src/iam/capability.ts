@@ -163,6 +163,7 @@ export interface PolicyEvalCacheLimits {
   maxDocuments?: number
   maxCombinations?: number
   maxQueries?: number
+  maxTerms?: number
 }
 
 /**
@@ -197,7 +198,7 @@ export class PolicyEvalCache {
     this.limits = limits
     this.queries = new FifoCache(limits.maxQueries ?? 200_000)
     this.pairs = new FifoCache(limits.maxQueries ?? 200_000)
-    this.terms = new FifoCache(200_000)
+    this.terms = new FifoCache(limits.maxTerms ?? 200_000)
   }
 
   /** @internal */

@@ -4,24 +4,25 @@
  * accounts' JSON stay garbage in this thread's small heap instead of the main one.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { analyzeAccount } from '../analysis/analyze-account.js'
-import { emptyIndex } from '../analysis/org-index.js'
 import { PolicyEvalCache } from '../iam/capability.js'
 import type { BedrockCapability } from '../iam/capability-types.js'
-import { loadSnapshotAccount } from '../sources/snapshot.js'
+import { analyseAccountJob } from './phase-one-job.js'
 import type { JobMessage, WireAccount, WireFacts, WorkerReply, WorkerSetup } from './phase-one-wire.js'
 
 const port = parentPort
 if (!port) throw new Error('phase-one-worker runs as a worker thread')
 const { settings } = workerData as WorkerSetup
-const cache = new PolicyEvalCache()
+/**
+ * Smaller tables than the main thread's: the worker's heap is limited (phase-one-workers.ts), and across
+ * accounts only the AWS managed policies repeat (each account's own documents name its account ID). With the
+ * default sizes a worker's cache grew to several hundred MB over 500 accounts of /tmp/org1m.
+ */
+const cache = new PolicyEvalCache({ maxDocuments: 2_000, maxCombinations: 2_000, maxQueries: 20_000, maxTerms: 20_000 })
 const capabilityIds = new Map<BedrockCapability, number>()
 const post = (m: WorkerReply): void => port.postMessage(m)
 
 async function run({ seq, job }: JobMessage): Promise<void> {
-  const { inventory, errors: loadErrors } = await loadSnapshotAccount(job)
-  const index = emptyIndex()
-  const a = analyzeAccount(inventory, { settings, cache, index })
+  const a = await analyseAccountJob(job, settings, cache)
   // Numbered when posted, not while analysing: two accounts in flight interleave at their file reads, and a
   // number must reach the pool in the message that defines it or a later one.
   const capabilities: WireAccount['capabilities'] = []
@@ -33,18 +34,7 @@ async function run({ seq, job }: JobMessage): Promise<void> {
     }
     ;(f as unknown as WireFacts).capability = id
   }
-  const account: WireAccount = {
-    accountId: a.accountId,
-    loadErrors,
-    facts: a.facts as unknown as WireFacts[],
-    errors: a.errors,
-    counts: a.counts,
-    index: { scannedAccounts: index.scannedAccounts, gatewaysByArn: index.gatewaysByArn, gatewaysById: index.gatewaysById, tagKeyVariants: index.tagKeyVariants },
-    capabilities,
-  }
-  if (inventory.notes) account.notes = inventory.notes
-  if (inventory.notEvaluated) account.notEvaluated = inventory.notEvaluated
-  post({ type: 'done', seq, account })
+  post({ type: 'done', seq, account: { ...(a as unknown as WireAccount), capabilities } })
 }
 
 port.on('message', (m: JobMessage) => {

@@ -28,6 +28,15 @@ export const MIN_WORKER_BYTES = 16 * 1024 * 1024
  * default, 0.7–0.8 s with 64 MB.
  */
 const WORKER_YOUNG_GENERATION_MB = 64
+/**
+ * A worker's old generation: V8 collects a worker's heap only near its limit, which is the main thread's
+ * (~4 GiB here) by default, so two workers held ~1.1 GB of garbage and cache at the end of phase one on
+ * /tmp/org1m (peak RSS 1,482 MiB; with this limit and the worker's smaller cache tables, 878 MiB, the same
+ * report). An account too big for it is read again in the main thread (`inThread`), never lost.
+ */
+export const WORKER_OLD_GENERATION_MB = 192
+/** Workers started again after one reached its heap limit; past this many, the rest runs in the main thread. */
+const MAX_RESTARTS = 4
 
 /**
  * How many worker threads phase one uses for these jobs: `requested` (`scan --jobs N`) when given —
@@ -67,6 +76,15 @@ export interface PhaseOnePoolOptions {
   perWorker?: number
   /** The worker module; tests give a missing one. */
   workerUrl?: URL
+  /** A worker's old-generation limit in MB (default `WORKER_OLD_GENERATION_MB`; tests give a tiny one). */
+  oldGenerationMb?: number
+  /**
+   * The accounts of a worker that reached its heap limit, analysed in the main thread (whose heap is not
+   * limited by the pool). Without it, such a worker fails the scan like any worker that dies.
+   */
+  inThread?: (job: SnapshotAccountJob) => Promise<AccountResult>
+  /** Said with --debug: a worker reached its limit, accounts redone in the main thread. */
+  debug?: (line: string) => void
 }
 
 /** A started pool: `run` once, then `close`. */
@@ -96,8 +114,9 @@ interface Slot {
   /** The capability objects this worker numbered (phase-one-wire.ts). */
   capabilities: BedrockCapability[]
   onReply: (m: WorkerReply) => void
-  /** The worker failed or exited. */
-  onLost: (why: string) => void
+  /** The worker failed or exited; `outOfMemory`: it reached its heap limit. Called once. */
+  onLost: (why: string, outOfMemory: boolean) => void
+  lost: boolean
 }
 
 /**
@@ -107,32 +126,39 @@ interface Slot {
 export async function startPhaseOnePool(setup: WorkerSetup, o: PhaseOnePoolOptions): Promise<PhaseOnePool | undefined> {
   const { url, eval: isEval } = o.workerUrl ? { url: o.workerUrl } : defaultWorker()
   const perWorker = Math.max(1, o.perWorker ?? 2)
+  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: o.oldGenerationMb ?? WORKER_OLD_GENERATION_MB }
   const slots: Slot[] = []
-  const started = await Promise.all(
-    Array.from({ length: o.workers }, async () => {
-      let worker: Worker
-      try {
-        worker = new Worker(url, { workerData: setup, ...(isEval ? { eval: true } : {}), resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } })
-      } catch {
-        return false
+  /** A worker that has loaded its modules, or undefined when it cannot be started. */
+  const startSlot = async (): Promise<Slot | undefined> => {
+    let worker: Worker
+    try {
+      worker = new Worker(url, { workerData: setup, ...(isEval ? { eval: true } : {}), resourceLimits })
+    } catch {
+      return undefined
+    }
+    return new Promise<Slot | undefined>((resolve) => {
+      // One set of listeners for the worker's life (removing a Worker's listeners can unref it): until the
+      // run starts they say whether it came up, then they hand over to the run.
+      const slot: Slot = {
+        worker,
+        pending: new Map(),
+        capabilities: [],
+        lost: false,
+        onReply: (m) => resolve(m.type === 'ready' ? slot : undefined),
+        onLost: () => resolve(undefined),
       }
-      return new Promise<boolean>((resolve) => {
-        // One set of listeners for the worker's life (removing a Worker's listeners can unref it): until the
-        // run starts they say whether it came up, then they hand over to the run.
-        const slot: Slot = {
-          worker,
-          pending: new Map(),
-          capabilities: [],
-          onReply: (m) => resolve(m.type === 'ready'),
-          onLost: () => resolve(false),
-        }
-        slots.push(slot)
-        worker.on('message', (m: WorkerReply) => slot.onReply(m))
-        worker.on('error', (e: Error) => slot.onLost(e.message))
-        worker.on('exit', (code: number) => slot.onLost(`exit code ${code}`))
-      })
-    }),
-  )
+      slots.push(slot)
+      const lose = (why: string, outOfMemory: boolean): void => {
+        if (slot.lost) return
+        slot.lost = true
+        slot.onLost(why, outOfMemory)
+      }
+      worker.on('message', (m: WorkerReply) => slot.onReply(m))
+      worker.on('error', (e: Error) => lose(e.message, (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'))
+      worker.on('exit', (code: number) => lose(`exit code ${code}`, false))
+    })
+  }
+  const started = await Promise.all(Array.from({ length: o.workers }, startSlot))
   const close = async (): Promise<void> => {
     for (const s of slots) {
       s.onReply = () => {}
@@ -140,7 +166,7 @@ export async function startPhaseOnePool(setup: WorkerSetup, o: PhaseOnePoolOptio
     }
     await Promise.all(slots.map((s) => s.worker.terminate()))
   }
-  if (started.some((ok) => !ok)) {
+  if (started.some((slot) => !slot)) {
     await close()
     return undefined
   }
@@ -157,10 +183,40 @@ export async function startPhaseOnePool(setup: WorkerSetup, o: PhaseOnePoolOptio
     }
     let next = 0
     let handedOut = 0
-    const window = perWorker * slots.length
+    let restarts = 0
+    let starting = 0
+    /** Accounts of workers that reached their heap limit, analysed one after another in the main thread. */
+    let inThreadQueue = Promise.resolve()
+    const window = perWorker * o.workers
+    const fail = (e: Error): void => {
+      failure ??= e
+      signal()
+    }
+    const redoInThread = (seqs: readonly number[]): void => {
+      inThreadQueue = inThreadQueue.then(async () => {
+        for (const seq of seqs) {
+          if (failure) return
+          try {
+            done.set(seq, await o.inThread!(jobs[seq]!))
+          } catch (e) {
+            fail(e instanceof Error ? e : new Error(String(e)))
+          }
+          signal()
+        }
+      })
+    }
     const dispatch = (): void => {
       while (!failure && next < jobs.length && next - handedOut < window) {
-        const slot = slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a))
+        const live = slots.filter((s) => !s.lost)
+        if (live.length === 0) {
+          // Every worker reached its limit and none may start again: the rest in the main thread.
+          if (starting > 0) return
+          const seq = next++
+          redoInThread([seq])
+          maxInFlight = Math.max(maxInFlight, next - handedOut)
+          continue
+        }
+        const slot = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a))
         if (slot.pending.size >= perWorker) return
         const job = jobs[next]!
         slot.pending.set(next, job.accountId)
@@ -170,11 +226,7 @@ export async function startPhaseOnePool(setup: WorkerSetup, o: PhaseOnePoolOptio
         maxInFlight = Math.max(maxInFlight, next - handedOut)
       }
     }
-    const fail = (e: Error): void => {
-      failure ??= e
-      signal()
-    }
-    for (const slot of slots) {
+    const attach = (slot: Slot): void => {
       slot.onReply = (m) => {
         if (m.type === 'ready') return
         const accountId = slot.pending.get(m.seq)
@@ -187,15 +239,34 @@ export async function startPhaseOnePool(setup: WorkerSetup, o: PhaseOnePoolOptio
         dispatch()
         signal()
       }
-      slot.onLost = (why) => {
-        const ids = [...slot.pending.values()]
+      slot.onLost = (why, outOfMemory) => {
+        const seqs = [...slot.pending.keys()]
+        slot.pending.clear()
+        if (outOfMemory && o.inThread) {
+          // An account too big for a worker's heap: the main thread reads it, and a fresh worker takes over.
+          o.debug?.(`phase one: a worker thread reached its heap limit (${resourceLimits.maxOldGenerationSizeMb} MB) with account ${seqs.map((q) => jobs[q]!.accountId).join(', ') || '(none)'}; read in the main thread`)
+          redoInThread(seqs)
+          if (restarts < MAX_RESTARTS) {
+            restarts++
+            starting++
+            void startSlot().then((fresh) => {
+              starting--
+              if (fresh) attach(fresh)
+              dispatch()
+              signal()
+            })
+          }
+          dispatch()
+          return
+        }
         fail(
           new Error(
-            `a phase-one worker thread stopped (${why})${ids.length > 0 ? ` while reading account ${ids.join(', ')}` : ''}; \`--jobs 1\` reads the accounts in the main thread`,
+            `a phase-one worker thread stopped (${why})${seqs.length > 0 ? ` while reading account ${seqs.map((q) => jobs[q]!.accountId).join(', ')}` : ''}; \`--jobs 1\` reads the accounts in the main thread`,
           ),
         )
       }
     }
+    for (const slot of slots) attach(slot)
     try {
       dispatch()
       while (handedOut < jobs.length) {
@@ -215,6 +286,7 @@ export async function startPhaseOnePool(setup: WorkerSetup, o: PhaseOnePoolOptio
         slot.onReply = () => {}
         slot.onLost = () => {}
       }
+      await inThreadQueue
     }
   }
   return {

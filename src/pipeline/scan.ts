@@ -30,6 +30,7 @@ import { spendCoverage, spendTagKeys } from '../spend/coverage.js'
 import type { SpendLoadResult, SpendSource } from '../spend/source.js'
 import type { AccountSource, SnapshotAccountJob } from '../sources/account-source.js'
 import { phaseOneWorkerCount, startPhaseOnePool, type PhaseOnePool } from './phase-one-workers.js'
+import { analyseAccountJob } from './phase-one-job.js'
 import type { PrincipalSpendSummary, SpendPeriod } from '../model/spend.js'
 
 export interface ScanRunOptions {
@@ -95,12 +96,14 @@ export interface PhaseOneThreads {
   minBytes?: number
   perWorker?: number
   workerUrl?: URL
+  oldGenerationMb?: number
 }
 
 /** A started worker pool for the source's accounts, when the source has jobs and they are worth it. */
 async function accountsInWorkers(
   source: AccountSource,
   config: ResolvedConfig,
+  cache: PolicyEvalCache,
   threads: PhaseOneThreads = {},
 ): Promise<{ pool: PhaseOnePool; jobs: SnapshotAccountJob[]; threads: number } | undefined> {
   if (!source.accountJobs || source.collectUsage) return undefined
@@ -110,7 +113,15 @@ async function accountsInWorkers(
   const { inferenceActions, gateways } = config.settings
   const pool = await startPhaseOnePool(
     { settings: { inferenceActions, gateways } },
-    { workers: n, ...(threads.perWorker !== undefined ? { perWorker: threads.perWorker } : {}), ...(threads.workerUrl ? { workerUrl: threads.workerUrl } : {}) },
+    {
+      workers: n,
+      ...(threads.perWorker !== undefined ? { perWorker: threads.perWorker } : {}),
+      ...(threads.workerUrl ? { workerUrl: threads.workerUrl } : {}),
+      ...(threads.oldGenerationMb !== undefined ? { oldGenerationMb: threads.oldGenerationMb } : {}),
+      ...(threads.debug ? { debug: threads.debug } : {}),
+      // An account too big for a worker's heap: read here, with the main thread's cache.
+      inThread: (job) => analyseAccountJob(job, config.settings, cache),
+    },
   )
   // A worker that cannot start (module missing, threads refused): the same scan in-thread.
   threads.debug?.(pool ? `phase one: ${jobs.length} accounts on ${n} worker threads` : `phase one: worker threads could not start; ${jobs.length} accounts in the main thread`)
@@ -141,7 +152,7 @@ export async function runPhaseOne(opts: {
     const prepared = await source.prepare(index)
     append(p.errors, prepared.errors)
     if (prepared.notEvaluated) append(p.notEvaluated, prepared.notEvaluated)
-    const pooled = await accountsInWorkers(source, opts.config, opts.threads)
+    const pooled = await accountsInWorkers(source, opts.config, cache, opts.threads)
     if (pooled) {
       p.threads = pooled.threads
       try {

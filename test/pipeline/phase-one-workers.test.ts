@@ -89,6 +89,18 @@ describe('phase one on worker threads', () => {
     await expect(run).rejects.toThrow(/phase-one worker thread stopped \(exit code 3\) while reading account \d{12}.*--jobs 1/)
   })
 
+  it('reads the accounts of a worker that reached its heap limit in the main thread: the same report', async () => {
+    const hog = join(dir, 'hog-worker.mjs')
+    // Starts like a phase-one worker, then allocates until its heap limit on every account it is given.
+    await writeFile(hog, "import { parentPort } from 'node:worker_threads'\nparentPort.postMessage({ type: 'ready' })\nconst kept = []\nparentPort.on('message', () => { for (;;) kept.push(new Array(1e5).fill(kept.length)) })\n")
+    const said: string[] = []
+    const threads: PhaseOneThreads = { ...FORCED, workerUrl: new URL(`file://${hog}`), oldGenerationMb: 16, debug: (l) => said.push(l) }
+    const pooled = await runScan({ config, sources: [snapshotSource([org])], now: NOW, threads })
+    const inThread = await scan([org], { jobs: 1 })
+    expect(JSON.stringify(pooled)).toBe(JSON.stringify(inThread))
+    expect(said.filter((l) => /reached its heap limit \(16 MB\)/.test(l)).length).toBeGreaterThan(0)
+  })
+
   it('stays in-thread for small snapshots unless asked', async () => {
     const jobs = Array.from({ length: 3 }, (_, i) => ({ accountId: syntheticAccountId(i), files: [join(org, syntheticAccountId(i), 'get-account-authorization-details.json')] }))
     expect(await phaseOneWorkerCount(jobs, { cores: 2 })).toBe(0)
