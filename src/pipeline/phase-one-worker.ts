@@ -23,8 +23,7 @@ const post = (m: WorkerReply): void => port.postMessage(m)
 
 async function run({ seq, job }: JobMessage): Promise<void> {
   const a = await analyseAccountJob(job, settings, cache)
-  // Numbered when posted, not while analysing: two accounts in flight interleave at their file reads, and a
-  // number must reach the pool in the message that defines it or a later one.
+  // Numbered when posted: a number must reach the pool in the message that defines it or a later one.
   const capabilities: WireAccount['capabilities'] = []
   for (const f of a.facts) {
     let id = capabilityIds.get(f.capability)
@@ -37,7 +36,10 @@ async function run({ seq, job }: JobMessage): Promise<void> {
   post({ type: 'done', seq, account: { ...(a as unknown as WireAccount), capabilities } })
 }
 
+// One account at a time: the pool sends the next before this one is done so the worker never waits for the
+// main thread, but two accounts read at once keep two parse trees alive in a heap with a limit.
+let queue: Promise<void> = Promise.resolve()
 port.on('message', (m: JobMessage) => {
-  run(m).catch((e: unknown) => post({ type: 'failed', seq: m.seq, message: e instanceof Error ? (e.stack ?? e.message) : String(e) }))
+  queue = queue.then(() => run(m)).catch((e: unknown) => post({ type: 'failed', seq: m.seq, message: e instanceof Error ? (e.stack ?? e.message) : String(e) }))
 })
 post({ type: 'ready' })
