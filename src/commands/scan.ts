@@ -86,7 +86,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it (with 
     cur: curFlag('puts Bedrock spend on findings and adds the spend ledger'),
     jobs: Flags.string({
       summary:
-        'Worker threads that read and analyse the --input accounts (1–64). Default: one per core, at most 4, when a snapshot has several accounts and 16 MB or more of files (else the main thread); 1: the main thread only.',
+        'Worker threads that read and analyse the --input accounts (1–64). Default: one per core, at most 4, when a snapshot has several accounts and 256 MB or more of files (about 150,000 principals: there workers bound the memory), else the main thread; 1: the main thread only.',
       helpValue: 'N',
     }),
     'used-within': Flags.string({

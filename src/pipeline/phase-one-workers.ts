@@ -18,10 +18,13 @@ import type { AccountResult, JobMessage, WireAccount, WorkerReply, WorkerSetup }
 /** At most this many workers by default; ≥ 4 gains little (the main thread merges every result). */
 export const MAX_DEFAULT_WORKERS = 4
 /**
- * Below this many bytes of account files the scan stays in-thread: starting a worker costs ~0.1–0.2 s
- * of CPU (module loading), about what 16 MB of snapshot costs to read and analyse.
+ * Below this many bytes of account files the scan stays in-thread. Workers cost CPU (a cache and a heap per
+ * worker, structured clones, twice the background GC): on 2 cores they gave no wall-time gain at 100k
+ * principals (158 MB; in-thread 5.9–6.4 s wall / 7.4–7.6 s CPU, 2 workers 6.5–9.4 s / 11.0–12.9 s) but at 1M
+ * (1.6 GB) they bound the memory and the time (in-thread 68 s / 1,450 MiB peak RSS, 2 workers 55 s / 828 MiB;
+ * docs/performance.md). `--jobs N` chooses for any size.
  */
-export const MIN_WORKER_BYTES = 16 * 1024 * 1024
+export const MIN_WORKER_BYTES = 256 * 1024 * 1024
 /**
  * A worker's young generation: an account's parse tree (~10 MB of objects per 1.6 MB file) fits and dies
  * there instead of being promoted. Garbage collection per worker on /tmp/org100k: 1.1–1.6 s with the
