@@ -206,6 +206,29 @@ Resources:
       expect(report.summary.notEvaluated).toEqual(entries.map((e) => ({ ...e, file: 't.yaml' })))
     })
 
+    it('ManagedPolicyArns: a Bedrock-granting policy attached only with other parameter values is said; one true for the defaults is found', async () => {
+      const managed = (list: string): string => role('[]').replace('      Policies: []\n', `      ManagedPolicyArns: ${list}\n`)
+      const ifList = (cond: string, arn: string): string => `!If [${cond}, [${arn}], !Ref AWS::NoValue]`
+      const scanManaged = async (resources: string): Promise<ScanReport> => {
+        const dir = tempTree({ 't.yaml': IF_HEAD + resources })
+        return scanIac([join(dir, 't.yaml')], { basePath: dir })
+      }
+      const BEDROCK = 'arn:aws:iam::aws:policy/AmazonBedrockFullAccess'
+      const overridden = await scanManaged(managed(ifList('NotProd', BEDROCK)))
+      expect(overridden.findings).toEqual([])
+      expect(overridden.summary.notEvaluated).toEqual([
+        {
+          file: 't.yaml',
+          resource: 'Worker',
+          reason: `judged on the parameter defaults, which a deploy can override: attached policy ${BEDROCK} is attached only when condition NotProd holds, false for the defaults, and it allows Bedrock inference actions`,
+        },
+      ])
+      expect((await scanManaged(managed(ifList('IsProd', BEDROCK)))).findings.map((f) => f.ruleId)).toEqual(['principal-missing-tag'])
+      // A policy that grants no inference, or a condition no deploy can change: nothing to say.
+      expect((await scanManaged(managed(ifList('NotProd', 'arn:aws:iam::aws:policy/ReadOnlyAccess')))).summary.notEvaluated).toEqual([])
+      expect((await scanManaged(managed(ifList('FixedNotProd', BEDROCK)))).summary.notEvaluated).toEqual([])
+    })
+
     it('unknown at deploy time: evaluated as applying, with a note', async () => {
       const report = await run(listIf('Unknown'))
       expect(report.findings.map((f) => f.ruleId)).toEqual(['principal-missing-tag'])

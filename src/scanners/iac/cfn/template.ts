@@ -368,6 +368,12 @@ class CfnBag implements PropertyBag {
     return this.t.resolver.value(this.node(prop))
   }
 
+  valuesOnlyWhenOverridden(prop: Prop): Array<{ value: Value | undefined; condition: string }> {
+    const node = this.node(prop)
+    if (!node || !this.t.resolver.hasOverridableDefaults()) return []
+    return policyItems(this.t.resolver, node).flatMap((i) => (i.onlyWhenOverridden !== undefined ? [{ value: this.t.resolver.value(i.item), condition: i.onlyWhenOverridden }] : []))
+  }
+
   policy(prop: Prop, kind: PolicyKind, label: string): { doc?: BuiltPolicy['document']; notes: string[] } {
     const name = this.handler.props.cfn[prop]
     const docEntry = typeof name === 'string' ? entry(this.r.props, name) : undefined

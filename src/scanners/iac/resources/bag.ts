@@ -63,6 +63,12 @@ export interface PropertyBag {
   /** The property is mapped for this format (and configured, for `configuredOnly` properties). */
   has(prop: Prop): boolean
   value(prop: Prop): Value | undefined
+  /**
+   * CloudFormation: the values of a list property's items that `Fn::If` leaves out for the parameter defaults but
+   * chooses under other deploy-time values (`ManagedPolicyArns: !If [NotProd, [arn], !Ref AWS::NoValue]`), with
+   * the condition; absent where parameters cannot be overridden (Terraform plans and sources).
+   */
+  valuesOnlyWhenOverridden?(prop: Prop): Array<{ value: Value | undefined; condition: string }>
   /** A policy document property, parsed and checked; invalid documents are reported with their position. */
   policy(prop: Prop, kind: PolicyKind, label: string): Pick<BuiltPolicy, 'notes'> & { doc?: BuiltPolicy['document'] }
   /** The inline policies a principal resource carries itself; notes on what is unknown go to `notes`. */

@@ -2,7 +2,10 @@
  * Roles, users and groups: one node each, with the policies, boundary, trust policy, tags and groups
  * the resource itself carries. Shared by `role.ts`, `user.ts` and `group.ts`.
  */
-import type { IamGroup, IamRole, IamUser } from '../../../model/inventory.js'
+import type { IamGroup, IamRole, IamUser, ManagedPolicy } from '../../../model/inventory.js'
+import type { PolicyDocument } from '../../../model/policy.js'
+import { lookupAwsManagedPolicy } from '../../../iam/managed-policy-catalog.js'
+import { allowsInference } from '../policy.js'
 import { IacErrorCode, UNKNOWN_BOUNDARY_ARN, buildTags, ensureUnknownBoundary, resolveManagedArn } from '../common.js'
 import { tagLimitProblem } from '../../../iam/tag-limits.js'
 import type { IacOrigin } from '../model.js'
@@ -26,7 +29,22 @@ export function managedArns(bag: PropertyBag, graph: IamGraph, prop: Prop, notes
       if (res.outside || graph.dialect.listsDeployTimePolicies) graph.notEvaluated(bag.id, res.note)
     }
   }
+  // Judged on the parameter defaults: a policy other deploy-time values would attach is said when it grants inference.
+  for (const { value, condition } of bag.valuesOnlyWhenOverridden?.(prop) ?? []) {
+    const res = value === undefined ? undefined : resolveManagedArn(value, graph.inv.managedPolicies, 'attached policy')
+    if (res && 'arn' in res && !out.includes(res.arn) && allowsInference(managedDocument(res.arn, graph.inv.managedPolicies))) {
+      graph.notEvaluated(
+        bag.id,
+        `judged on the parameter defaults, which a deploy can override: attached policy ${res.arn} is attached only when condition ${condition} holds, false for the defaults, and it allows Bedrock inference actions`,
+      )
+    }
+  }
   return out
+}
+
+/** The document of a managed policy the template defines, or of an AWS managed policy in the bundled catalog. */
+function managedDocument(arn: string, local: ReadonlyMap<string, ManagedPolicy>): PolicyDocument | undefined {
+  return local.get(arn)?.document ?? lookupAwsManagedPolicy(arn)?.document
 }
 
 function boundaryArn(bag: PropertyBag, graph: IamGraph, notes: string[]): string | undefined {
