@@ -9,7 +9,7 @@ import { curUsageEvidence, finishPrincipalSpend, principalSpendConfig, withoutPr
 import { curToSpendData, mergeCurIntoSpend } from '../spend/cur-spend-data.js'
 import { finishLedger, type LedgerEvaluation } from '../spend/ledger.js'
 import type { Ledger } from '../model/ledger.js'
-import { analyzeAccount } from '../analysis/analyze-account.js'
+import { analyzeAccount, type AccountAnalysis } from '../analysis/analyze-account.js'
 import type { PrincipalFacts } from '../analysis/facts.js'
 import { addAccountIndex, emptyIndex, type OrgIndex } from '../analysis/org-index.js'
 import { resolvePrincipalPaths } from '../analysis/org-phase.js'
@@ -142,6 +142,19 @@ export async function runPhaseOne(opts: {
   const append = <T>(to: T[], from: readonly T[]): void => {
     for (const x of from) to.push(x)
   }
+  /** What phase one keeps of an analysed account, whichever thread analysed it. */
+  const keep = (a: Pick<AccountAnalysis, 'accountId' | 'facts' | 'errors' | 'counts'>): void => {
+    append(p.facts, a.facts)
+    append(p.errors, a.errors)
+    p.counts.users += a.counts.users
+    p.counts.roles += a.counts.roles
+    p.counts.skippedServiceLinked += a.counts.skippedServiceLinked
+    if (!scanned.has(a.accountId)) {
+      scanned.add(a.accountId)
+      p.scanned.push(a.accountId)
+    }
+    opts.onAccount?.(a.accountId, true)
+  }
   for (const action of unresolvedInferenceActions(opts.config.settings.inferenceActions)) {
     p.notEvaluated.push({
       resource: `settings.inferenceActions: ${action}`,
@@ -162,16 +175,7 @@ export async function runPhaseOne(opts: {
           if (a.notes) append(p.notes, a.notes)
           if (a.notEvaluated) append(p.notEvaluated, a.notEvaluated)
           addAccountIndex(index, a.index)
-          append(p.facts, a.facts)
-          append(p.errors, a.errors)
-          p.counts.users += a.counts.users
-          p.counts.roles += a.counts.roles
-          p.counts.skippedServiceLinked += a.counts.skippedServiceLinked
-          if (!scanned.has(a.accountId)) {
-            scanned.add(a.accountId)
-            p.scanned.push(a.accountId)
-          }
-          opts.onAccount?.(a.accountId, true)
+          keep(a)
         }
       } finally {
         p.maxInFlight = pooled.pool.maxInFlight
@@ -190,16 +194,7 @@ export async function runPhaseOne(opts: {
       if (acct.inventory.notEvaluated) append(p.notEvaluated, acct.inventory.notEvaluated)
       const a = analyzeAccount(acct.inventory, { settings: opts.config.settings, cache, index })
       if (source.collectUsage) append(p.errors, await source.collectUsage(a.accountId, a.facts.filter((f) => f.capability.capable)))
-      append(p.facts, a.facts)
-      append(p.errors, a.errors)
-      p.counts.users += a.counts.users
-      p.counts.roles += a.counts.roles
-      p.counts.skippedServiceLinked += a.counts.skippedServiceLinked
-      if (!scanned.has(a.accountId)) {
-        scanned.add(a.accountId)
-        p.scanned.push(a.accountId)
-      }
-      opts.onAccount?.(acct.accountId, true)
+      keep(a)
     }
   }
   p.files = opts.sources.reduce((n, s) => n + s.fileCount(), 0)
