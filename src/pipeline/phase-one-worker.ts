@@ -19,7 +19,12 @@ const { settings } = workerData as WorkerSetup
  * the workers re-analysed more (1M: 58–68 s CPU against 46–62 s with these, peak RSS 825–834 against 868–895 MiB).
  */
 const cache = new PolicyEvalCache({ maxDocuments: 10_000, maxCombinations: 10_000, maxQueries: 100_000, maxTerms: 100_000 })
-const capabilityIds = new Map<BedrockCapability, number>()
+/**
+ * Weak: a capability object the cache evicted and nothing else holds may go (the main thread keeps its copy);
+ * a Map kept every one the worker ever sent, tens of thousands per worker at 1M principals.
+ */
+const capabilityIds = new WeakMap<BedrockCapability, number>()
+let nextCapabilityId = 0
 const post = (m: WorkerReply): void => port.postMessage(m)
 
 async function run({ seq, job }: JobMessage): Promise<void> {
@@ -29,7 +34,7 @@ async function run({ seq, job }: JobMessage): Promise<void> {
   for (const f of a.facts) {
     let id = capabilityIds.get(f.capability)
     if (id === undefined) {
-      capabilityIds.set(f.capability, (id = capabilityIds.size))
+      capabilityIds.set(f.capability, (id = nextCapabilityId++))
       capabilities.push([id, f.capability])
     }
     ;(f as unknown as WireFacts).capability = id

@@ -121,6 +121,8 @@ interface Slot {
   /** The worker failed or exited; `outOfMemory`: it reached its heap limit. Called once. */
   onLost: (why: string, outOfMemory: boolean) => void
   lost: boolean
+  /** Started and handed to the run (`attach`): only then is it sent accounts. */
+  attached: boolean
 }
 
 /**
@@ -148,6 +150,7 @@ export async function startPhaseOnePool(setup: WorkerSetup, o: PhaseOnePoolOptio
         pending: new Map(),
         capabilities: [],
         lost: false,
+        attached: false,
         onReply: (m) => resolve(m.type === 'ready' ? slot : undefined),
         onLost: () => resolve(undefined),
       }
@@ -211,7 +214,8 @@ export async function startPhaseOnePool(setup: WorkerSetup, o: PhaseOnePoolOptio
     }
     const dispatch = (): void => {
       while (!failure && next < jobs.length && next - handedOut < window) {
-        const live = slots.filter((s) => !s.lost)
+        // Not a restarted worker still starting: if it never comes up, accounts sent to it would wait forever.
+        const live = slots.filter((s) => s.attached && !s.lost)
         if (live.length === 0) {
           // Every worker reached its limit and none may start again: the rest in the main thread.
           if (starting > 0) return
@@ -231,6 +235,7 @@ export async function startPhaseOnePool(setup: WorkerSetup, o: PhaseOnePoolOptio
       }
     }
     const attach = (slot: Slot): void => {
+      slot.attached = true
       slot.onReply = (m) => {
         if (m.type === 'ready') return
         const accountId = slot.pending.get(m.seq)
