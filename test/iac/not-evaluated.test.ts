@@ -229,6 +229,17 @@ Resources:
       expect((await scanManaged(managed(ifList('FixedNotProd', BEDROCK)))).summary.notEvaluated).toEqual([])
     })
 
+    it('a Policies item without a PolicyDocument (or Fn::If nested past any real template) is said, not skipped', async () => {
+      const report = await run('\n        - PolicyName: empty')
+      expect(report.summary.notEvaluated).toEqual([ne('Worker', 'Policies[0] has no PolicyDocument tagwarden can read; it is not evaluated', 'inline policy empty')].map((e) => ({ ...e, file: 't.yaml' })))
+      let nested = '[{PolicyName: deep, PolicyDocument: {Statement: [{Effect: Allow, Action: "bedrock:InvokeModel", Resource: "*"}]}}]'
+      for (let i = 0; i < 25; i++) nested = `!If [IsProd, ${nested}, !Ref AWS::NoValue]`
+      const deepReport = await run(nested)
+      expect(deepReport.findings).toEqual([])
+      expect(deepReport.summary.notEvaluated.length).toBeGreaterThan(0)
+      for (const e of deepReport.summary.notEvaluated) expect(e.reason).toMatch(/^Policies\[\d\] has no PolicyDocument tagwarden can read; it is not evaluated$/)
+    })
+
     it('unknown at deploy time: evaluated as applying, with a note', async () => {
       const report = await run(listIf('Unknown'))
       expect(report.findings.map((f) => f.ruleId)).toEqual(['principal-missing-tag'])

@@ -293,7 +293,8 @@ interface PolicyItem {
  * unknown, and `AWS::NoValue` dropped. An item read as a map without choosing its branch would name no policy.
  */
 function policyItems(resolver: CfnTemplate['resolver'], node: CNode, condition?: string, onlyWhenOverridden?: string, depth = 0): PolicyItem[] {
-  if (depth > 20) return []
+  // Deeper than any real template: the node itself, which names no policy document and is said so.
+  if (depth > 20) return [{ item: node, ...(condition ? { condition } : {}) }]
   if (node.t === 'seq') return node.items.flatMap((i) => policyItems(resolver, i, condition, onlyWhenOverridden, depth + 1))
   const only = node.t === 'map' && node.entries.length === 1 ? node.entries[0]! : undefined
   if (only?.key === 'Ref' && only.value.t === 'scalar' && only.value.v === 'AWS::NoValue') return []
@@ -399,7 +400,12 @@ class CfnBag implements PropertyBag {
         }
         return
       }
-      const p = this.t.policyOf(docEntry?.value, 'identity', `inline policy ${name}`, docEntry?.keyPos ?? item.pos, this.source)
+      if (!docEntry) {
+        // CloudFormation rejects it; never a policy that silently grants nothing.
+        this.t.notEvaluated(this.source, `Policies[${i}] has no PolicyDocument tagwarden can read; it is not evaluated`, `inline policy ${name}`)
+        return
+      }
+      const p = this.t.policyOf(docEntry.value, 'identity', `inline policy ${name}`, docEntry.keyPos, this.source)
       notes.push(...p.notes)
       if (condition !== undefined) notes.push(`inline policy ${name} applies only when condition ${condition} holds, which is known only at deploy time; it is evaluated as applying`)
       if (p.doc) out.push({ name, document: p.doc })
